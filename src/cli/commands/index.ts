@@ -1,0 +1,13 @@
+import type { Command } from "commander";
+import type { CommandContext } from "../context.js";
+
+/** What a command's registration gets: lazy context and a way to set the exit code. */
+export interface Registration {
+  context(): CommandContext;
+  setExitCode(code: number): void;
+}
+
+export type RegisterCommand = (program: Command, registration: Registration) => void;
+
+/** Commands are added here by the issues that implement them; none is a placeholder. */
+export const COMMANDS: readonly RegisterCommand[] = [];

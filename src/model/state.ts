@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** Ratings on a 0–10 scale (10 = five stars). */
+export const RatingSchema = z.number().min(0).max(10);
+
+/**
+ * One person's state for one item identity, after duplicates have been combined
+ * (SEMANTICS §3).
+ */
+export const WatchStateSchema = z.object({
+  userId: z.string().min(1),
+  identity: z.string().min(1),
+  played: z.boolean(),
+  playCount: z.number().int().nonnegative(),
+  lastPlayedAt: z.date().nullable(),
+  positionMs: z.number().nonnegative(),
+  rating: RatingSchema.nullable(),
+  /** When the rating was given, for combining several states; null when unknown. */
+  ratedAt: z.date().nullable(),
+});
+export type WatchState = z.infer<typeof WatchStateSchema>;
+
+/** One play, as streamed from a history source. Never kept in bulk: aggregated on the fly. */
+export const HistoryEventSchema = z.object({
+  userId: z.string().min(1),
+  identity: z.string().min(1),
+  /** Item the play belonged to, when it still exists. */
+  itemKey: z.string().nullable(),
+  viewedAt: z.date(),
+});
+export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
+
+/** Per person and identity: how many plays the history holds and the latest one. */
+export const HistorySummarySchema = z.object({
+  userId: z.string().min(1),
+  identity: z.string().min(1),
+  plays: z.number().int().positive(),
+  lastViewedAt: z.date(),
+});
+export type HistorySummary = z.infer<typeof HistorySummarySchema>;
