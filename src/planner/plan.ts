@@ -1,0 +1,170 @@
+import { z } from "zod";
+
+/**
+ * The plan: the dry run, the file `plan --out` writes and `apply --plan` reads. Versioned and
+ * validated on load. Holds no secrets. Dates are ISO-8601 UTC strings.
+ */
+
+export const CATEGORIES = ["users", "watched", "progress", "ratings", "playlists", "collections"] as const;
+export const CategorySchema = z.enum(CATEGORIES);
+export type Category = z.infer<typeof CategorySchema>;
+
+const isoDate = z.iso.datetime({ offset: true });
+
+/** User data as stored in a plan (JSON-safe form of TargetUserData). */
+export const PlanUserDataSchema = z.object({
+  played: z.boolean(),
+  playCount: z.number().int().nonnegative(),
+  lastPlayedAt: isoDate.nullable(),
+  positionMs: z.number().nonnegative(),
+  rating: z.number().min(0).max(10).nullable(),
+  isFavorite: z.boolean(),
+});
+export type PlanUserData = z.infer<typeof PlanUserDataSchema>;
+
+/**
+ * A target user an action is for. `id` is null when the plan also creates the user; the
+ * executor then resolves it by name after the creation.
+ */
+export const PlanUserRefSchema = z.object({ name: z.string().min(1), id: z.string().min(1).nullable() });
+export type PlanUserRef = z.infer<typeof PlanUserRefSchema>;
+
+const base = {
+  /** Stable across runs for the same intent; the journal is keyed by it. */
+  key: z.string().min(1),
+};
+
+export const CreateUserActionSchema = z.object({
+  ...base,
+  type: z.literal("create-user"),
+  user: PlanUserRefSchema,
+  /** Source account, for reports. */
+  sourceUserId: z.string(),
+});
+
+export const SetUserDataActionSchema = z.object({
+  ...base,
+  type: z.literal("set-user-data"),
+  user: PlanUserRefSchema,
+  itemId: z.string().min(1),
+  /** Title for humans (only from included libraries). */
+  title: z.string(),
+  /** Source items whose state this carries. */
+  sourceItemKeys: z.array(z.string()),
+  /** Categories this write touches (watched, progress, ratings). */
+  categories: z.array(CategorySchema).min(1),
+  /** The target's value when planned; re-checked before writing. */
+  before: PlanUserDataSchema,
+  /** Only the fields to change, with their new values. */
+  set: PlanUserDataSchema.partial(),
+});
+
+export const CreatePlaylistActionSchema = z.object({
+  ...base,
+  type: z.literal("create-playlist"),
+  user: PlanUserRefSchema,
+  title: z.string(),
+  itemIds: z.array(z.string().min(1)).min(1),
+});
+
+export const AddPlaylistEntriesActionSchema = z.object({
+  ...base,
+  type: z.literal("add-playlist-entries"),
+  user: PlanUserRefSchema,
+  playlistId: z.string().min(1),
+  title: z.string(),
+  /** Entries the playlist held when planned (item ids in order). */
+  before: z.array(z.string()),
+  itemIds: z.array(z.string().min(1)).min(1),
+});
+
+export const CreateCollectionActionSchema = z.object({
+  ...base,
+  type: z.literal("create-collection"),
+  title: z.string(),
+  itemIds: z.array(z.string().min(1)).min(1),
+});
+
+export const AddCollectionMembersActionSchema = z.object({
+  ...base,
+  type: z.literal("add-collection-members"),
+  collectionId: z.string().min(1),
+  title: z.string(),
+  before: z.array(z.string()),
+  itemIds: z.array(z.string().min(1)).min(1),
+});
+
+export const ActionSchema = z.discriminatedUnion("type", [
+  CreateUserActionSchema,
+  SetUserDataActionSchema,
+  CreatePlaylistActionSchema,
+  AddPlaylistEntriesActionSchema,
+  CreateCollectionActionSchema,
+  AddCollectionMembersActionSchema,
+]);
+export type Action = z.infer<typeof ActionSchema>;
+export type ActionOf<T extends Action["type"]> = Extract<Action, { type: T }>;
+
+/** Something the plan leaves out, with a reason code a report can print. */
+export const SkipSchema = z.object({
+  category: CategorySchema,
+  reason: z.string().min(1),
+  /** Readable subject: a user name, an item title (only from included libraries). */
+  subject: z.string(),
+  detail: z.string(),
+});
+export type Skip = z.infer<typeof SkipSchema>;
+
+/** A source item with state, playlist or collection membership that found no target item. */
+export const UnmatchedSchema = z.object({
+  itemKey: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  library: z.string(),
+  reason: z.enum(["no-candidate", "ambiguous", "id-conflict", "type-mismatch"]),
+  detail: z.string(),
+});
+export type Unmatched = z.infer<typeof UnmatchedSchema>;
+
+export const PlanUserSchema = z.object({
+  sourceUserId: z.string(),
+  sourceName: z.string(),
+  targetName: z.string().nullable(),
+  targetUserId: z.string().nullable(),
+  /** user-map | name | sanitized-name | create | unmapped | map-target-missing */
+  rule: z.string(),
+});
+
+export const CountsSchema = z.record(CategorySchema, z.number().int().nonnegative());
+
+export const PlanSchema = z.object({
+  version: z.literal(1),
+  createdAt: isoDate,
+  source: z.object({
+    kind: z.string(),
+    serverName: z.string().nullable(),
+    serverId: z.string().nullable(),
+    schemaFingerprint: z.string(),
+  }),
+  target: z.object({
+    kind: z.enum(["jellyfin", "emby"]),
+    version: z.string(),
+    serverId: z.string(),
+    serverName: z.string(),
+    url: z.string(),
+  }),
+  options: z.object({
+    mode: z.enum(["merge", "mirror"]),
+    kinds: z.array(CategorySchema),
+    favoriteMinRating: z.number().nullable(),
+  }),
+  users: z.array(PlanUserSchema),
+  actions: z.array(ActionSchema),
+  skipped: z.array(SkipSchema),
+  unmatched: z.array(UnmatchedSchema),
+  /** Things the target cannot take exactly (e.g. Jellyfin 10.8 has no user-data write). */
+  limitations: z.array(z.string()),
+  /** Changes planned per category. */
+  counts: CountsSchema,
+});
+export type Plan = z.infer<typeof PlanSchema>;

@@ -1,0 +1,56 @@
+import type {
+  TargetCollection,
+  TargetIndex,
+  TargetPlaylist,
+  TargetServerInfo,
+  TargetUser,
+  TargetUserData,
+} from "../model/index.js";
+import type { Progress } from "../progress.js";
+
+/** Fields of a user-data write; absent fields are left as they are on the target. */
+export type UserDataChange = Partial<TargetUserData>;
+
+/**
+ * One adapter for Jellyfin and Emby (src/targets/mediabrowser), parameterized by a dialect.
+ * Every write is absolute and named for its end state; nothing here increments a counter.
+ * Errors are PlexodusError: "unreachable"/"auth" (exit 4), "transient" (retry budget spent),
+ * "failed" (the server refused the request; the message says why).
+ */
+export interface TargetAdapter {
+  /** Reachability, credentials, kind, version, features. Must be called first. */
+  check(): Promise<TargetServerInfo>;
+
+  listUsers(): Promise<TargetUser[]>;
+  /** Creates a user with this exact (already valid) name and password. Not retried blindly. */
+  createUser(name: string, password: string): Promise<TargetUser>;
+  deleteUser(userId: string): Promise<void>;
+
+  /** All libraries and items, paged, with what matching needs. */
+  index(progress?: Progress): Promise<TargetIndex>;
+
+  /** User data of one user for the given items (absent ones read as empty), paged. */
+  readUserData(
+    userId: string,
+    itemIds: readonly string[],
+    progress?: Progress,
+  ): Promise<Map<string, TargetUserData>>;
+  /** Fresh user data of one item, for the re-check before a write. */
+  getUserData(userId: string, itemId: string): Promise<TargetUserData>;
+  /** Absolute, idempotent write; returns the state the server reports afterwards. */
+  setUserData(userId: string, itemId: string, change: UserDataChange): Promise<TargetUserData>;
+
+  /** Playlists the user owns (not ones merely shared with them), with entries in order. */
+  listPlaylists(userId: string): Promise<TargetPlaylist[]>;
+  /** A private playlist owned by the user, with these entries in this order. */
+  createPlaylist(userId: string, title: string, itemIds: readonly string[]): Promise<TargetPlaylist>;
+  addToPlaylist(userId: string, playlistId: string, itemIds: readonly string[]): Promise<void>;
+  removeFromPlaylist(userId: string, playlistId: string, entryIds: readonly string[]): Promise<void>;
+  deletePlaylist(userId: string, playlistId: string): Promise<void>;
+
+  listCollections(): Promise<TargetCollection[]>;
+  createCollection(title: string, itemIds: readonly string[]): Promise<TargetCollection>;
+  addToCollection(collectionId: string, itemIds: readonly string[]): Promise<void>;
+  removeFromCollection(collectionId: string, itemIds: readonly string[]): Promise<void>;
+  deleteCollection(collectionId: string): Promise<void>;
+}
