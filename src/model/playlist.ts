@@ -8,6 +8,11 @@ export const PlaylistSchema = z.object({
   isSmart: z.boolean(),
   /** Item keys in source order, duplicates kept as the source has them; null when unknown (smart). */
   entries: z.array(z.string().min(1)).nullable(),
+  /**
+   * Entries left out because they point into excluded libraries (set by scoping). Only a
+   * count: those items are never named anywhere.
+   */
+  excludedEntryCount: z.number().int().nonnegative().optional(),
 });
 export type Playlist = z.infer<typeof PlaylistSchema>;
 

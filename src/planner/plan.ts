@@ -112,6 +112,8 @@ export const SkipSchema = z.object({
   /** Readable subject: a user name, an item title (only from included libraries). */
   subject: z.string(),
   detail: z.string(),
+  /** How many things this entry stands for (e.g. items of one user); 1 when absent. */
+  count: z.number().int().positive().optional(),
 });
 export type Skip = z.infer<typeof SkipSchema>;
 

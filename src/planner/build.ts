@@ -1,0 +1,136 @@
+import type { MatchResult, UserMappingResult } from "../match/types.js";
+import type { Snapshot, TargetServerInfo } from "../model/index.js";
+import { planCollections } from "./collections.js";
+import { indexSnapshot, neededUserData } from "./context.js";
+import { type Action, CATEGORIES, type Category, type Plan } from "./plan.js";
+import { planPlaylists } from "./playlists.js";
+import type { TargetState } from "./state.js";
+import { listUnmatched } from "./unmatched.js";
+import { planUsers } from "./users.js";
+import { planUserData } from "./watched.js";
+
+export interface PlanOptions {
+  mode: "merge" | "mirror";
+  kinds: ReadonlySet<Category>;
+  /** Mark items rated at least this (0–10) as favorites; off when absent. */
+  favoriteMinRating?: number | null | undefined;
+}
+
+export interface PlanInput {
+  /** Already scoped (applyScope): excluded users and libraries are gone. */
+  snapshot: Snapshot;
+  users: UserMappingResult;
+  matches: MatchResult;
+  server: TargetServerInfo;
+  state: TargetState;
+  options: PlanOptions;
+  now: Date;
+}
+
+const FIELD_WORDS: Record<string, string> = {
+  played: "played",
+  playCount: "play counts",
+  lastPlayedAt: "last played dates",
+  positionMs: "resume positions",
+  rating: "ratings",
+  isFavorite: "favorites",
+};
+
+/** Categories an action counts in: a user-data write counts once in each it touches. */
+export function actionCategories(action: Action): Category[] {
+  switch (action.type) {
+    case "create-user":
+      return ["users"];
+    case "set-user-data":
+      return action.categories;
+    case "create-playlist":
+    case "add-playlist-entries":
+      return ["playlists"];
+    case "create-collection":
+    case "add-collection-members":
+      return ["collections"];
+  }
+}
+
+export function countActions(actions: readonly Action[]): Record<Category, number> {
+  const counts = Object.fromEntries(CATEGORIES.map((category) => [category, 0])) as Record<Category, number>;
+  for (const action of actions) for (const category of actionCategories(action)) counts[category] += 1;
+  return counts;
+}
+
+/**
+ * The plan: pure and deterministic. The same inputs give a byte-identical plan, and planning
+ * against the state a correct apply of it produces gives an empty plan.
+ */
+export function buildPlan(input: PlanInput): Plan {
+  const { snapshot, server, state, options } = input;
+  const favoriteMinRating = options.favoriteMinRating ?? null;
+  const index = indexSnapshot(snapshot, input.matches);
+  const users = planUsers(snapshot.users, input.users, options.kinds);
+  const needed = neededUserData(snapshot, input.users, input.matches, options.mode);
+  const canWrite = server.features.userDataWrite;
+  const userData = planUserData(snapshot, index, users.planned, needed, state, {
+    mode: options.mode,
+    kinds: options.kinds,
+    favoriteMinRating,
+    canWrite,
+  });
+  const playlists = planPlaylists(users.planned, snapshot.playlists, index, state, {
+    kinds: options.kinds,
+    privatePlaylists: server.features.privatePlaylists,
+  });
+  const collections = planCollections(snapshot.collections, index, state, options.kinds);
+
+  // Users first, then each user's writes (user data by category and title, then playlists),
+  // then the global collections.
+  const perUser = new Map<string, Action[]>(users.planned.map((user) => [user.ref.name, []]));
+  for (const action of [...userData.actions, ...playlists.actions])
+    perUser.get(action.user.name)?.push(action);
+  const actions: Action[] = [...users.actions, ...[...perUser.values()].flat(), ...collections.actions];
+
+  const limitations: string[] = [];
+  if (!canWrite && userData.blockedItems > 0) {
+    const fields = [...userData.blockedFields].map((field) => FIELD_WORDS[field] ?? field).join(", ");
+    limitations.push(
+      `${server.kind} ${server.version} has no absolute user-data write: ${fields} of ${userData.blockedItems} item(s) could not be migrated (upgrade the target to migrate them exactly).`,
+    );
+  }
+  limitations.push(...playlists.limitations);
+  const partial = users.planned
+    .flatMap((user) => user.sources)
+    .filter((source) => source.unknownFields.length > 0);
+  if (partial.length > 0) {
+    limitations.push(
+      `${partial.length} account(s) were read through the Plex API, which cannot tell some of their history; see skipped (unknown-in-source).`,
+    );
+  }
+
+  return {
+    version: 1,
+    createdAt: input.now.toISOString(),
+    source: {
+      kind: snapshot.source.kind,
+      serverName: snapshot.source.serverName,
+      serverId: snapshot.source.serverId,
+      schemaFingerprint: snapshot.source.schemaFingerprint,
+    },
+    target: {
+      kind: server.kind,
+      version: server.version,
+      serverId: server.serverId,
+      serverName: server.serverName,
+      url: server.url,
+    },
+    options: {
+      mode: options.mode,
+      kinds: CATEGORIES.filter((category) => options.kinds.has(category)),
+      favoriteMinRating,
+    },
+    users: users.users,
+    actions,
+    skipped: [...users.skipped, ...userData.skipped, ...playlists.skipped, ...collections.skipped],
+    unmatched: listUnmatched(snapshot, index, input.matches, users.planned, options.kinds),
+    limitations,
+    counts: countActions(actions),
+  };
+}

@@ -1,0 +1,124 @@
+import { describeChange, plural } from "./format.js";
+import type { Action, Plan } from "./plan.js";
+import { planTotalsLine } from "./summary.js";
+
+export interface RenderOptions {
+  /** Lines shown per list before "… and N more (see --json)". */
+  limit?: number;
+}
+
+/** Adds at most `limit` lines, then one line saying how many were left out. */
+function capped(out: string[], lines: readonly string[], indent: string, limit: number): void {
+  out.push(...lines.slice(0, limit));
+  if (lines.length > limit) out.push(`${indent}… and ${lines.length - limit} more (see --json)`);
+}
+
+function userSections(actions: readonly Action[], limit: number): string[] {
+  const out: string[] = [];
+  const byUser = new Map<string, Action[]>();
+  for (const action of actions) {
+    if (!("user" in action) || action.type === "create-user") continue;
+    const list = byUser.get(action.user.name) ?? [];
+    list.push(action);
+    byUser.set(action.user.name, list);
+  }
+  for (const [name, list] of byUser) {
+    out.push("", name);
+    for (const category of ["watched", "progress", "ratings"] as const) {
+      const lines = list.flatMap((action) =>
+        action.type === "set-user-data" && action.categories.includes(category)
+          ? [`    ~ ${action.title}  ${describeChange(action, category)}`]
+          : [],
+      );
+      if (lines.length === 0) continue;
+      out.push(`  ${category} (${lines.length})`);
+      capped(out, lines, "    ", limit);
+    }
+    const playlistLines = list.flatMap((action) => {
+      if (action.type === "create-playlist") {
+        return [`    + ${action.title}  (${plural(action.itemIds.length, "entry", "entries")})`];
+      }
+      if (action.type === "add-playlist-entries") {
+        return [
+          `    ~ ${action.title}  + ${plural(action.itemIds.length, "entry", "entries")} (had ${action.before.length})`,
+        ];
+      }
+      return [];
+    });
+    if (playlistLines.length > 0) {
+      out.push(`  playlists (${playlistLines.length})`);
+      capped(out, playlistLines, "    ", limit);
+    }
+  }
+  return out;
+}
+
+/**
+ * The human diff, in the spirit of `terraform plan`: users, then each target user's changes
+ * grouped by category with before → after values, collections, unmatched items, skipped
+ * things and target limitations, and a totals line. Only titles of included libraries can
+ * appear, because the plan holds no others.
+ */
+export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
+  const limit = options.limit ?? 20;
+  const out: string[] = [];
+  const t = plan.target;
+  out.push(`Plan for ${t.kind} ${t.version} "${t.serverName}" (mode ${plan.options.mode})`);
+
+  const creates = new Set(plan.actions.flatMap((a) => (a.type === "create-user" ? [a.sourceUserId] : [])));
+  if (plan.users.length > 0) {
+    out.push("", `Users (${plan.users.length})`);
+    const lines = plan.users.map((user) => {
+      if (user.targetName === null) return `  ! ${user.sourceName}  not migrated (${user.rule})`;
+      const sign = creates.has(user.sourceUserId) ? "+" : " ";
+      const how = creates.has(user.sourceUserId) ? "create" : user.rule;
+      return `  ${sign} ${user.sourceName} → ${user.targetName}  (${how})`;
+    });
+    capped(out, lines, "  ", limit);
+  }
+
+  out.push(...userSections(plan.actions, limit));
+
+  const collectionLines = plan.actions.flatMap((action) => {
+    if (action.type === "create-collection") {
+      return [`  + ${action.title}  (${plural(action.itemIds.length, "member")})`];
+    }
+    if (action.type === "add-collection-members") {
+      return [
+        `  ~ ${action.title}  + ${plural(action.itemIds.length, "member")} (had ${action.before.length})`,
+      ];
+    }
+    return [];
+  });
+  if (collectionLines.length > 0) {
+    out.push("", `Collections (${collectionLines.length})`);
+    capped(out, collectionLines, "  ", limit);
+  }
+
+  if (plan.unmatched.length > 0) {
+    out.push("", `Unmatched (${plan.unmatched.length})`);
+    const lines = plan.unmatched.map(
+      (entry) => `  ? ${entry.title}  [${entry.library}, ${entry.kind}] ${entry.reason}: ${entry.detail}`,
+    );
+    capped(out, lines, "  ", limit);
+  }
+
+  if (plan.skipped.length > 0) {
+    const total = plan.skipped.reduce((sum, skip) => sum + (skip.count ?? 1), 0);
+    out.push("", `Skipped (${total})`);
+    const lines = plan.skipped.map(
+      (skip) => `  - ${skip.category}: ${skip.subject}  ${skip.reason}: ${skip.detail}`,
+    );
+    capped(out, lines, "  ", limit);
+  }
+
+  if (plan.limitations.length > 0) {
+    out.push("", "Limitations");
+    for (const limitation of plan.limitations) out.push(`  ! ${limitation}`);
+  }
+
+  out.push("");
+  if (plan.actions.length === 0) out.push("No changes: the target already holds what the migration wants.");
+  out.push(planTotalsLine(plan));
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,167 @@
+import { PlexodusError } from "../errors.js";
+import { EMPTY_USER_DATA, LEAF_KINDS, type Snapshot, type TargetUserData } from "../model/index.js";
+import type { SnapshotIndex } from "./context.js";
+import { displayTitle } from "./context.js";
+import { userDataKey } from "./keys.js";
+import { type ActionOf, CATEGORIES, type Category, type Skip } from "./plan.js";
+import type { TargetState } from "./state.js";
+import {
+  categoriesOf,
+  combineStates,
+  type SourceState,
+  toPlanChange,
+  toPlanUserData,
+  USER_DATA_FIELDS,
+  wantedChange,
+} from "./userdata.js";
+import { knownCategories, type PlannedUser } from "./users.js";
+
+export interface UserDataOptions {
+  mode: "merge" | "mirror";
+  kinds: ReadonlySet<Category>;
+  favoriteMinRating: number | null;
+  /** False on targets without an absolute user-data write (Jellyfin 10.8). */
+  canWrite: boolean;
+}
+
+export interface UserDataResult {
+  actions: ActionOf<"set-user-data">[];
+  skipped: Skip[];
+  /** Fields that would have changed but cannot be written, for the limitations text. */
+  blockedFields: Set<string>;
+  blockedItems: number;
+}
+
+const USER_DATA_CATEGORIES = ["watched", "progress", "ratings"] as const;
+
+/**
+ * The source state one person has for the items on one target item, with the last-played
+ * fallback to history (SEMANTICS §3). Through the Plex API, other accounts only have history:
+ * there an entry means played, the number of entries is the play count (SEMANTICS §8).
+ */
+function sourceStateOf(
+  index: SnapshotIndex,
+  userId: string,
+  identity: string,
+  historyMeansPlayed: boolean,
+): SourceState | null {
+  const state = index.states.get(userId)?.get(identity);
+  const history = index.history.get(userId)?.get(identity);
+  if (state) {
+    return { ...state, lastPlayedAt: state.lastPlayedAt ?? history?.lastViewedAt ?? null };
+  }
+  if (!history) return null;
+  return {
+    played: historyMeansPlayed,
+    playCount: historyMeansPlayed ? history.plays : 0,
+    lastPlayedAt: history.lastViewedAt,
+    positionMs: 0,
+    rating: null,
+    ratedAt: null,
+  };
+}
+
+function currentData(state: TargetState, user: PlannedUser, itemId: string): TargetUserData {
+  if (user.ref.id === null) return EMPTY_USER_DATA;
+  const data = state.userData.get(user.ref.id)?.get(itemId);
+  if (data === undefined) {
+    // Planning against a value we never read would make "merge" guess; refuse instead.
+    throw new PlexodusError(
+      "bug",
+      `target user data for user "${user.ref.name}" and item ${itemId} was not read before planning`,
+    );
+  }
+  return data;
+}
+
+export function planUserData(
+  snapshot: Snapshot,
+  index: SnapshotIndex,
+  users: readonly PlannedUser[],
+  needed: ReadonlyMap<string, ReadonlySet<string>>,
+  state: TargetState,
+  options: UserDataOptions,
+): UserDataResult {
+  const result: UserDataResult = { actions: [], skipped: [], blockedFields: new Set(), blockedItems: 0 };
+  const historyMeansPlayed = snapshot.source.kind === "plex-api";
+  for (const user of users) {
+    const itemIds = new Set<string>();
+    for (const source of user.sources) for (const id of needed.get(source.id) ?? []) itemIds.add(id);
+    const known = user.sources.map((source) => ({
+      source,
+      categories: knownCategories(source, options.kinds),
+    }));
+    const blocked = new Map<Category, number>();
+    const userActions: ActionOf<"set-user-data">[] = [];
+
+    for (const itemId of [...itemIds].sort()) {
+      const sourceKeys = index.sourcesOf.get(itemId) ?? [];
+      const items = sourceKeys.flatMap((key) => index.itemsByKey.get(key) ?? []);
+      const first = items[0];
+      if (first === undefined) continue;
+      const identities = [...new Set(items.map((item) => item.identity))];
+      const current = currentData(state, user, itemId);
+      const change: Partial<TargetUserData> = {};
+      for (const category of USER_DATA_CATEGORIES) {
+        const knowing = known.filter((entry) => entry.categories.has(category));
+        if (knowing.length === 0) continue;
+        const states = knowing.flatMap(({ source }) =>
+          identities.flatMap(
+            (identity) => sourceStateOf(index, source.id, identity, historyMeansPlayed) ?? [],
+          ),
+        );
+        Object.assign(
+          change,
+          wantedChange(current, combineStates(states), {
+            mode: options.mode,
+            categories: new Set([category]),
+            favoriteMinRating: options.favoriteMinRating,
+            leaf: LEAF_KINDS.has(first.kind),
+          }),
+        );
+      }
+      const categories = categoriesOf(change);
+      if (categories.length === 0) continue;
+      if (!options.canWrite) {
+        for (const category of categories) blocked.set(category, (blocked.get(category) ?? 0) + 1);
+        for (const field of USER_DATA_FIELDS) if (field in change) result.blockedFields.add(field);
+        result.blockedItems += 1;
+        continue;
+      }
+      userActions.push({
+        key: userDataKey(user.key, itemId, toPlanChange(change)),
+        type: "set-user-data",
+        user: user.ref,
+        itemId,
+        title: displayTitle(first, index.itemsByKey),
+        sourceItemKeys: sourceKeys,
+        categories,
+        before: toPlanUserData(current),
+        set: toPlanChange(change),
+      });
+    }
+    userActions.sort(compareUserDataActions);
+    result.actions.push(...userActions);
+    for (const [category, count] of [...blocked].sort(
+      (a, b) => CATEGORIES.indexOf(a[0]) - CATEGORIES.indexOf(b[0]),
+    )) {
+      result.skipped.push({
+        category,
+        reason: "target-cannot-write",
+        subject: user.ref.name,
+        detail: `${count} item${count === 1 ? "" : "s"} would change, but the target has no absolute user-data write`,
+        count,
+      });
+    }
+  }
+  return result;
+}
+
+/** Per user: by the first category an action touches, then title, then item id. */
+export function compareUserDataActions(a: ActionOf<"set-user-data">, b: ActionOf<"set-user-data">): number {
+  const ca = CATEGORIES.indexOf(a.categories[0] ?? "watched");
+  const cb = CATEGORIES.indexOf(b.categories[0] ?? "watched");
+  if (ca !== cb) return ca - cb;
+  if (a.title !== b.title) return a.title < b.title ? -1 : 1;
+  return a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0;
+}
