@@ -1,0 +1,274 @@
+import { resolve } from "node:path";
+import PQueue from "p-queue";
+import { ConfigError } from "../errors.js";
+import { packageVersion } from "../paths.js";
+import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
+import type { Progress } from "../progress.js";
+import type { TargetAdapter } from "../targets/types.js";
+import { addToContainer, collectionApi, createContainer, playlistApi } from "./actions/containers.js";
+import { setUserData } from "./actions/user-data.js";
+import { createUser, type UserRun } from "./actions/users.js";
+import { fingerprint, type Outcome, RunContext, Stopped } from "./context.js";
+import { type ActionInfo, Journal } from "./journal.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
+import { retrying, runActions } from "./runner.js";
+
+export interface ApplyOptions {
+  journalPath: string;
+  /** Bound of each queue (lookups, writes). */
+  concurrency: number;
+  /** Where created users' passwords go (mode 0600, appended). */
+  credentialsFile: string;
+  progress: Progress;
+  /** Ctrl-C: no new action starts; in-flight ones finish and are journaled. */
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
+  now?: () => Date;
+  /** For tests: jitter source. */
+  random?: () => number;
+  /** For tests: caps the journal's size in pages to simulate a full disk. */
+  journalMaxPageCount?: number;
+}
+
+/** An action that did not reach its wanted state, for the report. Never holds a secret. */
+export interface ActionIssue {
+  key: string;
+  type: Action["type"];
+  title: string;
+  reason: string;
+}
+
+export interface ApplyResult {
+  applied: number;
+  alreadyDone: number;
+  conflicted: number;
+  failed: number;
+  skipped: number;
+  /** Actions not attempted because the run was interrupted or stopped. */
+  notStarted: number;
+  conflicts: ActionIssue[];
+  failures: ActionIssue[];
+  skips: ActionIssue[];
+  writesSent: number;
+  durationMs: number;
+  interrupted: boolean;
+  /** Path of the credentials file when this run wrote passwords to it. */
+  credentialsFile: string | null;
+  journalPath: string;
+}
+
+export function titleOf(action: Action): string {
+  switch (action.type) {
+    case "create-user":
+      return action.user.name;
+    case "set-user-data":
+      return action.title;
+    default:
+      return action.title;
+  }
+}
+
+const PHASE_ORDER: Record<Action["type"], number> = {
+  "create-user": 0,
+  "set-user-data": 1,
+  "create-playlist": 2,
+  "add-playlist-entries": 3,
+  "create-collection": 4,
+  "add-collection-members": 5,
+};
+
+/**
+ * Executes a plan against the target: the only code that writes to a target. Users are
+ * created first; then user data, playlists and collections. See docs/journal.md.
+ */
+export async function applyPlan(
+  plan: Plan,
+  adapter: TargetAdapter,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const server = await adapter.check();
+  if (server.serverId !== plan.target.serverId) {
+    throw new ConfigError(
+      `the plan was made for target server ${plan.target.serverId} (${plan.target.url}), but ${server.url} is ${server.serverId}`,
+      { hint: "Make a new plan against this server, or point the tool at the server the plan was made for." },
+    );
+  }
+  const journal = Journal.open(
+    options.journalPath,
+    { serverId: server.serverId, url: server.url, kind: server.kind },
+    { toolVersion: packageVersion(), now, maxPageCount: options.journalMaxPageCount },
+  );
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const ctx = new RunContext(
+    adapter,
+    journal,
+    new PQueue({ concurrency }),
+    new PQueue({ concurrency }),
+    options.signal,
+  );
+  const users: UserRun = {
+    credentialsFile: options.credentialsFile,
+    credentialsWritten: false,
+    passwords: new Map(),
+  };
+  const outcomes = new Map<string, Outcome>();
+  const task = options.progress.task("applying", plan.actions.length);
+  let runId: number | undefined;
+  try {
+    runId = journal.startRun("apply", { fingerprint: fingerprint(plan.actions), createdAt: plan.createdAt });
+    const ordered = [...plan.actions].sort((a, b) => PHASE_ORDER[a.type] - PHASE_ORDER[b.type]);
+    const creations = ordered.filter((a) => a.type === "create-user");
+    const rest = ordered.filter((a) => a.type !== "create-user");
+    const runOptions = {
+      concurrency,
+      retry: options.retry ?? DEFAULT_RETRY,
+      random: options.random ?? Math.random,
+    };
+    const record = (action: Action, outcome: Outcome) => {
+      outcomes.set(action.key, outcome);
+      task.tick();
+    };
+
+    const noUsers = new Map<string, string>();
+    await runActions(
+      creations,
+      ctx,
+      runOptions,
+      record,
+      (action) =>
+        action.type === "create-user"
+          ? createUser(action, ctx, users)
+          : Promise.reject(new Error("not a user")),
+      (action) => infoOf(action, noUsers),
+    );
+    // Users the plan creates are known by name only; resolve them once, after creation.
+    let userIds = noUsers;
+    if (!ctx.stopped && rest.length > 0) {
+      try {
+        userIds = await retrying(ctx, runOptions, () => resolveUsers(ctx));
+      } catch (error) {
+        if (!(error instanceof Stopped)) ctx.stop(error);
+      }
+    }
+    await runActions(
+      rest,
+      ctx,
+      runOptions,
+      record,
+      (action) => runOne(action, ctx, userIds),
+      (action) => infoOf(action, userIds),
+    );
+    task.finish();
+
+    const result = summarize(plan.actions, outcomes, ctx, started, users);
+    journal.finishRun(
+      runId,
+      ctx.fatalError !== undefined ? "stopped" : result.interrupted ? "interrupted" : "finished",
+    );
+    if (ctx.fatalError !== undefined) throw ctx.fatalError;
+    return result;
+  } finally {
+    journal.close();
+  }
+}
+
+function infoOf(action: Action, userIds: Map<string, string>): ActionInfo {
+  const user = "user" in action ? action.user : null;
+  return {
+    type: action.type,
+    fingerprint: "",
+    userId: user === null || action.type === "create-user" ? null : (userIdOf(user, userIds) ?? null),
+    userName: user?.name ?? null,
+    itemId: action.type === "set-user-data" ? action.itemId : null,
+    title: titleOf(action),
+  };
+}
+
+async function resolveUsers(ctx: RunContext): Promise<Map<string, string>> {
+  const list = await ctx.lookup(() => ctx.adapter.listUsers());
+  return new Map(list.map((u) => [u.name.toLowerCase(), u.id]));
+}
+
+function userIdOf(ref: PlanUserRef, userIds: Map<string, string>): string | undefined {
+  return ref.id ?? userIds.get(ref.name.toLowerCase());
+}
+
+function runOne(action: Action, ctx: RunContext, userIds: Map<string, string>): Promise<Outcome> {
+  if (action.type === "create-collection") return createContainer(action, collectionApi(ctx.adapter), ctx);
+  if (action.type === "add-collection-members") {
+    return addToContainer({ ...action, id: action.collectionId }, collectionApi(ctx.adapter), ctx);
+  }
+  if (action.type === "create-user") return Promise.reject(new Error("users are created in the first phase"));
+  const userId = userIdOf(action.user, userIds);
+  if (userId === undefined) {
+    return Promise.resolve({ kind: "skipped", reason: `the target user ${action.user.name} does not exist` });
+  }
+  switch (action.type) {
+    case "set-user-data":
+      return setUserData(action, userId, ctx);
+    case "create-playlist":
+      return createContainer(action, playlistApi(ctx.adapter, userId), ctx);
+    case "add-playlist-entries":
+      return addToContainer({ ...action, id: action.playlistId }, playlistApi(ctx.adapter, userId), ctx);
+  }
+}
+
+function summarize(
+  actions: readonly Action[],
+  outcomes: Map<string, Outcome>,
+  ctx: RunContext,
+  started: number,
+  users: UserRun,
+): ApplyResult {
+  const result: ApplyResult = {
+    applied: 0,
+    alreadyDone: 0,
+    conflicted: 0,
+    failed: 0,
+    skipped: 0,
+    notStarted: 0,
+    conflicts: [],
+    failures: [],
+    skips: [],
+    writesSent: ctx.writesSent,
+    durationMs: Date.now() - started,
+    interrupted: ctx.signal?.aborted === true,
+    credentialsFile: users.credentialsWritten ? resolve(users.credentialsFile) : null,
+    journalPath: resolve(ctx.journal.path),
+  };
+  for (const action of actions) {
+    const outcome = outcomes.get(action.key) ?? { kind: "not-started" };
+    const issue = (reason: string): ActionIssue => ({
+      key: action.key,
+      type: action.type,
+      title: titleOf(action),
+      reason,
+    });
+    switch (outcome.kind) {
+      case "applied":
+        result.applied += 1;
+        break;
+      case "already-done":
+        result.alreadyDone += 1;
+        break;
+      case "conflict":
+        result.conflicted += 1;
+        result.conflicts.push(issue(outcome.reason));
+        break;
+      case "failed":
+        result.failed += 1;
+        result.failures.push(issue(outcome.reason));
+        break;
+      case "skipped":
+        result.skipped += 1;
+        result.skips.push(issue(outcome.reason));
+        break;
+      case "not-started":
+        result.notStarted += 1;
+        break;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import type PQueue from "p-queue";
+import type { TargetAdapter } from "../targets/types.js";
+import type { Journal } from "./journal.js";
+
+/** Thrown inside an action when the run is stopping; the action simply does not go on. */
+export class Stopped extends Error {
+  constructor() {
+    super("the run is stopping");
+    this.name = "Stopped";
+  }
+}
+
+export type Outcome =
+  | { kind: "applied" }
+  | { kind: "already-done" }
+  | { kind: "conflict"; reason: string }
+  | { kind: "failed"; reason: string }
+  | { kind: "skipped"; reason: string }
+  | { kind: "not-started" };
+
+/**
+ * What one run shares between its actions: the adapter behind two bounded queues (lookups
+ * and writes, like rclone's checkers and transfers), the journal, and the stop switch.
+ */
+export class RunContext {
+  writesSent = 0;
+  private stopError: unknown;
+  private stopping = false;
+  private readonly halt = new AbortController();
+
+  constructor(
+    readonly adapter: TargetAdapter,
+    readonly journal: Journal,
+    private readonly lookups: PQueue,
+    private readonly writes: PQueue,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    signal?.addEventListener("abort", () => this.halt.abort(), { once: true });
+    if (signal?.aborted) this.halt.abort();
+  }
+
+  /** Aborted on Ctrl-C or on a fatal error: cuts retry waits short. */
+  get haltSignal(): AbortSignal {
+    return this.halt.signal;
+  }
+
+  get stopped(): boolean {
+    return this.stopping || this.signal?.aborted === true;
+  }
+
+  /** The first fatal error; later ones are consequences of the same cause. */
+  get fatalError(): unknown {
+    return this.stopError;
+  }
+
+  stop(error: unknown): void {
+    if (!this.stopping) this.stopError = error;
+    this.stopping = true;
+    this.halt.abort();
+  }
+
+  /** A read of the target, through the lookup queue. */
+  lookup<T>(read: () => Promise<T>): Promise<T> {
+    return this.lookups.add(async () => {
+      if (this.stopped) throw new Stopped();
+      return read();
+    }) as Promise<T>;
+  }
+
+  /**
+   * A write to the target, through the write queue. `before` runs first (it records the
+   * prior value in the journal); if it throws, nothing is sent.
+   */
+  write<T>(before: () => void, send: () => Promise<T>): Promise<T> {
+    return this.writes.add(async () => {
+      if (this.stopped) throw new Stopped();
+      before();
+      this.writesSent += 1;
+      return send();
+    }) as Promise<T>;
+  }
+}
+
+/** JSON with sorted keys, so equal intents hash alike whatever built the object. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function fingerprint(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+export function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
