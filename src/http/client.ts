@@ -1,0 +1,229 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import { rootCertificates } from "node:tls";
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import type { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { authError, serverMessage, TargetError, unreachableError } from "./errors.js";
+import { redactCredentials } from "./redact.js";
+import { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
+
+export type QueryValue = string | number | boolean | readonly string[] | null | undefined;
+export type Query = Readonly<Record<string, QueryValue>>;
+export type Method = "GET" | "POST" | "DELETE";
+
+/** What a request hook sees: never headers, so never the API key. */
+export interface RequestEvent {
+  method: Method;
+  path: string;
+  query: Readonly<Record<string, string>>;
+}
+
+export interface HttpClientOptions {
+  /** Server URL including any base path (`https://host/jellyfin`). */
+  baseUrl: string;
+  /** Sent with every request (the auth headers of the dialect). */
+  headers?: Readonly<Record<string, string>>;
+  /** Values that must never appear in an error message (the API key). */
+  secrets?: readonly string[];
+  timeoutSeconds: number;
+  /** Extra CA certificate(s), PEM, trusted in addition to the system roots. */
+  caFile?: string | undefined;
+  /** Skip TLS verification. The caller warns loudly; this module only obeys. */
+  insecure?: boolean | undefined;
+  /** Upper bound of parallel requests; the keep-alive pool never opens more sockets. */
+  concurrency: number;
+  retry?: Partial<RetryPolicy>;
+  onRequest?: (event: RequestEvent) => void;
+  /** Injected by tests so retries do not wait in real time. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface RequestOptions<T> {
+  query?: Query;
+  body?: unknown;
+  /** Zod schema of the expected response body; without it the body is ignored. */
+  schema?: z.ZodType<T>;
+}
+
+const TLS_CODES = new Set([
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO",
+]);
+
+/** Comma-joined arrays: both servers accept them (Emby only them). */
+export function encodeQuery(query: Query | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null) continue;
+    out[key] = Array.isArray(value) ? value.join(",") : String(value);
+  }
+  return out;
+}
+
+/**
+ * The one HTTP client of a target: classification of every failure into a PlexodusError
+ * category, retries of reads, redaction. Writes are sent once: the executor re-checks the
+ * target and retries whole actions, so a creation that timed out is never sent twice blindly.
+ */
+export class HttpClient {
+  /** Base URL for messages: no credentials, no trailing slash. */
+  readonly serverUrl: string;
+  private readonly axios: AxiosInstance;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly retry: RetryPolicy;
+  private readonly secrets: readonly string[];
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly onRequest: ((event: RequestEvent) => void) | undefined;
+  /** Once the server has answered anything, connection failures are transient, not "unreachable". */
+  private reached = false;
+
+  constructor(options: HttpClientOptions) {
+    const url = new URL(options.baseUrl);
+    url.username = "";
+    url.password = "";
+    url.search = "";
+    url.hash = "";
+    this.serverUrl = url.toString().replace(/\/+$/, "");
+    const ca = options.caFile === undefined ? undefined : [...rootCertificates, readCa(options.caFile)];
+    const pool = { keepAlive: true, maxSockets: Math.max(1, options.concurrency) };
+    this.agents = {
+      http: new http.Agent(pool),
+      https: new https.Agent({ ...pool, ca, rejectUnauthorized: options.insecure !== true }),
+    };
+    this.axios = axios.create({
+      baseURL: this.serverUrl,
+      timeout: options.timeoutSeconds * 1000,
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      headers: { Accept: "application/json", ...options.headers },
+      validateStatus: () => true,
+      responseType: "json",
+    });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.secrets = options.secrets ?? [];
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.onRequest = options.onRequest;
+  }
+
+  get<T>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+    return this.request("GET", path, options);
+  }
+
+  post<T>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+    return this.request("POST", path, options);
+  }
+
+  delete<T>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+    return this.request("DELETE", path, options);
+  }
+
+  async request<T>(method: Method, path: string, options: RequestOptions<T>): Promise<T> {
+    // Only reads are repeated: a write whose answer was lost may have happened.
+    const attempts = method === "GET" ? Math.max(1, this.retry.attempts) : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, path, options);
+      } catch (error) {
+        const retryable =
+          error instanceof TargetError &&
+          error.category === "transient" &&
+          attempt < attempts &&
+          (error.retryAfterMs ?? 0) <= this.retry.maxRetryAfterMs;
+        if (!retryable) throw error;
+        await this.sleep(retryDelayMs(attempt, this.retry, error.retryAfterMs, this.random));
+      }
+    }
+  }
+
+  /** Closes idle keep-alive sockets so the process (or a test) can end. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private async once<T>(method: Method, path: string, options: RequestOptions<T>): Promise<T> {
+    const params = encodeQuery(options.query);
+    this.onRequest?.({ method, path, query: params });
+    const what = `${method} ${path}`;
+    let response: AxiosResponse<unknown>;
+    try {
+      response = await this.axios.request({ method, url: path, params, data: options.body });
+    } catch (error) {
+      throw this.networkError(error, what);
+    }
+    this.reached = true;
+    const { status } = response;
+    if (status >= 200 && status < 300) return this.parse(response.data, options.schema, what);
+    if (status === 401 || status === 403) throw authError(this.serverUrl, status, what);
+    const detail = this.redact(serverMessage(response.data));
+    const suffix = detail ? `: ${detail}` : "";
+    if (status === 429 || status >= 500) {
+      const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
+      throw new TargetError("transient", `${this.serverUrl} answered HTTP ${status} to ${what}${suffix}`, {
+        status,
+        retryAfterMs,
+        hint: "The server is busy or starting; rerun later (the journal keeps what already succeeded).",
+      });
+    }
+    throw new TargetError("failed", `${this.serverUrl} refused ${what} (HTTP ${status})${suffix}`, {
+      status,
+    });
+  }
+
+  private parse<T>(data: unknown, schema: z.ZodType<T> | undefined, what: string): T {
+    if (schema === undefined) return undefined as T;
+    const result = schema.safeParse(data === "" ? undefined : data);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new TargetError(
+      "failed",
+      `unexpected answer from ${this.serverUrl} to ${what}${where}: ${this.redact(issue?.message ?? "invalid")}`,
+      {
+        hint: "The server's answer does not have the shape plexodus expects; report it with the server version.",
+      },
+    );
+  }
+
+  private networkError(error: unknown, what: string): TargetError {
+    const code = axios.isAxiosError(error) ? (error.code ?? "") : "";
+    const raw = error instanceof Error ? error.message : String(error);
+    // A sanitized cause: the axios error holds the request headers, hence the key.
+    const cause = new Error(this.redact(`${code} ${raw}`.trim()));
+    const reason = this.redact(code === "ECONNABORTED" || code === "ETIMEDOUT" ? `timed out (${what})` : raw);
+    if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(code)) {
+      const tls = unreachableError(this.serverUrl, `TLS verification failed: ${reason}`);
+      return new TargetError("unreachable", tls.message, { hint: tls.hint, cause });
+    }
+    if (!this.reached) {
+      const unreachable = unreachableError(this.serverUrl, reason);
+      return new TargetError("unreachable", unreachable.message, { hint: unreachable.hint, cause });
+    }
+    return new TargetError("transient", `lost connection to ${this.serverUrl} during ${what}: ${reason}`, {
+      cause,
+      hint: "Rerun to continue: the journal keeps what already succeeded.",
+    });
+  }
+
+  private redact(text: string): string {
+    return redactCredentials(text, this.secrets);
+  }
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read --ca-file ${file}: ${(error as Error).message}`);
+  }
+}

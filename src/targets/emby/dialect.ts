@@ -1,0 +1,75 @@
+import {
+  type Dialect,
+  majorMinor,
+  mediaBrowserAuthorization,
+  segment as s,
+} from "../mediabrowser/dialect.js";
+
+/**
+ * Emby's user-name rules are not documented [UNCERTAIN]: this only refuses what no server
+ * accepts (empty, control characters, leading/trailing whitespace); the server's 400 says the rest.
+ */
+export const EMBY_USER_NAME = /^(?!\s)[^\p{Cc}]+(?<!\s)$/u;
+
+/** Emby 4.7–4.9: user-scoped routes, PascalCase parameters, query-only playlist creation. */
+export function embyDialect(version: string): Dialect {
+  const [, minor] = majorMinor(version);
+
+  return {
+    kind: "emby",
+    version,
+
+    items: (userId) => (userId === undefined ? { path: "/Items" } : { path: `/Users/${s(userId)}/Items` }),
+    // The single-item GET carries PlayCount and LastPlayedDate without field gating.
+    userData: (userId, itemId) => ({ path: `/Users/${s(userId)}/Items/${s(itemId)}`, answer: "item" }),
+    userDataWrite: (userId, itemId) => ({ path: `/Users/${s(userId)}/Items/${s(itemId)}/UserData` }),
+    rating: (userId, itemId) => ({ path: `/Users/${s(userId)}/Items/${s(itemId)}/Rating` }),
+    played: (userId, itemId) => ({ path: `/Users/${s(userId)}/PlayedItems/${s(itemId)}` }),
+    libraries: () => ({ path: "/Library/VirtualFolders/Query", paged: true }),
+    users: () => ({ path: "/Users/Query", paged: true }),
+    password: (userId) => ({ path: `/Users/${s(userId)}/Password` }),
+    user: (userId) => ({ path: `/Users/${s(userId)}` }),
+    item: (itemId) => ({ path: `/Items/${s(itemId)}` }),
+    // UserId is documented (EmbySDK Playlists.html) though absent from the spec; ownership is
+    // verified after creation because the owner of an API-key creation is [UNCERTAIN].
+    createPlaylist: (userId, name, itemIds) => ({
+      path: "/Playlists",
+      query: { Name: name, Ids: itemIds, UserId: userId },
+    }),
+    playlistItems: (playlistId, userId) => ({
+      path: `/Playlists/${s(playlistId)}/Items`,
+      query: { UserId: userId },
+    }),
+    removePlaylistEntries: (playlistId, entryIds) => ({
+      path: `/Playlists/${s(playlistId)}/Items`,
+      query: { EntryIds: entryIds },
+    }),
+    collections: () => ({ path: "/Collections" }),
+    collectionItems: (collectionId, itemIds) => ({
+      path: `/Collections/${s(collectionId)}/Items`,
+      query: { Ids: itemIds },
+    }),
+
+    headers: (apiKey, deviceId, clientVersion) => ({
+      Authorization: mediaBrowserAuthorization(apiKey, deviceId, clientVersion),
+      "X-Emby-Token": apiKey,
+    }),
+
+    param: (name) => name.charAt(0).toUpperCase() + name.slice(1),
+    // Item and library ids are decimal strings; user and server ids 32 hex digits.
+    idPattern: /^(?:\d+|[0-9a-f]{32})$/i,
+    writeDate: (date) => date.toISOString(),
+    // Merge vs replace is [UNCERTAIN] on Emby: the full object is right under both.
+    fullUserDataWrites: true,
+    userDataFields: ["UserDataPlayCount", "UserDataLastPlayedDate"],
+
+    userNamePattern: EMBY_USER_NAME,
+
+    abilities: {
+      userDataWrite: true,
+      // Before 4.8 every playlist is visible to every user, so ownership cannot be told apart.
+      privatePlaylists: minor >= 8,
+      playlistEntryRemoval: true,
+    },
+  };
+}

@@ -1,0 +1,266 @@
+import { z } from "zod";
+import type { HttpClient } from "../../http/client.js";
+import { TargetError } from "../../http/errors.js";
+import { redactCredentials } from "../../http/redact.js";
+import type {
+  TargetCollection,
+  TargetIndex,
+  TargetItem,
+  TargetLibrary,
+  TargetPlaylist,
+  TargetServerInfo,
+  TargetUser,
+  TargetUserData,
+} from "../../model/index.js";
+import type { Progress } from "../../progress.js";
+import type { TargetAdapter, UserDataChange } from "../types.js";
+import { batches, checkId, fetchAll, mapLimit, type Wire } from "./context.js";
+import { casedQuery, type Dialect } from "./dialect.js";
+import { checkSupported, identify } from "./identify.js";
+import { Playlists } from "./playlists.js";
+import {
+  CreatedWire,
+  INDEXED_TYPES,
+  ItemWire,
+  PublicSystemInfoWire,
+  toLibrary,
+  toTargetItem,
+  toUser,
+  UserWire,
+  VirtualFolderWire,
+} from "./schema.js";
+import * as userData from "./userdata.js";
+
+const MemberWire = z.object({ Id: z.string().min(1) });
+const BoxSetWire = z.object({ Id: z.string().min(1), Name: z.string().nullish() });
+
+/** The one adapter for Jellyfin and Emby; every difference is a member of `dialect`. */
+export class MediaBrowserAdapter implements TargetAdapter {
+  private readonly wire: Wire;
+  private readonly playlists: Playlists;
+
+  constructor(
+    http: HttpClient,
+    dialect: Dialect,
+    readonly info: TargetServerInfo,
+    concurrency = 4,
+  ) {
+    this.wire = { http, dialect, concurrency: Math.max(1, concurrency) };
+    this.playlists = new Playlists(
+      this.wire,
+      () => this.info,
+      async () => (await this.listUsers()).map((user) => user.id),
+    );
+  }
+
+  /** Reachability, identity (must still be the server this adapter was built for), admin key. */
+  async check(): Promise<TargetServerInfo> {
+    const { http, dialect } = this.wire;
+    const pub = await http.get("/System/Info/Public", { schema: PublicSystemInfoWire });
+    const found = identify(pub, http.serverUrl);
+    checkSupported(found.kind, found.version, http.serverUrl);
+    if (found.kind !== dialect.kind || found.version !== dialect.version) {
+      throw new TargetError(
+        "failed",
+        `${http.serverUrl} is now ${found.kind} ${found.version}, not ${dialect.kind} ${dialect.version}`,
+      );
+    }
+    // An admin-only read: a valid key of a non-admin fails here (403 → exit 4), not mid-run.
+    await this.libraries();
+    return this.info;
+  }
+
+  async listUsers(): Promise<TargetUser[]> {
+    const { http, dialect } = this.wire;
+    const route = dialect.users();
+    if (!route.paged)
+      return (await http.get(route.path, { query: route.query, schema: z.array(UserWire) })).map(toUser);
+    try {
+      return (await fetchAll(this.wire, route, {}, UserWire)).map(toUser);
+    } catch (error) {
+      // Emby documents /Users/Query; builds without it still answer the older /Users.
+      if (!(error instanceof TargetError && error.status === 404)) throw error;
+      return (await http.get("/Users", { schema: z.array(UserWire) })).map(toUser);
+    }
+  }
+
+  async createUser(name: string, password: string): Promise<TargetUser> {
+    const { http, dialect } = this.wire;
+    if (!dialect.userNamePattern.test(name)) {
+      throw new TargetError(
+        "failed",
+        `${JSON.stringify(name)} is not a valid ${dialect.kind} ${dialect.version} user name`,
+      );
+    }
+    // A dialect without a password route takes the password at creation (Jellyfin).
+    const withPassword = dialect.password(name) === null;
+    const body = withPassword ? { Name: name, Password: password } : { Name: name };
+    let user: TargetUser;
+    try {
+      user = toUser(await http.post("/Users/New", { body, schema: UserWire }));
+    } catch (error) {
+      throw scrub(error, password);
+    }
+    const route = dialect.password(user.id);
+    if (route !== null && password !== "") {
+      try {
+        await http.post(route.path, { query: route.query, body: { Id: user.id, NewPw: password } });
+      } catch (error) {
+        // A user left without the intended password is worse than no user.
+        await this.deleteUser(user.id).catch(() => undefined);
+        throw scrub(error, password);
+      }
+    }
+    return user;
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    checkId(this.wire, userId, "user");
+    await this.wire.http.delete(this.wire.dialect.user(userId).path);
+  }
+
+  async index(progress?: Progress): Promise<TargetIndex> {
+    const libraries = await this.libraries();
+    const task = progress?.task("indexing target");
+    const items: TargetItem[] = [];
+    const seen = new Set<string>();
+    let known = 0;
+    for (const library of libraries) {
+      let counted = false;
+      const query = {
+        parentId: library.id,
+        recursive: true,
+        includeItemTypes: INDEXED_TYPES,
+        fields: ["ProviderIds", "Path", "MediaSources", "ParentId"],
+        enableUserData: false,
+      };
+      const wires = await fetchAll(this.wire, this.wire.dialect.items(), query, ItemWire, (count, total) => {
+        if (!counted && total !== undefined) {
+          known += total;
+          task?.setTotal(known);
+          counted = true;
+        }
+        task?.tick(count);
+      });
+      for (const wire of wires) {
+        const item = toTargetItem(wire, library.id);
+        if (item && !seen.has(item.id)) {
+          seen.add(item.id);
+          items.push(item);
+        }
+      }
+    }
+    task?.finish();
+    return { libraries, items };
+  }
+
+  readUserData(
+    userId: string,
+    itemIds: readonly string[],
+    progress?: Progress,
+  ): Promise<Map<string, TargetUserData>> {
+    return userData.readUserData(this.wire, userId, itemIds, progress);
+  }
+
+  getUserData(userId: string, itemId: string): Promise<TargetUserData> {
+    return userData.getUserData(this.wire, userId, itemId);
+  }
+
+  setUserData(userId: string, itemId: string, change: UserDataChange): Promise<TargetUserData> {
+    return userData.setUserData(this.wire, userId, itemId, change);
+  }
+
+  listPlaylists(userId: string): Promise<TargetPlaylist[]> {
+    return this.playlists.list(userId);
+  }
+
+  createPlaylist(userId: string, title: string, itemIds: readonly string[]): Promise<TargetPlaylist> {
+    return this.playlists.create(userId, title, itemIds);
+  }
+
+  addToPlaylist(userId: string, playlistId: string, itemIds: readonly string[]): Promise<void> {
+    return this.playlists.add(userId, playlistId, itemIds);
+  }
+
+  removeFromPlaylist(userId: string, playlistId: string, entryIds: readonly string[]): Promise<void> {
+    return this.playlists.remove(userId, playlistId, entryIds);
+  }
+
+  deletePlaylist(userId: string, playlistId: string): Promise<void> {
+    return this.playlists.delete(userId, playlistId);
+  }
+
+  async listCollections(): Promise<TargetCollection[]> {
+    const query = { includeItemTypes: ["BoxSet"], recursive: true };
+    const sets = await fetchAll(this.wire, this.wire.dialect.items(), query, BoxSetWire);
+    return mapLimit(sets, this.wire.concurrency, async (set) => ({
+      id: set.Id,
+      title: set.Name ?? "",
+      memberIds: (await fetchAll(this.wire, this.wire.dialect.items(), { parentId: set.Id }, MemberWire)).map(
+        (member) => member.Id,
+      ),
+    }));
+  }
+
+  async createCollection(title: string, itemIds: readonly string[]): Promise<TargetCollection> {
+    const { http, dialect } = this.wire;
+    const route = dialect.collections();
+    // Created empty, then filled: Jellyfin fails on an unknown member only after creating the
+    // set, and a failure here removes it so no half-made collection is left without an id.
+    const query = { ...route.query, ...casedQuery(dialect, { name: title }) };
+    const created = await http.post(route.path, { query, schema: CreatedWire });
+    try {
+      await this.addToCollection(created.Id, itemIds);
+    } catch (error) {
+      await this.deleteCollection(created.Id).catch(() => undefined);
+      throw error;
+    }
+    return { id: created.Id, title, memberIds: [...new Set(itemIds)] };
+  }
+
+  async addToCollection(collectionId: string, itemIds: readonly string[]): Promise<void> {
+    checkId(this.wire, collectionId, "collection");
+    for (const ids of batches(itemIds)) {
+      const route = this.wire.dialect.collectionItems(collectionId, ids);
+      await this.wire.http.post(route.path, { query: route.query });
+    }
+  }
+
+  async removeFromCollection(collectionId: string, itemIds: readonly string[]): Promise<void> {
+    checkId(this.wire, collectionId, "collection");
+    for (const ids of batches(itemIds)) {
+      const route = this.wire.dialect.collectionItems(collectionId, ids);
+      await this.wire.http.delete(route.path, { query: route.query });
+    }
+  }
+
+  async deleteCollection(collectionId: string): Promise<void> {
+    checkId(this.wire, collectionId, "collection");
+    await this.wire.http.delete(this.wire.dialect.item(collectionId).path);
+  }
+
+  /** Closes the connection pool. */
+  close(): void {
+    this.wire.http.close();
+  }
+
+  private async libraries(): Promise<TargetLibrary[]> {
+    const { http, dialect } = this.wire;
+    const route = dialect.libraries();
+    const folders = route.paged
+      ? await fetchAll(this.wire, route, {}, VirtualFolderWire)
+      : await http.get(route.path, { query: route.query, schema: z.array(VirtualFolderWire) });
+    return folders.map(toLibrary).filter((library): library is TargetLibrary => library !== null);
+  }
+}
+
+/** A password must not survive in an error, even if a server echoes the request. */
+function scrub(error: unknown, password: string): unknown {
+  if (!(error instanceof TargetError) || password.length === 0 || !error.message.includes(password))
+    return error;
+  return new TargetError(error.category, redactCredentials(error.message, [password]), {
+    hint: error.hint,
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+  });
+}

@@ -1,0 +1,141 @@
+import { TargetError } from "../../http/errors.js";
+import { EMPTY_USER_DATA, type TargetUserData, TargetUserDataSchema } from "../../model/index.js";
+import type { Progress } from "../../progress.js";
+import type { UserDataChange } from "../types.js";
+import { batches, checkId, fetchAll, mapLimit, type Wire } from "./context.js";
+import { ItemWire, msToTicks, toUserData, UserDataWire } from "./schema.js";
+
+/** User data of many items, read in id batches through the list route (field gating applied). */
+export async function readUserData(
+  wire: Wire,
+  userId: string,
+  itemIds: readonly string[],
+  progress?: Progress,
+): Promise<Map<string, TargetUserData>> {
+  checkId(wire, userId, "user");
+  const wanted = new Set(itemIds);
+  const out = new Map<string, TargetUserData>();
+  for (const id of wanted) out.set(id, { ...EMPTY_USER_DATA });
+  const task = progress?.task("reading target user data", wanted.size);
+  const groups = batches([...wanted]);
+  const { dialect } = wire;
+  await mapLimit(groups, wire.concurrency, async (ids) => {
+    const fields = dialect.userDataFields.length > 0 ? dialect.userDataFields : undefined;
+    const items = await fetchAll(
+      wire,
+      dialect.items(userId),
+      { ids, recursive: true, enableUserData: true, fields },
+      ItemWire,
+      undefined,
+      ids.length,
+    );
+    for (const item of items) if (wanted.has(item.Id)) out.set(item.Id, toUserData(item.UserData));
+    task?.tick(ids.length);
+  });
+  task?.finish();
+  return out;
+}
+
+export async function getUserData(wire: Wire, userId: string, itemId: string): Promise<TargetUserData> {
+  checkId(wire, userId, "user");
+  checkId(wire, itemId, "item");
+  const route = wire.dialect.userData(userId, itemId);
+  if (route.answer === "userData") {
+    return toUserData(await wire.http.get(route.path, { query: route.query, schema: UserDataWire }));
+  }
+  const item = await wire.http.get(route.path, { query: route.query, schema: ItemWire });
+  return toUserData(item.UserData);
+}
+
+/**
+ * One absolute write from a fresh read. Clearing a date or a rating takes the dedicated
+ * DELETE routes, because the write body treats null as "leave alone" (Jellyfin) or is
+ * [UNCERTAIN] (Emby). Emby gets the full intended object so a replace-style server cannot
+ * lose fields; Jellyfin, a documented partial merge, gets only what changes. Either way the
+ * stored state is read back and must equal what was asked: a mismatch is an error.
+ */
+export async function setUserData(
+  wire: Wire,
+  userId: string,
+  itemId: string,
+  change: UserDataChange,
+): Promise<TargetUserData> {
+  const { dialect, http } = wire;
+  const route = dialect.userDataWrite(userId, itemId);
+  if (route === null) {
+    throw new TargetError("failed", `${dialect.kind} ${dialect.version} has no absolute user-data write`, {
+      hint: "Watched state cannot be migrated exactly to this version; upgrade to Jellyfin 10.9 or later.",
+    });
+  }
+  const current = await getUserData(wire, userId, itemId);
+  const given = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+  const intended = TargetUserDataSchema.parse({ ...current, ...given });
+
+  let send: Partial<TargetUserData> = dialect.fullUserDataWrites ? intended : given;
+  if (intended.lastPlayedAt === null && current.lastPlayedAt !== null) {
+    // Marking unplayed is the only way to clear the date; it also zeroes count and position.
+    const played = dialect.played(userId, itemId);
+    await http.delete(played.path, { query: played.query });
+    send = {
+      ...send,
+      played: intended.played,
+      playCount: intended.playCount,
+      positionMs: intended.positionMs,
+    };
+  }
+  if (intended.rating === null && current.rating !== null) {
+    const rating = dialect.rating(userId, itemId);
+    await http.delete(rating.path, { query: rating.query });
+  }
+  const body = toBody(wire, send);
+  if (Object.keys(body).length > 0) await http.post(route.path, { query: route.query, body });
+
+  const stored = await getUserData(wire, userId, itemId);
+  const differences = compare(intended, stored);
+  if (differences.length > 0) {
+    throw new TargetError(
+      "failed",
+      `${http.serverUrl} did not store the user data of item ${itemId} for user ${userId} as asked: ${differences.join("; ")}`,
+      {
+        hint: "The server's user-data semantics differ from what plexodus expects; report this with the server version.",
+      },
+    );
+  }
+  return stored;
+}
+
+function toBody(wire: Wire, fields: Partial<TargetUserData>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (fields.played !== undefined) body.Played = fields.played;
+  if (fields.playCount !== undefined) body.PlayCount = fields.playCount;
+  if (fields.lastPlayedAt) body.LastPlayedDate = wire.dialect.writeDate(fields.lastPlayedAt);
+  if (fields.positionMs !== undefined) body.PlaybackPositionTicks = msToTicks(fields.positionMs);
+  if (fields.rating !== undefined && fields.rating !== null) body.Rating = fields.rating;
+  if (fields.isFavorite !== undefined) body.IsFavorite = fields.isFavorite;
+  return body;
+}
+
+/** Differences that matter, described; dates to the second (servers may drop milliseconds). */
+export function compare(asked: TargetUserData, got: TargetUserData): string[] {
+  const out: string[] = [];
+  const say = (field: string, a: unknown, b: unknown) => out.push(`${field} asked ${a}, stored ${b}`);
+  if (asked.played !== got.played) say("played", asked.played, got.played);
+  if (asked.playCount !== got.playCount) say("playCount", asked.playCount, got.playCount);
+  if (msToTicks(asked.positionMs) !== msToTicks(got.positionMs))
+    say("positionMs", asked.positionMs, got.positionMs);
+  if (asked.isFavorite !== got.isFavorite) say("isFavorite", asked.isFavorite, got.isFavorite);
+  const askedDate = asked.lastPlayedAt?.getTime() ?? null;
+  const gotDate = got.lastPlayedAt?.getTime() ?? null;
+  if ((askedDate === null) !== (gotDate === null) || Math.abs((askedDate ?? 0) - (gotDate ?? 0)) >= 1000) {
+    say("lastPlayedAt", asked.lastPlayedAt?.toISOString() ?? null, got.lastPlayedAt?.toISOString() ?? null);
+  }
+  const askedRating = asked.rating;
+  const gotRating = got.rating;
+  if (
+    (askedRating === null) !== (gotRating === null) ||
+    Math.abs((askedRating ?? 0) - (gotRating ?? 0)) > 1e-6
+  ) {
+    say("rating", askedRating, gotRating);
+  }
+  return out;
+}
