@@ -1,0 +1,3 @@
+export { type ParsedGuid, parseExternalIdTag, parseGuid } from "./guid.js";
+export { openPlexDatabase, type PlexDatabaseOptions, type PlexDatabaseReader } from "./reader.js";
+export { formatLocalText, parseLocalText } from "./timezone.js";

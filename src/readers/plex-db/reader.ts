@@ -1,0 +1,153 @@
+import type { ItemKind, Snapshot, SourceInfo, SourceUser } from "../../model/index.js";
+import { type Progress, SILENT_PROGRESS } from "../../progress.js";
+import { readItems, readLibraries } from "./items.js";
+import { readCollections, readPlaylists } from "./lists.js";
+import { asSourceError, type OpenedSnapshot, openSnapshot } from "./open.js";
+import { detectSchema, type SchemaInfo } from "./schema.js";
+import { readHistory, readStates } from "./state.js";
+import { machineTimeZone } from "./timezone.js";
+import { Notes, TimeDecoder } from "./values.js";
+
+export interface PlexDatabaseOptions {
+  /** IANA zone of the Plex host, for old databases with local-time text dates. */
+  timeZone?: string;
+  /** Where the snapshot copy goes (default: the OS temp folder). */
+  tmpDir?: string;
+}
+
+export interface PlexDatabaseReader {
+  /** Opens a consistent snapshot and checks the schema; clear SourceError otherwise. */
+  check(): Promise<SourceInfo>;
+  /** Reads everything into the model, then removes the snapshot. */
+  read(progress?: Progress): Promise<Snapshot>;
+  /** Removes the snapshot when only check() was called. Safe to call any time. */
+  close(): void;
+}
+
+export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}): PlexDatabaseReader {
+  const timeZone = options.timeZone ?? machineTimeZone();
+  let opened: { snapshot: OpenedSnapshot; schema: SchemaInfo } | undefined;
+
+  const open = async () => {
+    if (opened) return opened;
+    const snapshot = await openSnapshot(path, options.tmpDir);
+    try {
+      opened = { snapshot, schema: detectSchema(snapshot.db, path) };
+      return opened;
+    } catch (error) {
+      snapshot.close();
+      throw asSourceError(error, path);
+    }
+  };
+  const close = () => {
+    opened?.snapshot.close();
+    opened = undefined;
+  };
+  const info = (schema: SchemaInfo): SourceInfo => ({
+    kind: "plex-db",
+    serverName: null,
+    serverId: null,
+    schemaFingerprint: schema.fingerprint,
+    schemaVersion: schema.version,
+    readAt: new Date(),
+  });
+
+  return {
+    async check() {
+      return info((await open()).schema);
+    },
+    async read(progress = SILENT_PROGRESS) {
+      try {
+        const { snapshot, schema } = await open();
+        return readSnapshot(snapshot, schema, info(schema), timeZone, progress);
+      } catch (error) {
+        throw asSourceError(error, path);
+      } finally {
+        close();
+      }
+    },
+    close,
+  };
+}
+
+function readSnapshot(
+  { db }: OpenedSnapshot,
+  schema: SchemaInfo,
+  source: SourceInfo,
+  timeZone: string,
+  progress: Progress,
+): Snapshot {
+  const notes = new Notes();
+  const times = new TimeDecoder(timeZone, notes);
+
+  const libraries = readLibraries(db);
+  let task = progress.task("reading Plex items");
+  const { items, lists } = readItems(db, schema, libraries, times, notes, task);
+  task.finish();
+
+  const itemsByKey = new Map(items.map((item) => [item.key, item]));
+  const kindsByGuid = new Map<string, Set<ItemKind>>();
+  for (const item of items) {
+    const kinds = kindsByGuid.get(item.identity) ?? new Set<ItemKind>();
+    kinds.add(item.kind);
+    kindsByGuid.set(item.identity, kinds);
+  }
+
+  task = progress.task("reading Plex history");
+  const history = readHistory(db, times, notes, task);
+  task.finish();
+  task = progress.task("reading Plex watch state");
+  const state = readStates(db, schema, kindsByGuid, history, times, notes, task);
+  task.finish();
+
+  const playlists = readPlaylists(db, schema, lists, itemsByKey, notes);
+  const collections = readCollections(db, schema, lists, itemsByKey, notes);
+  const users = readUsers(db, [
+    ...state.accountIds,
+    ...history.accountIds,
+    ...playlists.map((p) => Number(p.ownerUserId)),
+  ]);
+
+  return {
+    source,
+    users,
+    libraries,
+    items,
+    states: state.states,
+    history: history.summaries,
+    historyEventCount: history.eventCount,
+    playlists,
+    collections,
+    orphanedStateCount: state.orphanedStateCount,
+    warnings: notes.warnings(),
+  };
+}
+
+/** Every account row with id > 0 (1 is the owner), plus `account-<id>` for ids seen only in rows. */
+function readUsers(db: OpenedSnapshot["db"], referenced: readonly number[]): SourceUser[] {
+  const rows = db.prepare("SELECT id, name FROM accounts WHERE id > 0 ORDER BY id").raw().all() as Array<
+    [number, unknown]
+  >;
+  const users = new Map<number, SourceUser>();
+  for (const [id, name] of rows) {
+    const text = typeof name === "string" ? name.trim() : "";
+    users.set(id, {
+      id: String(id),
+      name: text === "" ? `account-${id}` : text,
+      isOwner: id === 1,
+      isPlaceholder: false,
+      unknownFields: [],
+    });
+  }
+  for (const id of referenced) {
+    if (!Number.isSafeInteger(id) || id <= 0 || users.has(id)) continue;
+    users.set(id, {
+      id: String(id),
+      name: `account-${id}`,
+      isOwner: id === 1,
+      isPlaceholder: true,
+      unknownFields: [],
+    });
+  }
+  return [...users.values()].sort((a, b) => Number(a.id) - Number(b.id));
+}
