@@ -1,0 +1,271 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { HttpClient, type HttpClientOptions } from "../../src/http/client.js";
+import { TargetError } from "../../src/http/errors.js";
+import { type Stub, type StubReply, type StubRequest, startStub } from "../helpers/stub-server.js";
+
+const KEY = "0123456789abcdef0123456789abcdef";
+const stubs: Stub[] = [];
+const clients: HttpClient[] = [];
+
+async function stub(handler: (request: StubRequest) => StubReply | Promise<StubReply>): Promise<Stub> {
+  const s = await startStub(handler);
+  stubs.push(s);
+  return s;
+}
+
+function client(url: string, options: Partial<HttpClientOptions> = {}) {
+  const delays: number[] = [];
+  const c = new HttpClient({
+    baseUrl: url,
+    timeoutSeconds: 5,
+    concurrency: 4,
+    secrets: [KEY],
+    headers: { Authorization: `MediaBrowser Client="plexodus", Token="${KEY}"`, "X-Emby-Token": KEY },
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+    random: () => 1,
+    ...options,
+  });
+  clients.push(c);
+  return { c, delays };
+}
+
+async function failure(promise: Promise<unknown>): Promise<TargetError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TargetError);
+  return error as TargetError;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const s of stubs.splice(0)) await s.close();
+});
+
+const Ok = z.object({ ok: z.boolean() });
+
+describe("HttpClient", () => {
+  it("sends requests under the base path with comma-joined arrays", async () => {
+    const s = await stub(() => ({ status: 200, body: { ok: true } }));
+    const { c } = client(`${s.url}/jellyfin/`);
+    await c.get("/Items", { query: { ids: ["a", "b"], limit: 5, skip: undefined }, schema: Ok });
+    expect(s.requests[0]?.path).toBe("/jellyfin/Items");
+    expect(s.requests[0]?.query.get("ids")).toBe("a,b");
+    expect(s.requests[0]?.query.get("limit")).toBe("5");
+    expect(s.requests[0]?.query.has("skip")).toBe(false);
+    expect(c.serverUrl).toBe(`${s.url}/jellyfin`);
+  });
+
+  it("retries GET on 503 honouring Retry-After in seconds", async () => {
+    let calls = 0;
+    const s = await stub(() =>
+      ++calls < 3
+        ? { status: 503, body: "starting", headers: { "Retry-After": "7" } }
+        : { status: 200, body: { ok: true } },
+    );
+    const { c, delays } = client(s.url);
+    await c.get("/System/Info", { schema: Ok });
+    await c.get("/System/Info", { schema: Ok }); // reached: still fine
+    expect(calls).toBe(4);
+    expect(delays).toEqual([7000, 7000]);
+  });
+
+  it("backs off exponentially on 500 and gives up after the attempt budget", async () => {
+    const s = await stub(() => ({ status: 500, body: "Error processing request." }));
+    const { c, delays } = client(s.url, { retry: { attempts: 4, baseDelayMs: 100 } });
+    const error = await failure(c.get("/Items"));
+    expect(error.category).toBe("transient");
+    expect(error.status).toBe(500);
+    expect(s.requests).toHaveLength(4);
+    expect(delays).toEqual([100, 200, 400]);
+  });
+
+  it("never retries writes, and carries retryAfterMs from an HTTP date on 429", async () => {
+    const when = new Date(Date.now() + 60_000).toUTCString();
+    const s = await stub(() => ({ status: 429, body: "slow down", headers: { "Retry-After": when } }));
+    const { c, delays } = client(s.url);
+    const error = await failure(c.post("/Users/New", { body: { Name: "x" } }));
+    expect(error.category).toBe("transient");
+    expect(error.exitCode).toBe(1);
+    expect(error.retryAfterMs).toBeGreaterThan(50_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(s.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it("does not wait for a Retry-After longer than the policy allows", async () => {
+    const s = await stub(() => ({ status: 503, headers: { "Retry-After": "3600" } }));
+    const { c, delays } = client(s.url);
+    const error = await failure(c.get("/Items"));
+    expect(error.retryAfterMs).toBe(3_600_000);
+    expect(s.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it.each([401, 403])(
+    "maps %i to an auth error (exit 4) naming the server and what to check",
+    async (status) => {
+      const s = await stub(() => ({ status, body: "Access token is invalid or expired." }));
+      const { c } = client(s.url);
+      const error = await failure(c.get("/Library/VirtualFolders"));
+      expect(error.category).toBe("auth");
+      expect(error.exitCode).toBe(4);
+      expect(error.status).toBe(status);
+      expect(error.message).toContain(s.url);
+      expect(error.hint).toMatch(/API key/);
+      expect(error.hint).toMatch(/legacy authorization/);
+      expect(s.requests).toHaveLength(1);
+    },
+  );
+
+  it("maps other 4xx to failed with the ProblemDetails title and detail", async () => {
+    const s = await stub(() => ({
+      status: 404,
+      body: { title: "Not Found", detail: "Item does not exist", status: 404 },
+    }));
+    const { c } = client(s.url);
+    const error = await failure(c.get("/Items/abc"));
+    expect(error.category).toBe("failed");
+    expect(error.status).toBe(404);
+    expect(error.message).toContain("Not Found: Item does not exist");
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("truncates long text/plain bodies", async () => {
+    const s = await stub(() => ({
+      status: 400,
+      body: `A user with the name 'x' already exists. ${"x".repeat(5000)}`,
+    }));
+    const { c } = client(s.url);
+    const error = await failure(c.post("/Users/New"));
+    expect(error.message).toContain("already exists");
+    expect(error.message.length).toBeLessThan(600);
+  });
+
+  it("never lets the API key into an error, even when the server echoes the request", async () => {
+    const s = await stub((request) => ({
+      status: 400,
+      body: `bad request: ${request.headers.authorization} token ${request.headers["x-emby-token"]} url /Items?api_key=${KEY}`,
+    }));
+    const { c } = client(s.url);
+    const error = await failure(c.get("/Items"));
+    expect(error.message).not.toContain(KEY);
+    expect(String(error.hint)).not.toContain(KEY);
+    expect(error.message).toContain('Token="***"');
+  });
+
+  it("fails loudly with the endpoint when the answer has an unexpected shape", async () => {
+    const s = await stub(() => ({ status: 200, body: { Items: "nope" } }));
+    const { c } = client(s.url);
+    const error = await failure(c.get("/Users/Query", { schema: z.object({ Items: z.array(z.string()) }) }));
+    expect(error.category).toBe("failed");
+    expect(error.message).toContain("GET /Users/Query");
+    expect(error.message).toContain("Items");
+  });
+
+  it("calls an unreached server unreachable (exit 4) without retrying", async () => {
+    const s = await stub(() => ({ status: 200 }));
+    const url = s.url;
+    await s.close();
+    stubs.pop();
+    const { c, delays } = client(url);
+    const error = await failure(c.get("/System/Info/Public"));
+    expect(error.category).toBe("unreachable");
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toContain(url);
+    expect(error.hint).toMatch(/--target-url/);
+    expect(delays).toEqual([]);
+    expect(String((error.cause as Error).message)).not.toContain(KEY);
+  });
+
+  it("calls a dropped connection transient once the server was reached; GETs are retried, writes not", async () => {
+    let calls = 0;
+    const s = await stub(() => (++calls === 1 ? { status: 200, body: { ok: true } } : "destroy"));
+    const { c, delays } = client(s.url, { retry: { attempts: 2 } });
+    await c.get("/System/Info/Public", { schema: Ok });
+    const read = await failure(c.get("/Items"));
+    expect(read.category).toBe("transient");
+    expect(delays).toHaveLength(1);
+    const write = await failure(c.post("/Users/New"));
+    expect(write.category).toBe("transient");
+    expect(calls).toBe(4);
+  });
+
+  it("times out: unreachable before the server answered once, transient after", async () => {
+    let calls = 0;
+    const s = await stub(() => (++calls === 2 ? { status: 200, body: { ok: true } } : "hang"));
+    const { c } = client(s.url, { timeoutSeconds: 1, retry: { attempts: 1 } });
+    const first = await failure(c.get("/System/Info/Public"));
+    expect(first.category).toBe("unreachable");
+    expect(first.message).toMatch(/timed out/);
+    await c.get("/System/Info/Public", { schema: Ok });
+    const later = await failure(c.get("/Items"));
+    expect(later.category).toBe("transient");
+  });
+
+  it("keeps at most `concurrency` connections open", async () => {
+    const s = await stub(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return { status: 200, body: { ok: true } };
+    });
+    const { c } = client(s.url, { concurrency: 2 });
+    await Promise.all(Array.from({ length: 8 }, () => c.get("/Items", { schema: Ok })));
+    expect(s.requests).toHaveLength(8);
+    expect(s.maxConnections).toBeLessThanOrEqual(2);
+  });
+
+  it("reports every request to the hook, without headers", async () => {
+    const s = await stub(() => ({ status: 204 }));
+    const events: unknown[] = [];
+    const { c } = client(s.url, { onRequest: (event) => events.push(event) });
+    await c.delete("/Items/1", { query: { ids: ["1"] } });
+    expect(events).toEqual([{ method: "DELETE", path: "/Items/1", query: { ids: "1" } }]);
+  });
+});
+
+describe("HttpClient TLS", () => {
+  const dir = join(import.meta.dirname, "fixtures");
+  const cert = readFileSync(join(dir, "localhost-cert.pem"), "utf8");
+  const key = readFileSync(join(dir, "localhost-key.pem"), "utf8");
+
+  async function tlsServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createServer({ cert, key }, (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: true }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `https://127.0.0.1:${port}`,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it("verifies certificates by default, accepts an extra CA, and skips verification only when insecure", async () => {
+    const server = await tlsServer();
+    try {
+      const error = await failure(client(server.url).c.get("/System/Info/Public", { schema: Ok }));
+      expect(error.category).toBe("unreachable");
+      expect(error.message).toMatch(/TLS verification failed/);
+      const withCa = client(server.url, { caFile: join(dir, "localhost-cert.pem") }).c;
+      await expect(withCa.get("/System/Info/Public", { schema: Ok })).resolves.toEqual({ ok: true });
+      const insecure = client(server.url, { insecure: true }).c;
+      await expect(insecure.get("/System/Info/Public", { schema: Ok })).resolves.toEqual({ ok: true });
+    } finally {
+      for (const c of clients.splice(0)) c.close();
+      await server.close();
+    }
+  });
+
+  it("refuses an unreadable CA file as a configuration error", () => {
+    expect(() => client("https://127.0.0.1:1", { caFile: join(dir, "missing.pem") })).toThrow(/--ca-file/);
+  });
+});
