@@ -115,6 +115,14 @@ describe("mirror mode", () => {
       rating: null,
     });
   });
+  it("a target date with a fraction of the same second is already equal", () => {
+    const change = wantedChange(
+      data({ played: true, playCount: 1, lastPlayedAt: d("2024-05-01T10:00:00.456Z") }),
+      plex({ played: true, playCount: 1, lastPlayedAt: d("2024-05-01T10:00:00Z") }),
+      mirror,
+    );
+    expect(change).toEqual({});
+  });
   it("keeps the target's date when Plex says played but does not know when", () => {
     expect(
       wantedChange(target, plex({ played: true, playCount: 9, positionMs: 1000, rating: 3 }), mirror),
