@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import type { AuthSettings } from "./auth.js";
+import { type FaultController, type FaultOptions, Faults } from "./faults.js";
+import { IdFactory } from "./ids.js";
+import { parseSandboxLibrary, type SandboxLibrary } from "./library.js";
+import { dataKeyFor, newestVersion, personality } from "./personalities.js";
+import { SUPPORTED_VERSIONS } from "./personality.js";
+import { sampleSandboxLibrary } from "./sample-library.js";
+import { type RequestLogEntry, SandboxServer } from "./server.js";
+import { dumpState, type SandboxState } from "./state.js";
+import { Store } from "./store.js";
+import { SpecValidator } from "./validate.js";
+
+export type { FaultController, FaultOptions } from "./faults.js";
+export { loadSandboxLibrary, parseSandboxLibrary, type SandboxLibrary } from "./library.js";
+export { sampleSandboxLibrary } from "./sample-library.js";
+export type { RequestLogEntry } from "./server.js";
+export type { SandboxState } from "./state.js";
+export { SUPPORTED_VERSIONS };
+
+export interface SandboxOptions {
+  kind: "jellyfin" | "emby";
+  /** "10.8" | "10.9" | "10.10" | "10.11" | "4.7" | "4.8" | "4.9"; default the newest of the kind. */
+  version?: string;
+  /** Default: the bundled sample library. */
+  library?: SandboxLibrary;
+  /** Default: a random one. */
+  apiKey?: string;
+  port?: number;
+  host?: string;
+  /** Record request/response violations of the personality's OpenAPI extract in `violations`. */
+  validate?: boolean;
+  faults?: FaultOptions;
+  /** Jellyfin 10.11 EnableLegacyAuthorization (default true). */
+  legacyAuth?: boolean;
+  /** Clock for "now" (LastPlayedDate defaults); default the system clock. */
+  now?: () => Date;
+}
+
+export interface Sandbox {
+  url: string;
+  apiKey: string;
+  kind: "jellyfin" | "emby";
+  version: string;
+  stop(): Promise<void>;
+  /** Drops in-flight requests, keeps state and port. */
+  restart(): Promise<void>;
+  /** Deep copy of users, user data per user, playlists and collections. */
+  dump(): SandboxState;
+  requests: RequestLogEntry[];
+  /** OpenAPI validation failures and sandbox bugs; tests assert it stays empty. */
+  violations: string[];
+  faults: FaultController;
+  /** The API key stops working: 401 from then on. */
+  revokeApiKey(): void;
+  /** Id of the library item with this `ref` (throws if there is none). */
+  idOf(ref: string): string;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const kind = options.kind;
+  const version = options.version ?? newestVersion(kind);
+  if (!SUPPORTED_VERSIONS[kind]?.includes(version)) {
+    throw new Error(
+      `sandbox: unsupported ${kind} version "${version}" (supported: ${SUPPORTED_VERSIONS[kind].join(", ")})`,
+    );
+  }
+  const library = parseSandboxLibrary(options.library ?? sampleSandboxLibrary());
+  const p = personality(kind, version);
+  const store = new Store(new IdFactory(kind), library, dataKeyFor(kind, version));
+  const apiKey = options.apiKey ?? randomBytes(16).toString("hex");
+  const auth: AuthSettings = { apiKey, revoked: false, legacyAuth: options.legacyAuth ?? true };
+  const faults = new Faults(options.faults);
+  const requests: RequestLogEntry[] = [];
+  const violations: string[] = [];
+  const host = options.host ?? "127.0.0.1";
+  let url = "";
+  const server = new SandboxServer({
+    personality: p,
+    store,
+    validator: new SpecValidator(p.spec, kind),
+    validate: options.validate ?? false,
+    faults,
+    auth,
+    requests,
+    violations,
+    now: options.now ?? (() => new Date()),
+    baseUrl: () => url,
+  });
+  let port = await server.listen(options.port ?? 0, host);
+  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    apiKey,
+    kind,
+    version,
+    requests,
+    violations,
+    faults,
+    stop: () => server.close(),
+    async restart() {
+      await server.close();
+      port = await server.listen(port, host);
+    },
+    dump: () => dumpState(p, store),
+    revokeApiKey() {
+      auth.revoked = true;
+    },
+    idOf(ref) {
+      const item = store.byRef.get(ref);
+      if (!item) throw new Error(`sandbox: no item with ref "${ref}"`);
+      return item.id;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Caller } from "./auth.js";
+import type { SandboxKind } from "./ids.js";
+import type { QueryParams } from "./query.js";
+import type { Store } from "./store.js";
+
+/** One server kind at one version: its route table and the switches its semantics need. */
+export interface Personality {
+  kind: SandboxKind;
+  /** "10.11", "4.8" … */
+  version: string;
+  /** As /System/Info/Public reports it: "10.11.11", "4.8.11.0". */
+  fullVersion: string;
+  /** Name of the trimmed OpenAPI extract in src/sandbox/openapi (without .json). */
+  spec: string;
+  /** Version comparison on major.minor: atLeast("10.9"). Always false across kinds. */
+  atLeast(version: string): boolean;
+  routes: Route[];
+}
+
+export interface Reply {
+  status: number;
+  json?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext {
+  personality: Personality;
+  store: Store;
+  caller: Caller | null;
+  /** Client/Device/DeviceId/Version from the authorization header, even without a token. */
+  authClient: Record<string, string>;
+  /** The URL clients reach this server at. */
+  baseUrl: string;
+  params: Record<string, string>;
+  query: QueryParams;
+  body: unknown;
+  /** The raw body text and its content type, for routes that care (Emby playlist creation). */
+  rawBody: string;
+  contentType: string;
+  now(): Date;
+}
+
+export interface Route {
+  method: "GET" | "POST" | "DELETE";
+  /** Template with {name} segments, matched case-insensitively like ASP.NET/ServiceStack routes. */
+  path: string;
+  /** The documented operation this route is validated against ("GET /Items"); default its own. */
+  operation?: string;
+  /** Not in the spec (Jellyfin's hidden legacy routes, Emby's undocumented ones). */
+  hidden?: boolean;
+  /** Schema (JSON Schema, may $ref the extract) for responses of undocumented routes. */
+  responseSchema?: unknown;
+  auth: "none" | "user" | "admin";
+  handler(context: RouteContext): Reply | Promise<Reply>;
+}
+
+export const FULL_VERSIONS: Readonly<Record<string, string>> = {
+  "jellyfin@10.8": "10.8.13",
+  "jellyfin@10.9": "10.9.11",
+  "jellyfin@10.10": "10.10.7",
+  "jellyfin@10.11": "10.11.11",
+  "emby@4.7": "4.7.5.0",
+  "emby@4.8": "4.8.11.0",
+  "emby@4.9": "4.9.3.0",
+};
+
+export const SUPPORTED_VERSIONS: Readonly<Record<SandboxKind, readonly string[]>> = {
+  jellyfin: ["10.8", "10.9", "10.10", "10.11"],
+  emby: ["4.7", "4.8", "4.9"],
+};
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+export function basePersonality(kind: SandboxKind, version: string): Omit<Personality, "routes"> {
+  return {
+    kind,
+    version,
+    fullVersion: FULL_VERSIONS[`${kind}@${version}`]!,
+    spec: `${kind}-${version}`,
+    atLeast: (other) => compareVersions(version, other) >= 0,
+  };
+}

@@ -1,0 +1,172 @@
+import { type DtoOptions, itemDto } from "../dto.js";
+import type { RouteContext } from "../personality.js";
+import type { StoredItem, StoredUser } from "../store.js";
+import { parseId } from "./common.js";
+
+/**
+ * The item query engine behind /Items, /Users/{id}/Items and /Shows/{id}/Episodes: candidate
+ * lists come from the store's indexes (id, parent, library, type, provider id, path), filters
+ * narrow them, then one page is rendered.
+ */
+
+/** Whether a user may see a playlist (§6.2, MediaBrowser/Emby#3720). */
+export function playlistVisible(context: RouteContext, item: StoredItem, user: StoredUser | null): boolean {
+  const state = item.playlist;
+  if (!state || user === null) return true;
+  const p = context.personality;
+  if (p.kind === "emby") return !p.atLeast("4.8") || state.ownerId === user.id || state.isPublic;
+  if (!p.atLeast("10.9")) return state.shares.some((share) => share.userId === user.id);
+  return (
+    state.isPublic || state.ownerId === user.id || state.shares.some((share) => share.userId === user.id)
+  );
+}
+
+function byOrdinal(lists: StoredItem[][]): StoredItem[] {
+  if (lists.length === 1) return lists[0]!;
+  return lists.flat().sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0));
+}
+
+function descendants(context: RouteContext, parent: StoredItem): StoredItem[] {
+  const store = context.store;
+  if (parent.type === "CollectionFolder")
+    return (store.byLibrary.get(parent.id) ?? []).filter((i) => i !== parent);
+  if (parent.type === "BoxSet") return directChildren(context, parent);
+  if (parent.type === "Playlist") return directChildren(context, parent);
+  const out: StoredItem[] = [];
+  const walk = (item: StoredItem) => {
+    for (const child of store.children.get(item.id) ?? []) {
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(parent);
+  return out;
+}
+
+function directChildren(context: RouteContext, parent: StoredItem): StoredItem[] {
+  const store = context.store;
+  const ids = parent.memberIds ?? parent.playlist?.entries.map((entry) => entry.itemId);
+  if (ids) return ids.map((id) => store.items.get(id)).filter((item) => item !== undefined);
+  return store.children.get(parent.id) ?? [];
+}
+
+export interface QueryInput {
+  user: StoredUser | null;
+  /** Restricts candidates to the episodes of a series (Shows/{id}/Episodes). */
+  within?: StoredItem[];
+}
+
+function typesFilter(context: RouteContext, name: string): Set<string> | null {
+  const values = context.query.list(name);
+  return values.length > 0 ? new Set(values.map((value) => value.toLowerCase())) : null;
+}
+
+function candidates(
+  context: RouteContext,
+  input: QueryInput,
+  includeTypes: Set<string> | null,
+): StoredItem[] {
+  const { store, query, personality: p } = context;
+  if (input.within) return input.within;
+  const ids = query.list("ids");
+  if (ids.length > 0) {
+    return ids.map((id) => store.items.get(parseId(context, "ids", id))).filter((item) => item !== undefined);
+  }
+  if (p.kind === "emby") {
+    const providers = query.list("AnyProviderIdEquals");
+    if (providers.length > 0) {
+      const found = new Set<StoredItem>();
+      for (const pair of providers)
+        for (const item of store.byProvider.get(pair.toLowerCase()) ?? []) found.add(item);
+      return byOrdinal([[...found]]);
+    }
+    const path = query.get("Path");
+    if (path) return store.byPath.get(path) ?? [];
+  }
+  const parentId = query.get("parentId");
+  const recursive = query.bool("recursive") === true;
+  if (parentId) {
+    const parent = store.items.get(parseId(context, "parentId", parentId));
+    if (!parent) return [];
+    return recursive ? descendants(context, parent) : directChildren(context, parent);
+  }
+  if (!recursive) return store.libraries;
+  if (includeTypes) {
+    const lists = [...includeTypes].map((type) => store.byType.get(canonicalType(store, type)) ?? []);
+    return byOrdinal(
+      lists.filter((list) => list.length > 0).length > 0 ? lists.filter((l) => l.length > 0) : [[]],
+    );
+  }
+  return store.ordered.filter((item) => item.type !== "CollectionFolder");
+}
+
+function canonicalType(store: RouteContext["store"], lowered: string): string {
+  for (const type of store.byType.keys()) if (type.toLowerCase() === lowered) return type;
+  return lowered;
+}
+
+export function runItemQuery(context: RouteContext, input: QueryInput) {
+  const { query, store, personality: p } = context;
+  const includeTypes = typesFilter(context, "includeItemTypes");
+  const excludeTypes = typesFilter(context, "excludeItemTypes");
+  const user = input.user;
+  const isPlayed = query.bool("isPlayed");
+  const isFavorite = query.bool("isFavorite");
+  const parentIndex = query.int("parentIndexNumber");
+  const index = p.kind === "jellyfin" ? query.int("indexNumber") : undefined;
+  const minIndex = p.kind === "emby" ? query.int("MinIndexNumber") : undefined;
+  const isFolder = query.bool("isFolder");
+  const nameStarts = query.get("nameStartsWith")?.toLowerCase();
+  const search = query.get("searchTerm")?.toLowerCase();
+  const has = (provider: string) => query.bool(`has${provider}Id`);
+  const mediaTypes = typesFilter(context, "mediaTypes");
+
+  const matches = (item: StoredItem): boolean => {
+    const type = item.type.toLowerCase();
+    if (includeTypes && !includeTypes.has(type)) return false;
+    if (excludeTypes?.has(type)) return false;
+    if (item.type === "Playlist" && !playlistVisible(context, item, user)) return false;
+    if (parentIndex !== undefined && item.parentIndexNumber !== parentIndex) return false;
+    if (index !== undefined && item.indexNumber !== index) return false;
+    if (minIndex !== undefined && (item.indexNumber ?? -1) < minIndex) return false;
+    if (isFolder !== undefined && item.isFolder !== isFolder) return false;
+    if (mediaTypes && !mediaTypes.has(item.mediaType.toLowerCase())) return false;
+    if (nameStarts && !item.name.toLowerCase().startsWith(nameStarts)) return false;
+    if (search && !item.name.toLowerCase().includes(search)) return false;
+    for (const provider of ["Imdb", "Tmdb", "Tvdb"]) {
+      const wanted = has(provider);
+      if (wanted === undefined) continue;
+      const present = Object.keys(item.providerIds).some(
+        (key) => key.toLowerCase() === provider.toLowerCase(),
+      );
+      if (present !== wanted) return false;
+    }
+    if (user && (isPlayed !== undefined || isFavorite !== undefined)) {
+      const data = store.getData(user.id, item);
+      if (isPlayed !== undefined && data.played !== isPlayed) return false;
+      if (isFavorite !== undefined && data.isFavorite !== isFavorite) return false;
+    }
+    return true;
+  };
+
+  const all = candidates(context, input, includeTypes);
+  const filtered = all.filter(matches);
+  const startIndex = Math.max(0, query.int("startIndex") ?? 0);
+  const limit = query.int("limit");
+  const page = filtered.slice(startIndex, limit === undefined ? undefined : startIndex + Math.max(0, limit));
+  const options = dtoOptions(context, user);
+  const result: Record<string, unknown> = {
+    Items: page.map((item) => itemDto(p, store, item, options)),
+    TotalRecordCount: filtered.length,
+  };
+  if (p.kind === "jellyfin") result.StartIndex = startIndex;
+  return result;
+}
+
+export function dtoOptions(context: RouteContext, user: StoredUser | null): DtoOptions {
+  return {
+    userId: user?.id ?? null,
+    fields: new Set(context.query.list("fields").map((field) => field.toLowerCase())),
+    enableUserData: context.query.bool("enableUserData") !== false,
+  };
+}

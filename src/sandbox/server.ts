@@ -1,0 +1,251 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { type AuthSettings, resolveCaller } from "./auth.js";
+import type { Faults } from "./faults.js";
+import { badRequest, forbidden, HttpError, notFound, renderError, unauthorized } from "./http-error.js";
+import type { Personality, Reply, Route, RouteContext } from "./personality.js";
+import { QueryParams } from "./query.js";
+import type { Store } from "./store.js";
+import type { SpecValidator } from "./validate.js";
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path as the client sent it (before any /emby prefix is stripped). */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** 0 when no answer was sent (reset or hang). */
+  status: number;
+  /** Milliseconds since the epoch. */
+  at: number;
+  write: boolean;
+  fault?: "503" | "reset" | "hang";
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+  literals: number;
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  let literals = 0;
+  const source = route.path
+    .split("/")
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param) {
+        names.push(param[1]!.toLowerCase());
+        return "([^/]+)";
+      }
+      if (segment) literals++;
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { route, pattern: new RegExp(`^${source}/?$`, "i"), names, literals };
+}
+
+export interface ServerDeps {
+  personality: Personality;
+  store: Store;
+  validator: SpecValidator;
+  validate: boolean;
+  faults: Faults;
+  auth: AuthSettings;
+  requests: RequestLogEntry[];
+  violations: string[];
+  now: () => Date;
+  baseUrl: () => string;
+}
+
+/** The HTTP front: prefix stripping, faults, routing, auth, spec binding, rendering, logging. */
+export class SandboxServer {
+  private readonly routes: CompiledRoute[];
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private traceCounter = 0;
+
+  constructor(private readonly deps: ServerDeps) {
+    // Literal routes win over templated ones ("/Users/Query" before "/Users/{Id}").
+    this.routes = deps.personality.routes.map(compile).sort((a, b) => b.literals - a.literals);
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    const server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address === null || typeof address === "string") throw new Error("sandbox: no TCP address");
+    return address.port;
+  }
+
+  /** Closes the listener and drops every open connection (in-flight requests get no answer). */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private match(method: string, path: string): { route: Route; params: Record<string, string> } | null {
+    for (const compiled of this.routes) {
+      if (compiled.route.method !== method) continue;
+      const m = compiled.pattern.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      compiled.names.forEach((name, index) => {
+        params[name] = decodeURIComponent(m[index + 1]!);
+      });
+      return { route: compiled.route, params };
+    }
+    return null;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { deps } = this;
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    const method = (req.method ?? "GET").toUpperCase();
+    const entry: RequestLogEntry = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      at: Date.now(),
+      write: method !== "GET" && method !== "HEAD",
+    };
+    deps.requests.push(entry);
+    const rawBody = await readBody(req);
+    const decision = deps.faults.decide(method);
+    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    if (decision.action === "hang") {
+      entry.fault = "hang";
+      return;
+    }
+    if (decision.action === "reset") {
+      entry.fault = "reset";
+      req.socket.destroy();
+      return;
+    }
+    if (decision.action === "503") {
+      entry.fault = "503";
+      entry.status = 503;
+      res.writeHead(503, {
+        "Retry-After": String(deps.faults.retryAfterSeconds),
+        "Content-Type": "text/html",
+      });
+      res.end("<html><body>Server is starting or temporarily unavailable</body></html>");
+      return;
+    }
+    const reply = await this.answer(method, url, req, rawBody);
+    entry.status = reply.status;
+    if (res.destroyed) return;
+    const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+    let payload = "";
+    if (reply.json !== undefined) {
+      headers["Content-Type"] ??= "application/json; charset=utf-8";
+      payload = JSON.stringify(reply.json);
+    } else if (reply.text !== undefined) {
+      headers["Content-Type"] ??= "text/plain; charset=utf-8";
+      payload = reply.text;
+    }
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  }
+
+  private async answer(method: string, url: URL, req: IncomingMessage, rawBody: string): Promise<Reply> {
+    const { deps } = this;
+    const p = deps.personality;
+    // Jellyfin 10.8–10.11 strip a leading /emby or /mediabrowser; Emby serves both forms.
+    const path = url.pathname.replace(/^\/(emby|mediabrowser)(?=\/|$)/i, "") || "/";
+    const query = new QueryParams(url.searchParams, p.kind === "jellyfin");
+    try {
+      const found = this.match(method, path);
+      if (!found) {
+        if (deps.validate) deps.violations.push(`${method} ${path}: no such route on ${p.kind} ${p.version}`);
+        throw notFound();
+      }
+      const { route, params } = found;
+      const { caller, client } = resolveCaller(req.headers, query, p, deps.store, deps.auth);
+      if (route.auth !== "none" && caller === null) throw unauthorized();
+      if (route.auth === "admin" && !caller?.isAdmin) throw forbidden();
+      const contentType = String(req.headers["content-type"] ?? "");
+      let body: unknown;
+      if (rawBody.trim() !== "") {
+        if (contentType.includes("application/x-www-form-urlencoded")) {
+          body = Object.fromEntries(new URLSearchParams(rawBody));
+        } else {
+          try {
+            body = JSON.parse(rawBody);
+          } catch {
+            throw p.kind === "jellyfin"
+              ? badRequest("The request body is not valid JSON.")
+              : badRequest("Invalid JSON");
+          }
+        }
+      }
+      const operation = route.operation ?? `${route.method} ${route.path}`;
+      const check = deps.validator.checkRequest(operation, params, query, body, rawBody.trim() !== "");
+      if (deps.validate) deps.violations.push(...check.violations);
+      if (check.rejection) throw check.rejection;
+      const context: RouteContext = {
+        personality: p,
+        store: deps.store,
+        caller,
+        authClient: client,
+        baseUrl: deps.baseUrl(),
+        params,
+        query,
+        body: check.body,
+        rawBody,
+        contentType,
+        now: deps.now,
+      };
+      const reply = await route.handler(context);
+      if (deps.validate) {
+        deps.violations.push(
+          ...deps.validator.checkResponse(operation, reply.status, reply.json, route.responseSchema),
+        );
+      }
+      return reply;
+    } catch (error) {
+      if (!(error instanceof HttpError)) {
+        deps.violations.push(`${method} ${path}: sandbox bug: ${(error as Error).stack ?? String(error)}`);
+        return { status: 500, text: "Error processing request." };
+      }
+      const rendered = renderError(
+        p.kind,
+        error,
+        `00-${(++this.traceCounter).toString(16).padStart(32, "0")}-01`,
+      );
+      const reply: Reply = { status: rendered.status, headers: { "Content-Type": rendered.contentType } };
+      if (rendered.body !== "") reply.text = rendered.body;
+      if (rendered.status === 401 && p.kind === "jellyfin")
+        reply.headers!["WWW-Authenticate"] = "CustomAuthentication";
+      return reply;
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", () => resolve(""));
+  });
+}
