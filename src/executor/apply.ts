@@ -181,7 +181,15 @@ function infoOf(action: Action, userIds: Map<string, string>): ActionInfo {
     fingerprint: "",
     userId: user === null || action.type === "create-user" ? null : (userIdOf(user, userIds) ?? null),
     userName: user?.name ?? null,
-    itemId: action.type === "set-user-data" ? action.itemId : null,
+    // The item a user-data write is for, or the existing container items are added to.
+    itemId:
+      action.type === "set-user-data"
+        ? action.itemId
+        : action.type === "add-playlist-entries"
+          ? action.playlistId
+          : action.type === "add-collection-members"
+            ? action.collectionId
+            : null,
     title: titleOf(action),
   };
 }

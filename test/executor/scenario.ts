@@ -111,7 +111,7 @@ export async function scenario(): Promise<{ fake: FakeTarget; plan: Plan }> {
     skipped: [],
     unmatched: [],
     limitations: [],
-    counts: { watched: 9 },
+    counts: { users: 1, watched: 9, progress: 1, ratings: 1, playlists: 3, collections: 2 },
   };
   fake.writes = 0;
   fake.writeLog = [];

@@ -32,6 +32,10 @@ export interface FakeFaults {
   revokeAuthAfterRequests?: number;
   /** After this many applied writes, the next write throws a plain Error (a crash). */
   crashAfterWrites?: number;
+  /** This 1-based write request is applied, then a plain Error is thrown (a crash before the confirmation). */
+  crashAfterApplyingWrite?: number;
+  /** Called after each applied write with the number of the request. */
+  afterWrite?: (n: number) => void;
 }
 
 export interface FakeState {
@@ -74,8 +78,11 @@ export class FakeTarget implements TargetAdapter {
   requests = 0;
   concurrent = 0;
   maxConcurrent = 0;
-  /** Time (ms since epoch) and operation of every write request. */
-  writeLog: { at: number; op: string; outcome: "ok" | "503" | "lost" }[] = [];
+  private readonly inFlight = { read: 0, write: 0 };
+  /** Most calls of each kind seen at once. */
+  readonly maxInFlight = { read: 0, write: 0 };
+  /** Time (ms since epoch), operation and subject of every write request. */
+  writeLog: { at: number; op: string; subject: string; outcome: "ok" | "503" | "lost" }[] = [];
   /** Passwords the server was given, to check they match the credentials file. */
   readonly passwords = new Map<string, string>();
 
@@ -165,7 +172,7 @@ export class FakeTarget implements TargetAdapter {
       for (const [id, p] of this.playlists) if (p.ownerUserId === userId) this.playlists.delete(id);
     });
   setUserData = (userId: string, itemId: string, change: UserDataChange) =>
-    this.call("write", "setUserData", async () => this.apply(userId, itemId, change));
+    this.call("write", "setUserData", async () => this.apply(userId, itemId, change), `${userId}/${itemId}`);
   createPlaylist = (userId: string, title: string, itemIds: readonly string[]) =>
     this.call("write", "createPlaylist", async () => {
       this.user(userId);
@@ -214,10 +221,12 @@ export class FakeTarget implements TargetAdapter {
 
   // ---- machinery
 
-  private async call<T>(kind: "read" | "write", op: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(kind: "read" | "write", op: string, fn: () => Promise<T>, subject = ""): Promise<T> {
     this.requests += 1;
     this.concurrent += 1;
     this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
+    this.inFlight[kind] += 1;
+    this.maxInFlight[kind] = Math.max(this.maxInFlight[kind], this.inFlight[kind]);
     try {
       const f = this.faults;
       if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
@@ -229,7 +238,7 @@ export class FakeTarget implements TargetAdapter {
       const n = this.writes;
       const unavailable = f.failWrites?.includes(n) || (f.failRate !== undefined && this.rng() < f.failRate);
       if (unavailable) {
-        this.writeLog.push({ at: Date.now(), op, outcome: "503" });
+        this.writeLog.push({ at: Date.now(), op, subject, outcome: "503" });
         throw Object.assign(new PlexodusError("transient", "the target answered 503"), {
           retryAfterMs: f.retryAfterMs,
         });
@@ -239,14 +248,17 @@ export class FakeTarget implements TargetAdapter {
       }
       const result = await fn();
       this.appliedWrites += 1;
+      f.afterWrite?.(n);
+      if (f.crashAfterApplyingWrite === n) throw new Error("simulated crash after the write landed");
       if (f.loseResponses?.includes(n)) {
-        this.writeLog.push({ at: Date.now(), op, outcome: "lost" });
+        this.writeLog.push({ at: Date.now(), op, subject, outcome: "lost" });
         throw new PlexodusError("transient", "connection reset before the response");
       }
-      this.writeLog.push({ at: Date.now(), op, outcome: "ok" });
+      this.writeLog.push({ at: Date.now(), op, subject, outcome: "ok" });
       return result;
     } finally {
       this.concurrent -= 1;
+      this.inFlight[kind] -= 1;
     }
   }
 

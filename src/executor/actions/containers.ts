@@ -22,6 +22,9 @@ export interface ContainerApi {
   list(): Promise<Container[]>;
   create(title: string, itemIds: readonly string[]): Promise<Container>;
   add(id: string, itemIds: readonly string[]): Promise<void>;
+  /** Removes entries (playlists) or members (collections: entry id = item id). */
+  remove(id: string, entryIds: readonly string[]): Promise<void>;
+  delete(id: string): Promise<void>;
   /** How the journal names what this container kind created or added. */
   created(id: string): Created;
   added(id: string, entryIds: string[]): Created;
@@ -37,6 +40,8 @@ export function playlistApi(adapter: TargetAdapter, userId: string): ContainerAp
       return { id: p.id, title: p.title, members: p.entries };
     },
     add: (id, itemIds) => adapter.addToPlaylist(userId, id, itemIds),
+    remove: (id, entryIds) => adapter.removeFromPlaylist(userId, id, entryIds),
+    delete: (id) => adapter.deletePlaylist(userId, id),
     created: (id) => ({ playlistId: id }),
     added: (id, entryIds) => ({ addedTo: id, entryIds }),
   };
@@ -53,6 +58,8 @@ export function collectionApi(adapter: TargetAdapter): ContainerApi {
     list: async () => (await adapter.listCollections()).map(toContainer),
     create: async (title, itemIds) => toContainer(await adapter.createCollection(title, itemIds)),
     add: (id, itemIds) => adapter.addToCollection(id, itemIds),
+    remove: (id, itemIds) => adapter.removeFromCollection(id, itemIds),
+    delete: (id) => adapter.deleteCollection(id),
     created: (id) => ({ collectionId: id }),
     added: (id, memberIds) => ({ addedTo: id, memberIds }),
   };
