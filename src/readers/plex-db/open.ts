@@ -1,7 +1,5 @@
 import {
-  accessSync,
   closeSync,
-  constants,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -17,11 +15,17 @@ import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
 
 /**
- * Safe access to a Plex database that Plex may be writing right now (reference §1):
- * open the real file read-only, copy it page by page in one step with `backup()` (one
- * consistent read transaction, so rows still in the -wal are included), and read the copy.
- * When the folder is read-only or the file cannot be opened in place, the db, -wal and -shm
- * files are copied together into a temporary folder first. The original is never written.
+ * Safe access to a Plex database that Plex may be writing right now (reference §1).
+ *
+ * The original files are never written, not even SQLite's shared-memory read marks in the
+ * -shm or the empty -wal/-shm a reader creates beside a closed WAL database. So the db, -wal
+ * and -shm files are first copied together into a temporary folder, and the copy only counts
+ * when none of them changed while it was taken (size, mtime and the WAL header compared before
+ * and after): such a set is one consistent state, and SQLite reads the -wal's committed rows
+ * from it. If Plex writes so busily that no quiet copy succeeds, the original is opened
+ * read-only and copied page by page in one step with `backup()` (one read transaction, so one
+ * consistent snapshot including the -wal); only then may SQLite touch the -shm read marks, as
+ * any reader does. Every temporary file is removed on close, also after errors.
  */
 export interface OpenedSnapshot {
   db: Database.Database;
@@ -30,6 +34,7 @@ export interface OpenedSnapshot {
 }
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+const COPY_ATTEMPTS = 5;
 
 export async function openSnapshot(path: string, tmpRoot?: string): Promise<OpenedSnapshot> {
   checkFile(path);
@@ -41,16 +46,16 @@ export async function openSnapshot(path: string, tmpRoot?: string): Promise<Open
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    const snapshotPath = join(tmp, "snapshot.db");
-    if (folderIsWritable(path)) {
+    let snapshotPath = quietCopy(path, tmp);
+    if (snapshotPath === null) {
+      snapshotPath = join(tmp, "snapshot.db");
       try {
         await backup(path, snapshotPath);
       } catch (error) {
         if (!needsCopy(error)) throw error;
-        await backup(copyFileSet(path, tmp), snapshotPath);
+        // Cannot open in place (read-only folder, missing -shm rights): take the set as it is.
+        await backup(copyFileSet(path, tmp, "forced"), snapshotPath);
       }
-    } else {
-      await backup(copyFileSet(path, tmp), snapshotPath);
     }
     db = new Database(snapshotPath, { readonly: true, fileMustExist: true });
     db.pragma("query_only = 1");
@@ -99,15 +104,6 @@ function checkFile(path: string): void {
   }
 }
 
-function folderIsWritable(path: string): boolean {
-  try {
-    accessSync(dirname(path), constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function backup(source: string, destination: string): Promise<void> {
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
@@ -125,12 +121,47 @@ function needsCopy(error: unknown): boolean {
   return code !== undefined && /^SQLITE_(CANTOPEN|READONLY|IOERR|BUSY|LOCKED|PERM)/.test(code);
 }
 
+const SUFFIXES = ["", "-wal", "-shm"] as const;
+
+/** What changes when SQLite writes: size, mtime and (for the -wal) its salted header. */
+function fileStates(path: string): string {
+  return SUFFIXES.map((suffix) => {
+    const file = path + suffix;
+    if (!existsSync(file)) return "-";
+    const stats = statSync(file, { bigint: true });
+    const head = suffix === "-wal" ? readHead(file, 32).toString("hex") : "";
+    return `${stats.size}:${stats.mtimeNs}:${head}`;
+  }).join("|");
+}
+
+function readHead(file: string, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, "r");
+  try {
+    const read = readSync(fd, buffer, 0, length, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A copy of the file set taken while nothing wrote to it, or null if that never happened. */
+function quietCopy(path: string, tmp: string): string | null {
+  for (let attempt = 0; attempt < COPY_ATTEMPTS; attempt++) {
+    const before = fileStates(path);
+    const copy = copyFileSet(path, tmp, String(attempt));
+    if (fileStates(path) === before) return copy;
+    rmSync(dirname(copy), { recursive: true, force: true });
+  }
+  return null;
+}
+
 /** Copies db, -wal and -shm together (a -wal without its -shm cannot be opened). */
-function copyFileSet(path: string, tmp: string): string {
-  const folder = join(tmp, "copy");
+function copyFileSet(path: string, tmp: string, label: string): string {
+  const folder = join(tmp, `copy-${label}`);
   mkdirSync(folder);
   const target = join(folder, basename(path));
-  for (const suffix of ["", "-wal", "-shm"]) {
+  for (const suffix of SUFFIXES) {
     if (suffix === "" || existsSync(path + suffix)) copyFileSync(path + suffix, target + suffix);
   }
   return target;
