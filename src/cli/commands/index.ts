@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
+import { registerInspect } from "./inspect.js";
+import { registerSandbox } from "./sandbox.js";
 
 /** What a command's registration gets: lazy context and a way to set the exit code. */
 export interface Registration {
@@ -10,4 +12,4 @@ export interface Registration {
 export type RegisterCommand = (program: Command, registration: Registration) => void;
 
 /** Commands are added here by the issues that implement them; none is a placeholder. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerSandbox, registerInspect];

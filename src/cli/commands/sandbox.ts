@@ -1,0 +1,148 @@
+import type { EventEmitter } from "node:events";
+import { type Command, Option } from "commander";
+import { ConfigError } from "../../errors.js";
+import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
+import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
+import type { CommandContext } from "../context.js";
+import type { RegisterCommand } from "./index.js";
+
+export interface SandboxCommandOptions {
+  kind?: string;
+  version?: string;
+  port?: string;
+  library?: string;
+  apiKey?: string;
+  latency?: string;
+  failRate?: string;
+  seed?: string;
+}
+
+function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new ConfigError(`--${name} must be a whole number from ${min} to ${max}, got "${value}" (flag)`);
+  }
+  return number;
+}
+
+/**
+ * Starts the sandbox, prints its URL (and the API key when the sandbox chose it), and serves
+ * until `stop` fires. The CLI wires `stop` to Ctrl-C; tests pass their own signal.
+ */
+export async function serveSandbox(
+  options: SandboxCommandOptions,
+  context: CommandContext,
+  stop: AbortSignal,
+): Promise<void> {
+  const kind = options.kind;
+  if (kind !== "jellyfin" && kind !== "emby") {
+    throw new ConfigError(`--kind must be jellyfin or emby, got "${kind ?? ""}" (flag)`);
+  }
+  const versions = SUPPORTED_VERSIONS[kind];
+  if (options.version !== undefined && !versions.includes(options.version)) {
+    throw new ConfigError(
+      `--version ${options.version} is not a supported ${kind} version (flag); supported: ${versions.join(", ")}`,
+    );
+  }
+  const port = integer("port", options.port, 0, 65535);
+  const latency = integer("latency", options.latency, 0, 600_000);
+  const seed = integer("seed", options.seed, 0, 2 ** 31);
+  let failRate: number | undefined;
+  if (options.failRate !== undefined) {
+    failRate = Number(options.failRate);
+    if (!Number.isFinite(failRate) || failRate < 0 || failRate > 1) {
+      throw new ConfigError(`--fail-rate must be a number from 0 to 1, got "${options.failRate}" (flag)`);
+    }
+  }
+  const library = options.library === undefined ? undefined : loadSandboxLibrary(options.library);
+  if (options.apiKey) context.redactor.add(options.apiKey);
+  const box: Sandbox = await startSandbox({
+    kind,
+    ...(options.version !== undefined ? { version: options.version } : {}),
+    ...(library !== undefined ? { library } : {}),
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(port !== undefined ? { port } : {}),
+    faults: {
+      ...(seed !== undefined ? { seed } : {}),
+      ...(latency !== undefined ? { latencyMs: latency } : {}),
+      ...(failRate !== undefined ? { error503Rate: failRate } : {}),
+    },
+  });
+  // The URL is the first line of stdout so scripts can read it; the key only when we chose it.
+  context.io.stdout.write(`${box.url}\n`);
+  if (!options.apiKey) context.io.stdout.write(`api key: ${box.apiKey}\n`);
+  context.warn(`${kind} ${box.version} sandbox serving; press Ctrl-C to stop`);
+  await new Promise<void>((resolve) => {
+    if (stop.aborted) resolve();
+    else stop.addEventListener("abort", () => resolve(), { once: true });
+  });
+  await box.stop();
+}
+
+/**
+ * The root program's `-V, --version` is recognised after subcommands too (commander's default,
+ * which the other commands rely on for --json/--debug), so `sandbox --version 10.9` would print
+ * plexodus' version. Only for the sandbox subcommand, the root flag is ignored and the value
+ * that follows it is read here instead.
+ */
+function shadowRootVersion(program: Command): void {
+  // Command is an EventEmitter at run time; its typings only declare on().
+  const emitter = program as unknown as EventEmitter & RawArgs;
+  const printVersion = emitter.listeners("option:version");
+  emitter.removeAllListeners("option:version");
+  emitter.on("option:version", () => {
+    if (versionAfterSandbox(emitter.rawArgs) !== null) return;
+    for (const listener of printVersion) (listener as () => void).call(program);
+  });
+}
+
+interface RawArgs {
+  rawArgs: string[];
+}
+
+/** The value of `--version V` given after the `sandbox` word, or null. */
+function versionAfterSandbox(args: readonly string[]): string | null {
+  const at = args.indexOf("sandbox");
+  if (at < 0) return null;
+  const flag = args.indexOf("--version", at + 1);
+  if (flag < 0) return null;
+  return args[flag + 1] ?? "";
+}
+
+export const registerSandbox: RegisterCommand = (program, registration) => {
+  shadowRootVersion(program);
+  program
+    .command("sandbox")
+    .allowExcessArguments(true)
+    .description("run the built-in Jellyfin/Emby-compatible sandbox server in the foreground")
+    .addOption(
+      new Option("--kind <kind>", "server kind to emulate")
+        .choices(["jellyfin", "emby"])
+        .makeOptionMandatory(),
+    )
+    .option("--version <version>", "version to emulate (default: the newest supported)")
+    .option("--port <port>", "port to listen on (default: chosen by the OS)")
+    .option(
+      "--library <file>",
+      "library file (JSON, see docs/sandbox-library.md); default the bundled sample",
+    )
+    .option("--api-key <key>", "API key to accept (default: a random one, printed)")
+    .option("--latency <ms>", "delay every answer by this many milliseconds")
+    .option("--fail-rate <rate>", "share of requests answered 503 with Retry-After (0–1)")
+    .option("--seed <n>", "seed for the injected faults")
+    .action(async (options: SandboxCommandOptions) => {
+      const version = options.version ?? versionAfterSandbox((program as unknown as RawArgs).rawArgs);
+      if (version !== null && version !== undefined) options.version = version;
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        await serveSandbox(options, registration.context(), controller.signal);
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
+};

@@ -1,0 +1,80 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { serveSandbox } from "../../src/cli/commands/sandbox.js";
+import { createContext } from "../../src/cli/context.js";
+import type { Io } from "../../src/cli/io.js";
+import { run } from "../helpers/io.js";
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const lines: string[] = [];
+  let buffer = "";
+  const waiters: (() => void)[] = [];
+  stdout.on("data", (chunk) => {
+    buffer += chunk;
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!;
+    lines.push(...parts);
+    for (const w of waiters.splice(0)) w();
+  });
+  const io: Io = { stdout, stderr, env: {}, cwd: process.cwd(), stdinIsTTY: false, stderrIsTTY: false };
+  const linesAtLeast = async (n: number) => {
+    while (lines.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
+    return lines;
+  };
+  return { io, linesAtLeast };
+}
+
+describe("plexodus sandbox", () => {
+  it("prints its URL on the first line and the chosen API key on the second, and serves until stopped", async () => {
+    const { io, linesAtLeast } = capture();
+    const controller = new AbortController();
+    const serving = serveSandbox({ kind: "emby", version: "4.8" }, createContext(io, {}), controller.signal);
+    const [url, keyLine] = await linesAtLeast(2);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(keyLine).toMatch(/^api key: [0-9a-f]{32}$/);
+    const info = (await (await fetch(`${url}/emby/System/Info/Public`)).json()) as { Version: string };
+    expect(info.Version).toBe("4.8.11.0");
+    controller.abort();
+    await serving;
+    await expect(fetch(`${url}/System/Info/Public`)).rejects.toThrow();
+  });
+
+  it("does not print a key the user chose, and serves the newest version by default", async () => {
+    const { io, linesAtLeast } = capture();
+    const controller = new AbortController();
+    const serving = serveSandbox(
+      { kind: "jellyfin", apiKey: "mykey123" },
+      createContext(io, {}),
+      controller.signal,
+    );
+    const [url] = await linesAtLeast(1);
+    const info = (await (await fetch(`${url}/System/Info/Public`)).json()) as { Version: string };
+    expect(info.Version).toBe("10.11.11");
+    const users = await fetch(`${url}/Users`, {
+      headers: { Authorization: 'MediaBrowser Token="mykey123"' },
+    });
+    expect(users.status).toBe(200);
+    controller.abort();
+    await serving;
+  });
+
+  it("rejects bad options with exit code 3", async () => {
+    expect((await run(["sandbox", "--kind", "plex"])).code).toBe(3);
+    const badVersion = await run(["sandbox", "--kind", "jellyfin", "--version", "9.0"]);
+    expect(badVersion.code).toBe(3);
+    expect(badVersion.stderr).toContain("supported: 10.8, 10.9, 10.10, 10.11");
+    expect((await run(["sandbox", "--kind", "emby", "--fail-rate", "2"])).code).toBe(3);
+    expect((await run(["sandbox", "--kind", "emby", "--library", "/nonexistent/lib.json"])).code).toBe(3);
+  });
+});
+
+describe("plexodus sandbox --version", () => {
+  it("is the emulated server version, not plexodus' own", async () => {
+    const result = await run(["sandbox", "--kind", "jellyfin", "--version", "9.0"]);
+    expect(result.stdout).not.toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(result.stderr).toContain("--version 9.0 is not a supported jellyfin version");
+    expect((await run(["--version"])).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
