@@ -1,0 +1,113 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/errors.js";
+import { applyPlan } from "../../src/executor/apply.js";
+import { type RollbackOptions, rollback } from "../../src/executor/rollback.js";
+import { SILENT_PROGRESS } from "../../src/progress.js";
+import { applyOptions, tempDir } from "./helpers.js";
+import { scenario } from "./scenario.js";
+
+const opts = (extra: Partial<RollbackOptions> = {}): RollbackOptions => ({
+  includeUsers: true,
+  progress: SILENT_PROGRESS,
+  retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
+  ...extra,
+});
+
+async function applied() {
+  const dir = tempDir();
+  const { fake, plan } = await scenario();
+  const before = fake.state();
+  await applyPlan(plan, fake, applyOptions(dir));
+  return { dir, fake, plan, before, journal: join(dir, "run.journal") };
+}
+
+describe("rollback", () => {
+  it("restores the target exactly, and a second rollback changes nothing", async () => {
+    const { fake, before, journal } = await applied();
+    expect(fake.state()).not.toEqual(before);
+    const first = await rollback(journal, fake, opts());
+    expect(first).toMatchObject({ conflicted: 0, failed: 0, restored: 15 });
+    expect(fake.state()).toEqual(before);
+    fake.writes = 0;
+    const second = await rollback(journal, fake, opts());
+    expect(fake.writes).toBe(0);
+    expect(second.writesSent).toBe(0);
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("keeps created users without includeUsers, and deletes them when asked later", async () => {
+    const { fake, before, journal } = await applied();
+    const kept = await rollback(journal, fake, opts({ includeUsers: false }));
+    expect(kept.keptUsers).toBe(1);
+    const state = fake.state();
+    expect(state.users.map((u) => u.name)).toEqual(["alice", "bob", "carol"]);
+    expect({ ...state, users: state.users.filter((u) => u.name !== "carol") }).toEqual(before);
+    const later = await rollback(journal, fake, opts({ includeUsers: true }));
+    expect(later.restored).toBe(1);
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("leaves a value the user changed since the migration and reports a conflict", async () => {
+    const { fake, before, journal } = await applied();
+    const alice = fake.userId("alice");
+    fake.poke(alice, "i1", { playCount: 9 });
+    const result = await rollback(journal, fake, opts());
+    expect(result.conflicted).toBe(1);
+    expect(result.conflicts[0]).toMatchObject({ key: "watched:alice:i1" });
+    expect(fake.state().userData[`${alice}/i1`]).toMatchObject({ playCount: 9 });
+    const rest = fake.state();
+    delete rest.userData[`${alice}/i1`];
+    expect(rest).toEqual(before);
+  });
+
+  it("keeps a created playlist that gained someone else's entries", async () => {
+    const { fake, journal } = await applied();
+    const alice = fake.userId("alice");
+    const favourites = fake.state().playlists.find((p) => p.title === "Favourites")!;
+    await fake.addToPlaylist(alice, favourites.id, ["i12"]);
+    const result = await rollback(journal, fake, opts());
+    expect(result.conflicts.map((c) => c.key)).toEqual(["playlist:alice:Favourites"]);
+    expect(fake.state().playlists.some((p) => p.id === favourites.id)).toBe(true);
+  });
+
+  it("an interrupted rollback, run again, finishes the job", async () => {
+    const { fake, before, journal } = await applied();
+    const controller = new AbortController();
+    fake.setFaults({ afterWrite: (n) => n === fake.writes && n >= 20 && controller.abort() });
+    const first = await rollback(journal, fake, opts({ signal: controller.signal }));
+    expect(first.interrupted).toBe(true);
+    expect(first.notStarted).toBeGreaterThan(0);
+    fake.setFaults({});
+    await rollback(journal, fake, opts());
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("undoes writes whose confirmation a crash lost", async () => {
+    const dir = tempDir();
+    const { fake, plan } = await scenario();
+    const before = fake.state();
+    fake.setFaults({ crashAfterApplyingWrite: 9 });
+    await expect(applyPlan(plan, fake, applyOptions(dir))).rejects.toThrow("simulated crash");
+    fake.setFaults({});
+    await rollback(join(dir, "run.journal"), fake, opts());
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("after rollback the same plan applies again, and rolls back again", async () => {
+    const { fake, plan, before, dir, journal } = await applied();
+    await rollback(journal, fake, opts());
+    const again = await applyPlan(plan, fake, applyOptions(dir));
+    expect(again.applied).toBe(15);
+    await rollback(journal, fake, opts());
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("refuses a journal of another server", async () => {
+    const { journal } = await applied();
+    const other = await scenario();
+    other.fake.info.serverId = "elsewhere";
+    await expect(rollback(journal, other.fake, opts())).rejects.toBeInstanceOf(ConfigError);
+    expect(other.fake.writes).toBe(0);
+  });
+});
