@@ -14,7 +14,9 @@ function hashFiles(path: string): Record<string, string | null> {
   const hashes: Record<string, string | null> = {};
   for (const suffix of ["", "-wal", "-shm"]) {
     hashes[suffix || "db"] = existsSync(path + suffix)
-      ? createHash("sha256").update(readFileSync(path + suffix)).digest("hex")
+      ? createHash("sha256")
+          .update(readFileSync(path + suffix))
+          .digest("hex")
       : null;
   }
   return hashes;
@@ -44,8 +46,17 @@ describe("reading a database Plex is writing", () => {
     const dir = tempDir();
     const path = join(dir, "com.plexapp.plugins.library.db");
     const writer = openLiveDatabase(path, SAMPLE_SCENARIO, {
-      settings: [{ accountId: OWNER, guid: "plex://movie/5d7768254ba1a2001fb48a10", viewCount: 1, lastViewedAt: "2025-01-01T20:00:00Z" }],
-      views: [{ accountId: OWNER, guid: "plex://movie/5d7768254ba1a2001fb48a10", viewedAt: "2025-01-01T20:00:00Z" }],
+      settings: [
+        {
+          accountId: OWNER,
+          guid: "plex://movie/5d7768254ba1a2001fb48a10",
+          viewCount: 1,
+          lastViewedAt: "2025-01-01T20:00:00Z",
+        },
+      ],
+      views: [
+        { accountId: OWNER, guid: "plex://movie/5d7768254ba1a2001fb48a10", viewedAt: "2025-01-01T20:00:00Z" },
+      ],
     });
     try {
       expect(existsSync(`${path}-wal`)).toBe(true);
@@ -59,7 +70,9 @@ describe("reading a database Plex is writing", () => {
       const before = hashFiles(path);
       const snapshot = await openPlexDatabase(path, { timeZone: "UTC" }).read();
       expect(snapshot.historyEventCount).toBe(17);
-      expect(snapshot.states.find((s) => s.identity === "plex://movie/5d7768254ba1a2001fb48a10")).toMatchObject({
+      expect(
+        snapshot.states.find((s) => s.identity === "plex://movie/5d7768254ba1a2001fb48a10"),
+      ).toMatchObject({
         userId: "1",
         played: true,
         lastPlayedAt: new Date("2025-01-01T20:00:00Z"),
