@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { registerInspect } from "./inspect.js";
-import { registerInspect } from "./inspect.js";
 import { registerSandbox } from "./sandbox.js";
 
 /** What a command's registration gets: lazy context and a way to set the exit code. */
