@@ -31,8 +31,8 @@ describe("journal", () => {
       string
     >;
     expect(row.status).toBe("done");
-    expect(JSON.parse(row.prior)).toMatchObject({ playCount: 1, positionMs: 0 });
-    expect(JSON.parse(row.result)).toMatchObject({ playCount: 4, positionMs: 61_000 });
+    expect(JSON.parse(row.prior!)).toMatchObject({ playCount: 1, positionMs: 0 });
+    expect(JSON.parse(row.result!)).toMatchObject({ playCount: 4, positionMs: 61_000 });
     const playlist = db
       .prepare("SELECT created FROM actions WHERE key = 'playlist:bob:Road trip'")
       .pluck()
