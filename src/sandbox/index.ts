@@ -78,7 +78,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const server = new SandboxServer({
     personality: p,
     store,
-    validator: new SpecValidator(p.spec, kind),
+    validator: SpecValidator.for(p.spec, kind),
     validate: options.validate ?? false,
     faults,
     auth,

@@ -53,7 +53,19 @@ export interface RequestCheck {
   body: unknown;
 }
 
+const shared = new Map<string, SpecValidator>();
+
 export class SpecValidator {
+  /** One validator per extract, shared by every sandbox (compiled schemas are reused). */
+  static for(spec: string, kind: "jellyfin" | "emby"): SpecValidator {
+    let validator = shared.get(spec);
+    if (!validator) {
+      validator = new SpecValidator(spec, kind);
+      shared.set(spec, validator);
+    }
+    return validator;
+  }
+
   private readonly extract: Extract;
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction>();
