@@ -250,7 +250,7 @@ export class MediaBrowserAdapter implements TargetAdapter {
     const folders = route.paged
       ? await fetchAll(this.wire, route, {}, VirtualFolderWire)
       : await http.get(route.path, { query: route.query, schema: z.array(VirtualFolderWire) });
-    return folders.map(toLibrary).filter((library): library is TargetLibrary => library !== null);
+    return folders.map(toLibrary);
   }
 }
 

@@ -131,10 +131,12 @@ const LIBRARY_KINDS: Readonly<Record<string, TargetLibrary["kind"]>> = {
   mixed: "mixed",
 };
 
-export function toLibrary(wire: z.infer<typeof VirtualFolderWire>): TargetLibrary | null {
+export function toLibrary(wire: z.infer<typeof VirtualFolderWire>): TargetLibrary {
   // ItemId is the CollectionFolder used as ParentId; Emby may omit it and give Id instead.
   const id = wire.ItemId || wire.Id;
-  if (!id) return null;
+  // Without an id its items cannot be listed: a library silently missing from the index
+  // would make every item in it look unmatched.
+  if (!id) throw new TargetError("failed", `the server gave library "${wire.Name}" without an ItemId or Id`);
   const type = wire.CollectionType?.toLowerCase();
   return {
     id,

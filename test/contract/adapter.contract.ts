@@ -1,0 +1,310 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RequestEvent } from "../../src/http/client.js";
+import { TargetError } from "../../src/http/errors.js";
+import type { TargetFeatures, TargetItem, TargetKind, TargetUserData } from "../../src/model/index.js";
+import { type ConnectedTarget, type ConnectOptions, connectTarget } from "../../src/targets/detect.js";
+
+/**
+ * One suite of adapter behaviours, run against every sandbox personality and, when
+ * credentials are given, against real servers (rclone's fstests idea). It only creates and
+ * then deletes its own uniquely named user, playlist and collection, and writes user data only
+ * for that user.
+ */
+export interface ContractExpectations {
+  kind: TargetKind;
+  /** "10.9" matches "10.9.11". */
+  versionPrefix?: string;
+  features?: TargetFeatures;
+  /** How to connect again (bad key, base path, request counting). */
+  connect: ConnectOptions;
+  /** The same server under a base path that must work too (e.g. `${url}/emby`). */
+  basePathUrl?: string;
+  /** Exact number of indexed items, when known. */
+  itemCount?: number;
+  /** Items that must be in the index, found by title. */
+  items?: { title: string; match: Partial<TargetItem> }[];
+  /** Existing user data that must read back, by user name and item title. */
+  userData?: { user: string; title: string; data: Partial<TargetUserData> }[];
+  /** Request-side contract violations the server recorded (sandbox only). */
+  violations?: () => string[];
+}
+
+export interface ContractFixture {
+  adapter: ConnectedTarget;
+  cleanup(): Promise<void>;
+  expectations: ContractExpectations;
+}
+
+const LIST_PATHS = [
+  /\/Items$/i,
+  /\/Users\/Query$/i,
+  /\/Playlists\/[^/]+\/Items$/i,
+  /\/VirtualFolders\/Query$/i,
+];
+
+export function adapterContract(name: string, factory: () => Promise<ContractFixture>): void {
+  describe(`adapter contract: ${name}`, () => {
+    let fixture: ContractFixture;
+    let adapter: ConnectedTarget;
+    let x: ContractExpectations;
+    let leaves: TargetItem[] = [];
+    let testUserId: string | undefined;
+    const tag = `plexodus-contract-${randomBytes(4).toString("hex")}`;
+
+    beforeAll(async () => {
+      fixture = await factory();
+      adapter = fixture.adapter;
+      x = fixture.expectations;
+      const index = await adapter.index();
+      leaves = index.items.filter((item) => item.kind === "movie" || item.kind === "episode");
+      testUserId = (await adapter.createUser(tag, `pw-${randomBytes(6).toString("hex")}`)).id;
+    });
+
+    afterAll(async () => {
+      if (testUserId) await adapter.deleteUser(testUserId).catch(() => undefined);
+      adapter?.close();
+      await fixture?.cleanup();
+    });
+
+    const connect = (overrides: Partial<ConnectOptions> = {}) =>
+      connectTarget({ ...x.connect, retry: { attempts: 1 }, ...overrides });
+
+    async function failure(promise: Promise<unknown>): Promise<TargetError> {
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TargetError);
+      const target = error as TargetError;
+      expect(`${target.message} ${target.hint ?? ""}`).not.toContain(x.connect.apiKey);
+      return target;
+    }
+
+    it("detects kind, version and features", () => {
+      expect(adapter.info.kind).toBe(x.kind);
+      if (x.versionPrefix) expect(adapter.info.version.startsWith(`${x.versionPrefix}.`)).toBe(true);
+      if (x.features) expect(adapter.info.features).toEqual(x.features);
+      expect(adapter.info.url).not.toContain(x.connect.apiKey);
+    });
+
+    it("refuses a bad API key at connect time with exit 4", async () => {
+      const error = await failure(connect({ apiKey: `wrong-${x.connect.apiKey}` }));
+      expect(error.category).toBe("auth");
+      expect(error.exitCode).toBe(4);
+    });
+
+    it("calls a closed port unreachable with exit 4", async () => {
+      const error = await failure(connect({ url: "http://127.0.0.1:1" }));
+      expect(error.category).toBe("unreachable");
+      expect(error.exitCode).toBe(4);
+    });
+
+    it("refuses the wrong --target-kind", async () => {
+      const other = x.kind === "jellyfin" ? "emby" : "jellyfin";
+      const error = await failure(connect({ kind: other }));
+      expect(error.message).toContain(`not ${other}`);
+    });
+
+    it("works under a base path", async (context) => {
+      if (!x.basePathUrl) return context.skip();
+      const viaBase = await connect({ url: x.basePathUrl });
+      try {
+        expect(viaBase.info.serverId).toBe(adapter.info.serverId);
+        expect((await viaBase.listUsers()).length).toBeGreaterThan(0);
+      } finally {
+        viaBase.close();
+      }
+    });
+
+    it("indexes every item with ids, paths and episode numbers", async () => {
+      const index = await adapter.index();
+      const ids = index.items.map((item) => item.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      if (x.itemCount !== undefined) expect(index.items).toHaveLength(x.itemCount);
+      const libraries = new Set(index.libraries.map((library) => library.id));
+      for (const item of index.items) {
+        expect(item.libraryId === null || libraries.has(item.libraryId)).toBe(true);
+        if (item.kind === "episode") expect(item.showId).not.toBeNull();
+      }
+      for (const expected of x.items ?? []) {
+        const found = index.items.find((item) => item.title === expected.title);
+        expect(found, expected.title).toBeDefined();
+        expect(found).toMatchObject(expected.match);
+      }
+    });
+
+    it("reads user data in pages, absent items as empty", async () => {
+      const users = await adapter.listUsers();
+      const index = await adapter.index();
+      for (const expected of x.userData ?? []) {
+        const user = users.find((u) => u.name === expected.user);
+        const item = index.items.find((i) => i.title === expected.title);
+        expect(user && item).toBeTruthy();
+        const ids = [...index.items.map((i) => i.id)];
+        const data = await adapter.readUserData(user!.id, ids);
+        expect(data.size).toBe(new Set(ids).size);
+        expect(data.get(item!.id)).toMatchObject(expected.data);
+        expect(await adapter.getUserData(user!.id, item!.id)).toMatchObject(expected.data);
+      }
+      const mine = await adapter.readUserData(
+        testUserId!,
+        leaves.map((leaf) => leaf.id),
+      );
+      for (const value of mine.values()) expect(value).toMatchObject({ played: false, playCount: 0 });
+    });
+
+    it("sets user data absolutely and idempotently, or refuses where the version cannot", async () => {
+      const item = leaves[0]!;
+      const lastPlayedAt = new Date("2024-03-04T05:06:07.000Z");
+      const change = { played: true, playCount: 3, lastPlayedAt, positionMs: 0 };
+      if (!adapter.info.features.userDataWrite) {
+        const error = await failure(adapter.setUserData(testUserId!, item.id, change));
+        expect(error.category).toBe("failed");
+        expect(error.message).toMatch(/no absolute user-data write/);
+        return;
+      }
+      expect(await adapter.setUserData(testUserId!, item.id, change)).toMatchObject(change);
+      await adapter.setUserData(testUserId!, item.id, change);
+      expect(await adapter.getUserData(testUserId!, item.id)).toMatchObject({ playCount: 3, played: true });
+
+      // Position and rating without disturbing the rest.
+      await adapter.setUserData(testUserId!, item.id, { positionMs: 754_321, rating: 8 });
+      expect(await adapter.getUserData(testUserId!, item.id)).toMatchObject({
+        ...change,
+        positionMs: 754_321,
+        rating: 8,
+      });
+      const cleared = await adapter.setUserData(testUserId!, item.id, { rating: null });
+      expect(cleared).toMatchObject({ rating: null, playCount: 3, positionMs: 754_321 });
+
+      // Back to nothing, date included.
+      const empty = {
+        played: false,
+        playCount: 0,
+        lastPlayedAt: null,
+        positionMs: 0,
+        rating: null,
+        isFavorite: false,
+      };
+      expect(await adapter.setUserData(testUserId!, item.id, empty)).toEqual(empty);
+    });
+
+    it("creates, lists and deletes users, checking name rules first", async () => {
+      const name = `${tag}-u`;
+      const user = await adapter.createUser(name, "secret-pass-1");
+      try {
+        expect((await adapter.listUsers()).some((u) => u.id === user.id && u.name === name)).toBe(true);
+      } finally {
+        await adapter.deleteUser(user.id);
+      }
+      expect((await adapter.listUsers()).some((u) => u.id === user.id)).toBe(false);
+      const bad = await failure(adapter.createUser("bad\u0007name", "x"));
+      expect(bad.category).toBe("failed");
+      expect(bad.message).toMatch(/not a valid/);
+    });
+
+    it("keeps playlists private, owned and in order; appends, removes and deletes", async () => {
+      const title = `${tag} playlist`;
+      const items = leaves.slice(0, 3).map((leaf) => leaf.id);
+      if (!adapter.info.features.privatePlaylists) {
+        const error = await failure(adapter.createPlaylist(testUserId!, title, items));
+        expect(error.message).toMatch(/not supported/);
+        return;
+      }
+      const created = await adapter.createPlaylist(testUserId!, title, items);
+      try {
+        expect(created.entries.map((entry) => entry.itemId)).toEqual(items);
+        const mine = await adapter.listPlaylists(testUserId!);
+        const listed = mine.find((playlist) => playlist.id === created.id);
+        expect(listed).toMatchObject({ title, ownerUserId: testUserId });
+        const others = (await adapter.listUsers()).filter((u) => u.id !== testUserId);
+        for (const other of others.slice(0, 2)) {
+          expect((await adapter.listPlaylists(other.id)).some((p) => p.id === created.id)).toBe(false);
+        }
+
+        const more = leaves.slice(3, 5).map((leaf) => leaf.id);
+        await adapter.addToPlaylist(testUserId!, created.id, more);
+        let entries = (await adapter.listPlaylists(testUserId!)).find((p) => p.id === created.id)!.entries;
+        expect(entries.map((entry) => entry.itemId)).toEqual([...items, ...more]);
+
+        const caps = adapter.info.kind === "jellyfin" && /^10\.(9|10)\./.test(adapter.info.version);
+        if (caps) {
+          const error = await failure(
+            adapter.removeFromPlaylist(testUserId!, created.id, [entries[0]!.entryId]),
+          );
+          expect(error.message).toMatch(/not supported/);
+        } else {
+          await adapter.removeFromPlaylist(testUserId!, created.id, [entries[0]!.entryId]);
+          entries = (await adapter.listPlaylists(testUserId!)).find((p) => p.id === created.id)!.entries;
+          expect(entries.map((entry) => entry.itemId)).toEqual([...items.slice(1), ...more]);
+        }
+      } finally {
+        await adapter.deletePlaylist(testUserId!, created.id);
+      }
+      expect((await adapter.listPlaylists(testUserId!)).some((p) => p.id === created.id)).toBe(false);
+    });
+
+    it("creates large playlists in batches, order kept", async (context) => {
+      if (!adapter.info.features.privatePlaylists || leaves.length < 150) return context.skip();
+      const items = leaves.slice(0, 230).map((leaf) => leaf.id);
+      const created = await adapter.createPlaylist(testUserId!, `${tag} big`, items);
+      try {
+        expect(created.entries.map((entry) => entry.itemId)).toEqual(items);
+      } finally {
+        await adapter.deletePlaylist(testUserId!, created.id);
+      }
+    });
+
+    it("creates collections, adds and removes members, deletes them", async () => {
+      const title = `${tag} collection`;
+      const [a, b, c] = leaves.map((leaf) => leaf.id);
+      const created = await adapter.createCollection(title, [a!, b!]);
+      try {
+        const find = async () => (await adapter.listCollections()).find((col) => col.id === created.id);
+        expect(new Set((await find())?.memberIds)).toEqual(new Set([a, b]));
+        await adapter.addToCollection(created.id, [c!]);
+        expect(new Set((await find())?.memberIds)).toEqual(new Set([a, b, c]));
+        await adapter.removeFromCollection(created.id, [a!]);
+        expect(new Set((await find())?.memberIds)).toEqual(new Set([b, c]));
+      } finally {
+        await adapter.deleteCollection(created.id);
+      }
+      expect((await adapter.listCollections()).some((col) => col.id === created.id)).toBe(false);
+    });
+
+    it("sends no list request without paging limits", async () => {
+      const events: RequestEvent[] = [];
+      const counted = await connect({ onRequest: (event) => events.push(event) });
+      try {
+        const index = await counted.index();
+        await counted.listUsers();
+        await counted.readUserData(
+          testUserId!,
+          index.items.map((item) => item.id),
+        );
+        await counted.listCollections();
+        if (counted.info.features.privatePlaylists) await counted.listPlaylists(testUserId!);
+      } finally {
+        counted.close();
+      }
+      const lists = events.filter((e) => e.method === "GET" && LIST_PATHS.some((p) => p.test(e.path)));
+      expect(lists.length).toBeGreaterThan(0);
+      for (const event of lists) {
+        const keys = Object.keys(event.query).map((key) => key.toLowerCase());
+        expect(keys, `${event.path}`).toContain("startindex");
+        expect(keys, `${event.path}`).toContain("limit");
+      }
+    });
+
+    it("keeps the API key out of errors the server causes", async () => {
+      const missing = adapter.info.kind === "jellyfin" ? "0".repeat(32) : "999999999";
+      const error = await failure(adapter.deleteCollection(missing));
+      expect(["failed", "transient"]).toContain(error.category);
+    });
+
+    it("made no request the server's contract forbids", () => {
+      expect(x.violations?.() ?? []).toEqual([]);
+    });
+  });
+}
