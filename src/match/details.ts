@@ -30,7 +30,8 @@ function kindPlural(kind: string, n: number): string {
 
 export function ambiguousDetail(item: Item, outcome: RuleOutcome): string {
   const n = outcome.candidates.length;
-  return `${n} target ${kindPlural(item.kind, n)} fit equally by ${ruleText(outcome.rule)}, and no other evidence tells them apart`;
+  const count = outcome.truncated ? `more than ${n}` : String(n);
+  return `${count} target ${kindPlural(item.kind, n)} fit equally by ${ruleText(outcome.rule)}, and no other evidence tells them apart`;
 }
 
 export function idConflictDetail(

@@ -21,7 +21,12 @@ export interface RuleOutcome {
   rule: MatchRule;
   candidates: TargetItem[];
   note: string;
+  /** More candidates exist than are listed. */
+  truncated?: boolean;
 }
+
+/** Most candidates one rule lists; beyond that the item is ambiguous and the rest are counted out. */
+const MAX_LISTED_CANDIDATES = 25;
 
 /** Containers first: episodes need their show, tracks their album, seasons and albums their parent. */
 const TIER: Readonly<Record<ItemKind, number>> = {
@@ -95,20 +100,31 @@ function matchOne(item: Item, context: Context): ItemMatch | ItemMiss {
   const sharing = ids.size === 0 ? [] : lookup.sharingAnyId(ids).filter(fits);
   const idConflicts = sharing.filter(disagrees);
   const parent = parentOf(item, context, scope);
-  const outcomes: RuleOutcome[] = [
+  // Rules run lazily: most items are settled by the first one or two.
+  const rules: { rule: MatchRule; evaluate: (constraint: ReadonlySet<string> | null) => RuleOutcome }[] = [
     {
       rule: "external-id",
-      candidates: sharing.filter((t) => !disagrees(t)),
-      note: ids.size === 0 ? "it has no external ids" : "",
+      evaluate: () => ({
+        rule: "external-id",
+        candidates: sharing.filter((t) => !disagrees(t)),
+        note: ids.size === 0 ? "it has no external ids" : "",
+      }),
     },
   ];
-  if (item.kind === "episode" || item.kind === "season")
-    outcomes.push(positionRule(item, parent, context, fits));
-  outcomes.push(pathRule(item, context, fits), titleRule(item, parent, context, fits));
+  if (item.kind === "episode" || item.kind === "season") {
+    rules.push({ rule: "episode", evaluate: () => positionRule(item, parent, context, fits) });
+  }
+  rules.push(
+    { rule: "path", evaluate: () => pathRule(item, context, fits) },
+    { rule: "title-year", evaluate: (constraint) => titleRule(item, parent, context, fits, constraint) },
+  );
 
+  const outcomes: RuleOutcome[] = [];
   let constraint: Set<string> | null = null;
   let ambiguous: RuleOutcome | null = null;
-  for (const [index, outcome] of outcomes.entries()) {
+  for (const [index, { evaluate }] of rules.entries()) {
+    const outcome = evaluate(constraint);
+    outcomes.push(outcome);
     const allowed: Set<string> | null = constraint;
     const left: TargetItem[] =
       allowed === null ? outcome.candidates : outcome.candidates.filter((t) => allowed.has(t.id));
@@ -123,11 +139,11 @@ function matchOne(item: Item, context: Context): ItemMatch | ItemMiss {
       idConflicts.push(winner);
       continue;
     }
-    const conflict = outcomes
+    const conflict = rules
       .slice(index + 1)
-      .find(
-        (o) => CONFLICT_RULES.has(o.rule) && o.candidates.length === 1 && o.candidates[0]?.id !== winner.id,
-      );
+      .filter((r) => CONFLICT_RULES.has(r.rule))
+      .map((r) => r.evaluate(null))
+      .find((o) => o.candidates.length === 1 && o.candidates[0]?.id !== winner.id);
     return {
       itemKey: item.key,
       targetId: winner.id,
@@ -237,6 +253,7 @@ function titleRule(
   parent: Parent,
   context: Context,
   fits: (t: TargetItem) => boolean,
+  constraint: ReadonlySet<string> | null,
 ): RuleOutcome {
   const rule = "title-year";
   const key = titleYearKey(item.title, item.year);
@@ -244,15 +261,28 @@ function titleRule(
     const note = item.year === null ? "it has no year to compare titles with" : "it has no title";
     return { rule, candidates: [], note };
   }
-  const described = `no target item is titled "${item.title}" (${item.year})`;
-  const all = context.lookup.withTitleYear(item.kind, key).filter(fits);
-  if (item.kind === "movie" || item.kind === "show" || item.kind === "artist") {
-    return { rule, candidates: all, note: described };
-  }
+  const topLevel = item.kind === "movie" || item.kind === "show" || item.kind === "artist";
   // A title like "Pilot" (2005) means nothing outside its show: only look inside the matched parent.
-  if (parent.targetId === null) return { rule, candidates: [], note: parent.note };
-  const within = all.filter((t) =>
-    item.kind === "track" ? t.parentId === parent.targetId : context.lookup.showIdOf(t) === parent.targetId,
-  );
-  return { rule, candidates: within, note: described };
+  if (!topLevel && parent.targetId === null) return { rule, candidates: [], note: parent.note };
+  const { lookup } = context;
+  const accept = (t: TargetItem) =>
+    fits(t) &&
+    (topLevel ||
+      (item.kind === "track" ? t.parentId === parent.targetId : lookup.showIdOf(t) === parent.targetId));
+  const note = `no target item is titled "${item.title}" (${item.year})`;
+  if (constraint !== null) {
+    // Only the few candidates an earlier rule left can still win.
+    const candidates = [...constraint]
+      .map((id) => lookup.byId.get(id))
+      .filter((t): t is TargetItem => t !== undefined && accept(t) && titleYearKey(t.title, t.year) === key);
+    return { rule, candidates, note };
+  }
+  // A common title ("Clip", 2010) can fill a bucket with thousands; past a few it is ambiguous anyway.
+  const candidates: TargetItem[] = [];
+  for (const t of lookup.withTitleYear(item.kind, key)) {
+    if (!accept(t)) continue;
+    if (candidates.length === MAX_LISTED_CANDIDATES) return { rule, candidates, note, truncated: true };
+    candidates.push(t);
+  }
+  return { rule, candidates, note };
 }

@@ -164,6 +164,26 @@ describe("title and year", () => {
     expect(result.misses.get("22")?.detail).toContain("title and year");
   });
 
+  it("lists at most 25 candidates of a very common title and says there are more", () => {
+    const clips = Array.from({ length: 40 }, (_, i) => target(`C${i}`, { title: "Clip", year: 2010 }));
+    const miss = match([item("25", { title: "Clip", year: 2010 })], clips).misses.get("25");
+    expect(miss?.reason).toBe("ambiguous");
+    expect(miss?.candidateIds).toHaveLength(25);
+    expect(miss?.detail).toContain("more than 25 target movies");
+  });
+
+  it("lets title + year choose among the candidates an earlier rule left", () => {
+    const result = match(
+      [item("26", { title: "Heat", year: 1995, externalIds: { imdb: "tt1" } })],
+      [
+        target("A", { title: "Heat", year: 1995, externalIds: { imdb: "tt1" } }),
+        target("B", { title: "Heat (extended)", year: 1995, externalIds: { imdb: "tt1" } }),
+        target("C", { title: "Heat", year: 1995 }),
+      ],
+    );
+    expect(result.matches.get("26")).toMatchObject({ targetId: "A", rule: "title-year", weak: true });
+  });
+
   it("needs a year on both sides, and equal years", () => {
     const result = match(
       [item("23", { title: "Dune", year: null }), item("24", { title: "Dune", year: 2021 })],
