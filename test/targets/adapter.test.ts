@@ -1,0 +1,222 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { HttpClient } from "../../src/http/client.js";
+import { TargetError } from "../../src/http/errors.js";
+import type { TargetServerInfo } from "../../src/model/index.js";
+import { embyDialect } from "../../src/targets/emby/dialect.js";
+import { jellyfinDialect } from "../../src/targets/jellyfin/dialect.js";
+import { MediaBrowserAdapter } from "../../src/targets/mediabrowser/adapter.js";
+import type { Dialect } from "../../src/targets/mediabrowser/dialect.js";
+import { type Stub, type StubReply, type StubRequest, startStub } from "../helpers/stub-server.js";
+
+const U = "0123456789abcdef0123456789abcdef";
+const J_ITEM = "fedcba9876543210fedcba9876543210";
+let stub: Stub | undefined;
+let adapter: MediaBrowserAdapter | undefined;
+
+afterEach(async () => {
+  adapter?.close();
+  await stub?.close();
+});
+
+async function setup(dialect: Dialect, handler: (r: StubRequest) => StubReply): Promise<MediaBrowserAdapter> {
+  stub = await startStub(handler);
+  const http = new HttpClient({
+    baseUrl: stub.url,
+    timeoutSeconds: 5,
+    concurrency: 2,
+    retry: { attempts: 1 },
+  });
+  const info: TargetServerInfo = {
+    kind: dialect.kind,
+    version: dialect.version,
+    serverId: "s",
+    serverName: "stub",
+    url: stub.url,
+    features: {
+      userDataWrite: dialect.abilities.userDataWrite,
+      privatePlaylists: dialect.abilities.privatePlaylists,
+    },
+  };
+  adapter = new MediaBrowserAdapter(http, dialect, info);
+  return adapter;
+}
+
+async function failure(promise: Promise<unknown>): Promise<TargetError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TargetError);
+  return error as TargetError;
+}
+
+describe("setUserData", () => {
+  it("Jellyfin 10.9+: sends only the given fields, in ticks and UTC ISO", async () => {
+    let stored: Record<string, unknown> = {
+      Played: true,
+      PlayCount: 2,
+      PlaybackPositionTicks: 0,
+      IsFavorite: true,
+    };
+    const a = await setup(jellyfinDialect("10.10.7"), (r) => {
+      if (r.method === "POST") stored = { ...stored, ...(r.body as object) };
+      return { status: 200, body: stored };
+    });
+    const at = new Date("2024-01-02T03:04:05.678Z");
+    const result = await a.setUserData(U, J_ITEM, { playCount: 4, positionMs: 1500, lastPlayedAt: at });
+    const post = stub!.requests.find((r) => r.method === "POST")!;
+    expect(post.path).toBe(`/UserItems/${J_ITEM}/UserData`);
+    expect(post.query.get("userId")).toBe(U);
+    expect(post.body).toEqual({
+      PlayCount: 4,
+      PlaybackPositionTicks: 15_000_000,
+      LastPlayedDate: "2024-01-02T03:04:05.678Z",
+    });
+    expect(result).toMatchObject({
+      played: true,
+      playCount: 4,
+      positionMs: 1500,
+      isFavorite: true,
+      lastPlayedAt: at,
+    });
+  });
+
+  it("Jellyfin 10.8: refuses instead of calling a counter-incrementing route", async () => {
+    const a = await setup(jellyfinDialect("10.8.13"), () => ({ status: 200, body: {} }));
+    const error = await failure(a.setUserData(U, J_ITEM, { played: true }));
+    expect(error.category).toBe("failed");
+    expect(error.message).toMatch(/no absolute user-data write/);
+    expect(stub!.requests).toHaveLength(0);
+  });
+
+  it("Emby: sends the full intended object built from a fresh read", async () => {
+    let stored: Record<string, unknown> = { Played: true, PlayCount: 2, IsFavorite: true, Rating: 6 };
+    const a = await setup(embyDialect("4.8.11.0"), (r) => {
+      if (r.method === "POST") stored = r.body as Record<string, unknown>;
+      return {
+        status: r.method === "POST" ? 204 : 200,
+        body: r.method === "POST" ? undefined : { Id: "5", UserData: stored },
+      };
+    });
+    await a.setUserData(U, "5", { positionMs: 2000 });
+    const post = stub!.requests.find((r) => r.method === "POST")!;
+    expect(post.path).toBe(`/Users/${U}/Items/5/UserData`);
+    expect(post.body).toEqual({
+      Played: true,
+      PlayCount: 2,
+      PlaybackPositionTicks: 20_000_000,
+      Rating: 6,
+      IsFavorite: true,
+    });
+  });
+
+  it("fails loudly when the server does not store what was asked", async () => {
+    // A server that silently ignores PlayCount in writes.
+    let stored: Record<string, unknown> = { Played: false, PlayCount: 0 };
+    const a = await setup(embyDialect("4.9.3.0"), (r) => {
+      if (r.method === "POST") stored = { ...(r.body as object), PlayCount: stored.PlayCount };
+      return { status: 200, body: { Id: "5", UserData: stored } };
+    });
+    const error = await failure(a.setUserData(U, "5", { played: true, playCount: 3 }));
+    expect(error.category).toBe("failed");
+    expect(error.message).toMatch(/playCount asked 3, stored 0/);
+  });
+
+  it("clears a date and a rating through the DELETE routes, then restores the rest", async () => {
+    let stored: Record<string, unknown> = {
+      Played: true,
+      PlayCount: 5,
+      LastPlayedDate: "2020-01-01T00:00:00Z",
+      Rating: 9,
+      PlaybackPositionTicks: 10_000,
+    };
+    const a = await setup(jellyfinDialect("10.11.11"), (r) => {
+      if (r.method === "DELETE" && r.path.startsWith("/UserPlayedItems/")) {
+        stored = {
+          ...stored,
+          Played: false,
+          PlayCount: 0,
+          PlaybackPositionTicks: 0,
+          LastPlayedDate: undefined,
+        };
+      } else if (r.method === "DELETE") stored = { ...stored, Rating: undefined };
+      else if (r.method === "POST") stored = { ...stored, ...(r.body as object) };
+      return { status: 200, body: stored };
+    });
+    const result = await a.setUserData(U, J_ITEM, { lastPlayedAt: null, rating: null });
+    expect(result).toEqual({
+      played: true,
+      playCount: 5,
+      lastPlayedAt: null,
+      rating: null,
+      positionMs: 1,
+      isFavorite: false,
+    });
+    expect(stub!.requests.map((r) => `${r.method} ${r.path.split("/")[1]}`)).toEqual([
+      "GET UserItems",
+      "DELETE UserPlayedItems",
+      "DELETE UserItems",
+      "POST UserItems",
+      "GET UserItems",
+    ]);
+  });
+});
+
+describe("users", () => {
+  it("Emby: falls back from /Users/Query to /Users on 404", async () => {
+    const a = await setup(embyDialect("4.7.5.0"), (r) =>
+      r.path === "/Users/Query"
+        ? { status: 404, body: "Not found" }
+        : { status: 200, body: [{ Id: U, Name: "anna" }] },
+    );
+    expect(await a.listUsers()).toEqual([{ id: U, name: "anna", isAdmin: false }]);
+  });
+
+  it("Emby: removes a created user whose password could not be set, and never echoes the password", async () => {
+    const a = await setup(embyDialect("4.8.11.0"), (r) => {
+      if (r.path === "/Users/New") return { status: 200, body: { Id: U, Name: "anna" } };
+      if (r.path.endsWith("/Password"))
+        return { status: 400, body: `bad password ${JSON.stringify(r.body)}` };
+      return { status: 204 };
+    });
+    const error = await failure(a.createUser("anna", "hunter2-secret"));
+    expect(error.message).not.toContain("hunter2-secret");
+    expect(stub!.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /Users/New",
+      `POST /Users/${U}/Password`,
+      `DELETE /Users/${U}`,
+    ]);
+  });
+
+  it("refuses a name the server would refuse, before any request", async () => {
+    const a = await setup(jellyfinDialect("10.10.7"), () => ({ status: 200, body: {} }));
+    await failure(a.createUser("anna+bob", "pw"));
+    expect(stub!.requests).toHaveLength(0);
+  });
+});
+
+describe("paging and collections", () => {
+  it("fails loudly when the server ignores startIndex", async () => {
+    const page = {
+      Items: Array.from({ length: 1000 }, (_, n) => ({ Id: String(n) })),
+      TotalRecordCount: 5000,
+    };
+    const a = await setup(embyDialect("4.8.11.0"), () => ({ status: 200, body: page }));
+    const error = await failure(a.listCollections());
+    expect(error.message).toMatch(/ignored paging/);
+  });
+
+  it("removes a collection again when adding its members fails", async () => {
+    const a = await setup(jellyfinDialect("10.11.11"), (r) => {
+      if (r.method === "POST" && r.path === "/Collections") return { status: 200, body: { Id: J_ITEM } };
+      if (r.method === "POST") return { status: 400, body: "unknown item" };
+      return { status: 204 };
+    });
+    await failure(a.createCollection("Heist", [U]));
+    expect(stub!.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /Collections",
+      `POST /Collections/${J_ITEM}/Items`,
+      `DELETE /Items/${J_ITEM}`,
+    ]);
+  });
+});
