@@ -59,7 +59,7 @@ function scopeOf(libraries: TargetLibrary[], includeUnknownLibrary: boolean): Li
  * library of a compatible kind, plus items of unknown library (their kind still has to fit).
  * A map naming a target library that does not exist, or one that plainly holds another kind
  * of media, is a configuration error. Map entries naming no selected Plex library are
- * ignored without being echoed: they may name an excluded library.
+ * otherwise ignored without being echoed: they may name an excluded library.
  */
 export class Scopes {
   private readonly byLibrary = new Map<string, LibraryScope>();
@@ -75,6 +75,14 @@ export class Scopes {
       const fits = targetLibraries.filter((l) => COMPATIBLE[kind].includes(l.kind));
       this.byKind.set(kind, scopeOf(fits, true));
     }
+    // Every entry's target side is checked, even for a Plex library that is not selected.
+    for (const entry of libraryMap) {
+      if (!targetsByName.has(nameKey(entry.to.trim()))) {
+        throw new ConfigError(`--library-map names target library "${entry.to}", which does not exist`, {
+          hint: `Target libraries: ${targetLibraries.map((l) => l.name).join(", ") || "(none)"}.`,
+        });
+      }
+    }
     for (const source of sourceLibraries) {
       const entries = libraryMap.filter((m) => nameKey(m.from.trim()) === nameKey(source.name));
       if (entries.length === 0) {
@@ -83,13 +91,7 @@ export class Scopes {
       }
       const chosen: TargetLibrary[] = [];
       for (const entry of entries) {
-        const found = targetsByName.get(nameKey(entry.to.trim()));
-        if (!found) {
-          throw new ConfigError(`--library-map names target library "${entry.to}", which does not exist`, {
-            hint: `Target libraries: ${targetLibraries.map((l) => l.name).join(", ") || "(none)"}.`,
-          });
-        }
-        for (const library of found) {
+        for (const library of targetsByName.get(nameKey(entry.to.trim())) ?? []) {
           if (CLASHING[source.kind].includes(library.kind)) {
             throw new ConfigError(
               `--library-map ${entry.from}=${entry.to}: "${library.name}" holds ${library.kind} items, "${source.name}" holds ${source.kind} items`,

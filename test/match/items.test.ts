@@ -378,6 +378,10 @@ describe("libraries", () => {
   it("fails with a config error naming a missing target library", () => {
     expect(() => match([], [], { libraryMap: [{ from: "Movies", to: "Cinema" }] })).toThrowError(ConfigError);
     expect(() => match([], [], { libraryMap: [{ from: "Movies", to: "Cinema" }] })).toThrowError(/Cinema/);
+    // Also when the Plex side names a library that is not selected; the message names only the target.
+    const unselected = () => match([], [], { libraryMap: [{ from: "Private Stuff", to: "Cinema" }] });
+    expect(unselected).toThrowError(ConfigError);
+    expect(unselected).not.toThrowError(/Private Stuff/);
   });
 
   it("refuses a --library-map to a library of another kind", () => {

@@ -56,6 +56,16 @@ describe("sanitizeUserName", () => {
     expect(sanitizeUserName("john+doe@example.com", emby)).toBe("john_doe@example.com");
   });
 
+  it("falls back to the strict rule when the Jellyfin version cannot be read", () => {
+    expect(sanitizeUserName("a+b", { kind: "jellyfin", version: "unstable" })).toBe("a_b");
+    expect(sanitizeUserName("a+b", { kind: "jellyfin", version: "10.11.0-rc2" })).toBe("a+b");
+  });
+
+  it("replaces spacing marks and characters outside the BMP, which .NET's \\w rejects", () => {
+    expect(sanitizeUserName("कि", jf1011)).toBe("क_");
+    expect(sanitizeUserName("𠀋x", jf1011)).toBe("_x");
+  });
+
   it("composes decomposed accents", () => {
     expect(sanitizeUserName("Zoe\u0308", jf1011)).toBe("Zoë");
   });
