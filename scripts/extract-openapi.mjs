@@ -197,10 +197,24 @@ function extract(kind, doc) {
   return { operations, components: { schemas } };
 }
 
+/**
+ * Where a document disagrees with what its server really sends, the extract follows the server
+ * and says so here. Jellyfin 10.8 serialises VirtualFolderInfo.CollectionType lowercase although
+ * its spec enum reads "Movies"/"TvShows" (JF@v10.8.13 VirtualFolderInfo.cs, JsonLowerCaseConverter;
+ * target-apis §4.3).
+ */
+const DEVIATIONS = {
+  "jellyfin-10.8": (schemas) => {
+    const options = schemas.CollectionTypeOptions;
+    if (options?.enum) options.enum = options.enum.map((value) => value.toLowerCase());
+  },
+};
+
 for (const [name, file] of Object.entries(SOURCES)) {
   const doc = JSON.parse(readFileSync(join(referenceDir, file), "utf8"));
   const kind = name.split("-")[0];
   const trimmed = { source: file, specVersion: doc.info?.version, ...extract(kind, doc) };
+  DEVIATIONS[name]?.(trimmed.components.schemas);
   writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(trimmed)}\n`);
   console.log(
     `${name}: ${Object.keys(trimmed.operations).length} operations, ${Object.keys(trimmed.components.schemas).length} schemas`,

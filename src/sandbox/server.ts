@@ -199,7 +199,14 @@ export class SandboxServer {
         }
       }
       const operation = route.operation ?? `${route.method} ${route.path}`;
-      const check = deps.validator.checkRequest(operation, params, query, body, rawBody.trim() !== "");
+      const check = deps.validator.checkRequest(
+        operation,
+        params,
+        query,
+        body,
+        rawBody.trim() !== "",
+        req.headers,
+      );
       if (deps.validate) deps.violations.push(...check.violations);
       if (check.rejection) throw check.rejection;
       const context: RouteContext = {

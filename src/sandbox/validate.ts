@@ -148,6 +148,7 @@ export class SpecValidator {
     query: QueryParams,
     body: unknown,
     hasBody: boolean,
+    headers: Record<string, string | string[] | undefined> = {},
   ): RequestCheck {
     const op = this.operation(key);
     const violations: string[] = [];
@@ -163,6 +164,22 @@ export class SpecValidator {
     }
     for (const spec of op.parameters) {
       const lower = spec.name.toLowerCase();
+      if (spec.in === "header") {
+        // Emby requires X-Emby-Authorization on login; the same dictionary in Authorization is
+        // what third-party clients send successfully (target-apis §2.1), so either satisfies it.
+        const present =
+          headers[lower] !== undefined ||
+          (lower === "x-emby-authorization" && headers.authorization !== undefined);
+        if (spec.required && !present) {
+          const rejection = this.fail(spec.name, `The ${spec.name} header is required.`);
+          return {
+            rejection,
+            violations: [...violations, `${key}: required header "${spec.name}" missing`],
+            body,
+          };
+        }
+        continue;
+      }
       const fromRoute = routeParams[lower];
       const present = fromRoute !== undefined || query.has(spec.name);
       if (!present || (fromRoute === undefined && query.get(spec.name) === "")) {
