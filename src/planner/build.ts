@@ -1,7 +1,7 @@
 import type { MatchResult, UserMappingResult } from "../match/types.js";
 import type { Snapshot, TargetServerInfo } from "../model/index.js";
 import { planCollections } from "./collections.js";
-import { indexSnapshot, neededUserData } from "./context.js";
+import { indexSnapshot, neededFromIndex } from "./context.js";
 import { type Action, CATEGORIES, type Category, type Plan } from "./plan.js";
 import { planPlaylists } from "./playlists.js";
 import type { TargetState } from "./state.js";
@@ -67,7 +67,7 @@ export function buildPlan(input: PlanInput): Plan {
   const favoriteMinRating = options.favoriteMinRating ?? null;
   const index = indexSnapshot(snapshot, input.matches);
   const users = planUsers(snapshot.users, input.users, options.kinds);
-  const needed = neededUserData(snapshot, input.users, input.matches, options.mode);
+  const needed = neededFromIndex(snapshot, index, input.users, options.mode);
   const canWrite = server.features.userDataWrite;
   const userData = planUserData(snapshot, index, users.planned, needed, state, {
     mode: options.mode,

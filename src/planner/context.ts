@@ -81,7 +81,15 @@ export function neededUserData(
   matches: MatchResult,
   mode: "merge" | "mirror",
 ): Map<string, Set<string>> {
-  const index = indexSnapshot(snapshot, matches);
+  return neededFromIndex(snapshot, indexSnapshot(snapshot, matches), users, mode);
+}
+
+export function neededFromIndex(
+  snapshot: Snapshot,
+  index: SnapshotIndex,
+  users: UserMappingResult,
+  mode: "merge" | "mirror",
+): Map<string, Set<string>> {
   const present = new Set(snapshot.users.map((user) => user.id));
   const out = new Map<string, Set<string>>();
   for (const mapping of users.mapped) {

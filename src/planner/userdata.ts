@@ -91,6 +91,7 @@ export function sameField<F extends UserDataField>(
  */
 export function combineStates(states: readonly SourceState[]): SourceState | null {
   if (states.length === 0) return null;
+  if (states.length === 1) return states[0] ?? null;
   let latest: SourceState | null = null;
   let rated: SourceState | null = null;
   for (const state of states) {

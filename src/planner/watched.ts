@@ -8,6 +8,7 @@ import type { TargetState } from "./state.js";
 import {
   categoriesOf,
   combineStates,
+  type FieldPolicy,
   type SourceState,
   toPlanChange,
   toPlanUserData,
@@ -87,10 +88,12 @@ export function planUserData(
   for (const user of users) {
     const itemIds = new Set<string>();
     for (const source of user.sources) for (const id of needed.get(source.id) ?? []) itemIds.add(id);
-    const known = user.sources.map((source) => ({
-      source,
-      categories: knownCategories(source, options.kinds),
-    }));
+    // Per category: the source accounts that may speak for it (the others' state is unknown).
+    const speakers = USER_DATA_CATEGORIES.map((category) => ({
+      sources: user.sources.filter((source) => knownCategories(source, options.kinds).has(category)),
+      leaf: policyFor(category, true, options),
+      container: policyFor(category, false, options),
+    })).filter((entry) => entry.sources.length > 0);
     const blocked = new Map<Category, number>();
     const userActions: ActionOf<"set-user-data">[] = [];
 
@@ -102,22 +105,18 @@ export function planUserData(
       const identities = [...new Set(items.map((item) => item.identity))];
       const current = currentData(state, user, itemId);
       const change: Partial<TargetUserData> = {};
-      for (const category of USER_DATA_CATEGORIES) {
-        const knowing = known.filter((entry) => entry.categories.has(category));
-        if (knowing.length === 0) continue;
-        const states = knowing.flatMap(({ source }) =>
-          identities.flatMap(
-            (identity) => sourceStateOf(index, source.id, identity, historyMeansPlayed) ?? [],
-          ),
-        );
+      const leaf = LEAF_KINDS.has(first.kind);
+      for (const speaker of speakers) {
+        const states: SourceState[] = [];
+        for (const source of speaker.sources) {
+          for (const identity of identities) {
+            const found = sourceStateOf(index, source.id, identity, historyMeansPlayed);
+            if (found) states.push(found);
+          }
+        }
         Object.assign(
           change,
-          wantedChange(current, combineStates(states), {
-            mode: options.mode,
-            categories: new Set([category]),
-            favoriteMinRating: options.favoriteMinRating,
-            leaf: LEAF_KINDS.has(first.kind),
-          }),
+          wantedChange(current, combineStates(states), leaf ? speaker.leaf : speaker.container),
         );
       }
       const categories = categoriesOf(change);
@@ -140,8 +139,7 @@ export function planUserData(
         set: toPlanChange(change),
       });
     }
-    userActions.sort(compareUserDataActions);
-    result.actions.push(...userActions);
+    result.actions.push(...sortUserDataActions(userActions));
     for (const [category, count] of [...blocked].sort(
       (a, b) => CATEGORIES.indexOf(a[0]) - CATEGORIES.indexOf(b[0]),
     )) {
@@ -155,6 +153,25 @@ export function planUserData(
     }
   }
   return result;
+}
+
+function policyFor(category: Category, leaf: boolean, options: UserDataOptions): FieldPolicy {
+  return {
+    mode: options.mode,
+    categories: new Set([category]),
+    favoriteMinRating: options.favoriteMinRating,
+    leaf,
+  };
+}
+
+/** Sorts with precomputed keys: plans can hold millions of these. */
+function sortUserDataActions(actions: ActionOf<"set-user-data">[]): ActionOf<"set-user-data">[] {
+  const decorated = actions.map((action) => ({
+    rank: CATEGORIES.indexOf(action.categories[0] ?? "watched"),
+    action,
+  }));
+  decorated.sort((a, b) => a.rank - b.rank || compareUserDataActions(a.action, b.action));
+  return decorated.map((entry) => entry.action);
 }
 
 /** Per user: by the first category an action touches, then title, then item id. */
