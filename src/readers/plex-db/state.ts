@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { type HistorySummary, type ItemKind, LEAF_KINDS, type WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
+import { PairKeys } from "./pairs.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
@@ -8,43 +9,6 @@ import { int, type Notes, num, type TimeDecoder } from "./values.js";
  * Per-person state and history, streamed row by row (`iterate()`): memory grows with the
  * number of (account, guid) pairs, never with the number of rows.
  */
-
-/** Interns account ids and guids so a pair is one number key. */
-class PairKeys {
-  readonly accounts: number[] = [];
-  readonly guids: string[] = [];
-  private readonly accountIndex = new Map<number, number>();
-  private readonly guidIndex = new Map<string, number>();
-
-  key(account: number, guid: string): number {
-    let a = this.accountIndex.get(account);
-    if (a === undefined) {
-      a = this.accounts.push(account) - 1;
-      this.accountIndex.set(account, a);
-    }
-    let g = this.guidIndex.get(guid);
-    if (g === undefined) {
-      g = this.guids.push(guid) - 1;
-      this.guidIndex.set(guid, g);
-    }
-    return a * 2 ** 32 + g;
-  }
-
-  /** The key of a pair seen before, without interning anything new. */
-  find(account: number, guid: string): number | undefined {
-    const a = this.accountIndex.get(account);
-    const g = this.guidIndex.get(guid);
-    return a === undefined || g === undefined ? undefined : a * 2 ** 32 + g;
-  }
-
-  account(key: number): number {
-    return this.accounts[Math.floor(key / 2 ** 32)]!;
-  }
-
-  guid(key: number): string {
-    return this.guids[key % 2 ** 32]!;
-  }
-}
 
 export interface HistoryResult {
   summaries: HistorySummary[];
@@ -61,7 +25,9 @@ export function readHistory(
   task: ProgressTask,
 ): HistoryResult {
   const keys = new PairKeys();
-  const plays = new Map<number, { count: number; lastMs: number | null }>();
+  const plays: number[] = [];
+  /** Latest play per pair in ms; NaN while unknown. */
+  const latest: number[] = [];
   let events = 0;
   const rows = db.prepare("SELECT account_id, guid, viewed_at FROM metadata_item_views").raw().iterate();
   for (const [account, guid, viewedAt] of rows as Iterable<[unknown, unknown, unknown]>) {
@@ -74,19 +40,22 @@ export function readHistory(
       );
       continue;
     }
-    const key = keys.key(accountId, guid);
-    const ms = times.ms(viewedAt);
-    const entry = plays.get(key);
-    if (!entry) plays.set(key, { count: 1, lastMs: ms });
-    else {
-      entry.count++;
-      if (ms !== null && (entry.lastMs === null || ms > entry.lastMs)) entry.lastMs = ms;
+    const pair = keys.pair(accountId, guid);
+    const ms = times.ms(viewedAt) ?? Number.NaN;
+    if (pair === plays.length) {
+      plays.push(1);
+      latest.push(ms);
+    } else {
+      plays[pair]!++;
+      // NaN compares false, so an unknown date never replaces a known one.
+      if (ms > latest[pair]! || Number.isNaN(latest[pair]!)) latest[pair] = ms;
     }
   }
   task.tick(events % 50_000);
   const summaries: HistorySummary[] = [];
-  for (const [key, entry] of plays) {
-    if (entry.lastMs === null) {
+  for (let pair = 0; pair < plays.length; pair++) {
+    const ms = latest[pair]!;
+    if (Number.isNaN(ms)) {
       notes.add(
         "history-without-date",
         (n) => `${n} history pair(s) had no readable play date and were left out`,
@@ -94,34 +63,39 @@ export function readHistory(
       continue;
     }
     summaries.push({
-      userId: String(keys.account(key)),
-      identity: keys.guid(key),
-      plays: entry.count,
-      lastViewedAt: new Date(entry.lastMs),
+      userId: String(keys.account(pair)),
+      identity: keys.guid(pair),
+      plays: plays[pair]!,
+      lastViewedAt: new Date(ms),
     });
   }
   return {
     summaries,
     eventCount: events,
     lastPlayed: (account, guid) => {
-      const key = keys.find(account, guid);
-      return key === undefined ? null : (plays.get(key)?.lastMs ?? null);
+      const pair = keys.find(account, guid);
+      if (pair === undefined) return null;
+      const ms = latest[pair]!;
+      return Number.isNaN(ms) ? null : ms;
     },
-    accountIds: new Set(keys.accounts),
+    accountIds: new Set(keys.accounts()),
   };
 }
 
+/** Combined settings rows of one pair. Tie-breaks: -Infinity stands for "no date". */
 interface Combined {
   rows: number;
   playCount: number;
-  lastViewedMs: number | null;
-  /** Position of the row viewed last, with that row's (last_viewed_at, id) as tie-break. */
+  lastViewedMs: number;
+  /** Position of the row viewed last; (positionViewedMs, positionRowId) picks that row. */
   positionMs: number;
-  positionBy: [number, number];
+  positionViewedMs: number;
+  positionRowId: number;
   rating: number | null;
   /** (last_rated_at, updated_at, id) of the row the rating came from. */
-  ratingBy: [number, number, number];
-  ratedMs: number | null;
+  ratingRatedMs: number;
+  ratingUpdatedMs: number;
+  ratingRowId: number;
 }
 
 export interface StateResult {
@@ -129,6 +103,8 @@ export interface StateResult {
   orphanedStateCount: number;
   accountIds: Set<number>;
 }
+
+const NONE = Number.NEGATIVE_INFINITY;
 
 /**
  * metadata_item_settings combined per (account, guid) as SEMANTICS §3 says: the largest
@@ -153,9 +129,8 @@ export function readStates(
     .raw()
     .iterate() as Iterable<unknown[]>;
   const keys = new PairKeys();
-  const combined = new Map<number, Combined>();
+  const combined: Combined[] = [];
   let seen = 0;
-  const NONE = Number.NEGATIVE_INFINITY;
   for (const [
     rowid,
     account,
@@ -174,66 +149,75 @@ export function readStates(
       continue;
     }
     const id = rowid as number;
-    const viewedMs = times.ms(lastViewedAt);
-    const viewedKey: [number, number] = [viewedMs ?? NONE, id];
+    const viewedMs = times.ms(lastViewedAt) ?? NONE;
     let value = num(rating);
     if (value !== null && (value < 0 || value > 10)) {
       notes.add("rating-out-of-range", (n) => `${n} rating(s) outside 0–10 were ignored`);
       value = null;
     }
-    const ratedMs = times.ms(lastRatedAt);
-    const ratingKey: [number, number, number] = [ratedMs ?? NONE, times.ms(updatedAt) ?? NONE, id];
-    const key = keys.key(accountId, guid);
-    const entry = combined.get(key);
+    const ratedMs = value === null ? NONE : (times.ms(lastRatedAt) ?? NONE);
+    const updatedMs = value === null ? NONE : (times.ms(updatedAt) ?? NONE);
     const playCount = Math.max(0, int(viewCount) ?? 0);
     const positionMs = Math.max(0, num(viewOffset) ?? 0);
-    if (!entry) {
-      combined.set(key, {
+    const pair = keys.pair(accountId, guid);
+    const entry = combined[pair];
+    if (entry === undefined) {
+      combined.push({
         rows: 1,
         playCount,
         lastViewedMs: viewedMs,
         positionMs,
-        positionBy: viewedKey,
+        positionViewedMs: viewedMs,
+        positionRowId: id,
         rating: value,
-        ratingBy: ratingKey,
-        ratedMs: value === null ? null : ratedMs,
+        ratingRatedMs: ratedMs,
+        ratingUpdatedMs: updatedMs,
+        ratingRowId: id,
       });
       continue;
     }
     entry.rows++;
-    entry.playCount = Math.max(entry.playCount, playCount);
-    if (viewedMs !== null && (entry.lastViewedMs === null || viewedMs > entry.lastViewedMs)) {
-      entry.lastViewedMs = viewedMs;
-    }
-    if (later(viewedKey, entry.positionBy)) {
+    if (playCount > entry.playCount) entry.playCount = playCount;
+    if (viewedMs > entry.lastViewedMs) entry.lastViewedMs = viewedMs;
+    if (
+      viewedMs > entry.positionViewedMs ||
+      (viewedMs === entry.positionViewedMs && id > entry.positionRowId)
+    ) {
       entry.positionMs = positionMs;
-      entry.positionBy = viewedKey;
+      entry.positionViewedMs = viewedMs;
+      entry.positionRowId = id;
     }
-    if (value !== null && (entry.rating === null || later(ratingKey, entry.ratingBy))) {
+    if (
+      value !== null &&
+      (entry.rating === null ||
+        laterRating(ratedMs, updatedMs, id, entry.ratingRatedMs, entry.ratingUpdatedMs, entry.ratingRowId))
+    ) {
       entry.rating = value;
-      entry.ratingBy = ratingKey;
-      entry.ratedMs = ratedMs;
+      entry.ratingRatedMs = ratedMs;
+      entry.ratingUpdatedMs = updatedMs;
+      entry.ratingRowId = id;
     }
   }
   task.tick(seen % 50_000);
 
   const states: WatchState[] = [];
   let orphaned = 0;
-  for (const [key, entry] of combined) {
-    const guid = keys.guid(key);
+  for (let pair = 0; pair < combined.length; pair++) {
+    const entry = combined[pair]!;
+    const guid = keys.guid(pair);
     const kinds = kindsByGuid.get(guid);
     if (!kinds) {
       orphaned += entry.rows;
       continue;
     }
-    const account = keys.account(key);
-    const userId = String(account);
-    const ratedAt = entry.ratedMs === null ? null : new Date(entry.ratedMs);
-    if (![...kinds].some((kind) => LEAF_KINDS.has(kind))) {
+    const account = keys.account(pair);
+    const ratedAt =
+      entry.rating === null || entry.ratingRatedMs === NONE ? null : new Date(entry.ratingRatedMs);
+    if (!hasLeaf(kinds)) {
       // A show/season/album/artist row: its view_count counts watched children, not plays.
       if (entry.rating === null) continue;
       states.push({
-        userId,
+        userId: String(account),
         identity: guid,
         played: false,
         playCount: 0,
@@ -244,9 +228,9 @@ export function readStates(
       });
       continue;
     }
-    const lastMs = entry.lastViewedMs ?? history.lastPlayed(account, guid);
+    const lastMs = entry.lastViewedMs !== NONE ? entry.lastViewedMs : history.lastPlayed(account, guid);
     states.push({
-      userId,
+      userId: String(account),
       identity: guid,
       played: entry.playCount > 0,
       playCount: entry.playCount,
@@ -256,12 +240,24 @@ export function readStates(
       ratedAt,
     });
   }
-  return { states, orphanedStateCount: orphaned, accountIds: new Set(keys.accounts) };
+  return { states, orphanedStateCount: orphaned, accountIds: new Set(keys.accounts()) };
 }
 
-function later(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i]! !== b[i]!) return a[i]! > b[i]!;
-  }
+function hasLeaf(kinds: ReadonlySet<ItemKind>): boolean {
+  for (const kind of kinds) if (LEAF_KINDS.has(kind)) return true;
   return false;
+}
+
+/** Rated later: by last_rated_at, then updated_at, then row id. */
+function laterRating(
+  rated: number,
+  updated: number,
+  id: number,
+  bestRated: number,
+  bestUpdated: number,
+  bestId: number,
+) {
+  if (rated !== bestRated) return rated > bestRated;
+  if (updated !== bestUpdated) return updated > bestUpdated;
+  return id > bestId;
 }

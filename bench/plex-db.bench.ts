@@ -1,0 +1,91 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, renameSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { scaled } from "../fixtures/plex/scale.js";
+import { openPlexDatabase } from "../src/readers/plex-db/index.js";
+
+export const description =
+  "Plex DB reader on a large generated library vs a raw better-sqlite3 scan of the same rows (PLEXODUS_BENCH_SCALE=0.1 for a smaller one)";
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Builds the fixture once per size, in a child process so its memory does not count here. */
+function fixture(factor: number): { path: string; size: ReturnType<typeof scaled> } {
+  const size = scaled(factor);
+  const path = join(
+    tmpdir(),
+    `plexodus-bench-plexdb-${size.items}-${size.accounts}-${size.states}-${size.history}.db`,
+  );
+  if (!existsSync(path)) {
+    const generator = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "plex", "generate.js");
+    const partial = `${path}.partial`;
+    const args = [
+      "--scenario",
+      "scale",
+      "--out",
+      partial,
+      "--items",
+      String(size.items),
+      "--accounts",
+      String(size.accounts),
+    ];
+    args.push("--states", String(size.states), "--history", String(size.history));
+    const built = spawnSync(process.execPath, [generator, ...args], { stdio: "inherit" });
+    if (built.status !== 0) throw new Error("building the benchmark database failed");
+    renameSync(partial, path);
+  } else {
+    console.log(`using cached ${path}`);
+  }
+  return { path, size };
+}
+
+/** The same tables and rows the reader visits, with nothing but iteration. */
+function rawScan(path: string): number {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  let rows = 0;
+  try {
+    const queries = [
+      `SELECT id, library_section_id, parent_id, metadata_type, guid, title, "index", absolute_index, year, duration, deleted_at, extra_data
+       FROM metadata_items NOT INDEXED WHERE metadata_type IN (1, 2, 3, 4, 8, 9, 10, 15, 18)`,
+      "SELECT mi.metadata_item_id, mp.file FROM media_parts mp JOIN media_items mi ON mi.id = mp.media_item_id",
+      "SELECT tg.metadata_item_id, t.tag FROM taggings tg JOIN tags t NOT INDEXED ON t.id = tg.tag_id WHERE t.tag_type = 314",
+      "SELECT account_id, guid, viewed_at FROM metadata_item_views",
+      "SELECT rowid, account_id, guid, view_count, view_offset, last_viewed_at, rating, last_rated_at, updated_at FROM metadata_item_settings",
+    ];
+    for (const sql of queries) for (const _row of db.prepare(sql).raw().iterate()) rows++;
+  } finally {
+    db.close();
+  }
+  return rows;
+}
+
+export async function run(): Promise<void> {
+  const factor = Number(process.env.PLEXODUS_BENCH_SCALE ?? "1");
+  if (!(factor > 0)) throw new Error("PLEXODUS_BENCH_SCALE must be a positive number");
+  const { path, size } = fixture(factor);
+  console.log(
+    `size: scale ${factor}: ${size.items} items, ${size.accounts} accounts, ${size.states} state rows, ${size.history} history rows`,
+  );
+
+  let started = performance.now();
+  const rows = rawScan(path);
+  const rawMs = performance.now() - started;
+  const rssAfterRaw = process.resourceUsage().maxRSS * 1024;
+  console.log(`raw scan:  ${seconds(rawMs)} for ${rows} rows (peak RSS so far ${mb(rssAfterRaw)})`);
+
+  started = performance.now();
+  const snapshot = await openPlexDatabase(path, { timeZone: "UTC" }).read();
+  const readMs = performance.now() - started;
+  const heap = process.memoryUsage().heapUsed;
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  console.log(
+    `reader:    ${seconds(readMs)} (snapshot copy included) → ${snapshot.items.length} items, ${snapshot.states.length} states, ` +
+      `${snapshot.history.length} history pairs from ${snapshot.historyEventCount} rows, ${snapshot.orphanedStateCount} orphaned`,
+  );
+  console.log(`ratio:     ${(readMs / rawMs).toFixed(2)}× the raw scan (target ≤ 2×)`);
+  console.log(`memory:    peak RSS ${mb(peakRss)}, heap in use with the snapshot held ${mb(heap)}`);
+}
