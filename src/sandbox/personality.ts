@@ -51,6 +51,8 @@ export interface Route {
   hidden?: boolean;
   /** Schema (JSON Schema, may $ref the extract) for responses of undocumented routes. */
   responseSchema?: unknown;
+  /** Query parameters the server's own docs name although its spec omits them. */
+  extraParams?: string[];
   auth: "none" | "user" | "admin";
   handler(context: RouteContext): Reply | Promise<Reply>;
 }

@@ -206,6 +206,7 @@ export class SandboxServer {
         body,
         rawBody.trim() !== "",
         req.headers,
+        route.extraParams,
       );
       if (deps.validate) deps.violations.push(...check.violations);
       if (check.rejection) throw check.rejection;
@@ -223,6 +224,7 @@ export class SandboxServer {
         now: deps.now,
       };
       const reply = await route.handler(context);
+      if (reply.status === 204) reply.status = deps.validator.voidStatus(operation);
       if (deps.validate) {
         deps.violations.push(
           ...deps.validator.checkResponse(operation, reply.status, reply.json, route.responseSchema),

@@ -149,11 +149,14 @@ export class SpecValidator {
     body: unknown,
     hasBody: boolean,
     headers: Record<string, string | string[] | undefined> = {},
+    extraParams: readonly string[] = [],
   ): RequestCheck {
     const op = this.operation(key);
     const violations: string[] = [];
     if (!op) return { violations: [`${key}: no such operation in the ${this.extract.source} extract`], body };
-    const known = new Set(op.parameters.map((p) => p.name.toLowerCase()));
+    const known = new Set(
+      [...op.parameters.map((p) => p.name), ...extraParams].map((name) => name.toLowerCase()),
+    );
     for (const name of query.names) {
       const lower = name.toLowerCase();
       if (!known.has(lower) && !AUTH_PARAMS.has(lower) && routeParams[lower] === undefined) {
@@ -263,6 +266,12 @@ export class SpecValidator {
     const properties = (this.resolve(schema).properties ?? {}) as Record<string, unknown>;
     const names = new Map(Object.keys(properties).map((name) => [name.toLowerCase(), name]));
     return Object.fromEntries(Object.entries(body).map(([k, v]) => [names.get(k.toLowerCase()) ?? k, v]));
+  }
+
+  /** Emby documents void operations as "200, empty response" where Jellyfin answers 204. */
+  voidStatus(key: string): number {
+    const responses = this.operation(key)?.responses ?? {};
+    return responses["204"] === undefined && responses["200"] !== undefined ? 200 : 204;
   }
 
   checkResponse(key: string, status: number, json: unknown, override?: unknown): string[] {

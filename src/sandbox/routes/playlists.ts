@@ -221,7 +221,8 @@ function addEmby(context: RouteContext) {
 export function playlistRoutes(p: Personality): Route[] {
   if (p.kind === "emby") {
     return [
-      { method: "POST", path: "/Playlists", auth: "user", handler: createEmby },
+      // EmbySDK-docs Playlists.html documents `UserId` (the spec omits it): the owner.
+      { method: "POST", path: "/Playlists", auth: "user", extraParams: ["UserId"], handler: createEmby },
       { method: "POST", path: "/Playlists/{Id}/Items", auth: "user", handler: addEmby },
       { method: "GET", path: "/Playlists/{Id}/Items", auth: "user", handler: listEntries },
       { method: "DELETE", path: "/Playlists/{Id}/Items", auth: "user", handler: removeEntries },
