@@ -155,6 +155,16 @@ export class Journal {
   private readonly db: Database.Database;
   private readonly now: () => Date;
   private readonly toolVersion: string;
+  /**
+   * Records that may wait for the next commit: confirmations and settlements. Losing them
+   * in a crash is safe (resume re-checks the target and recognises the write), so they ride
+   * along with the next prior value, which is always committed before its write. This keeps
+   * one fsync per write instead of three.
+   */
+  private pending: (() => void)[] = [];
+  private readonly pendingKeys = new Set<string>();
+  /** Rows registered but not yet committed, as they will be written. */
+  private readonly fresh = new Map<string, JournalRow>();
 
   private constructor(path: string, db: Database.Database, target: JournalTarget, options: OpenOptions) {
     this.path = path;
@@ -288,6 +298,7 @@ export class Journal {
   }
 
   finishRun(runId: number, outcome: string): void {
+    this.flush();
     this.write("finish run", () =>
       this.db
         .prepare("UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?")
@@ -296,8 +307,38 @@ export class Journal {
   }
 
   get(key: string): JournalRow | undefined {
+    const fresh = this.fresh.get(key);
+    if (fresh !== undefined) return structuredClone(fresh);
+    if (this.pendingKeys.has(key)) this.flush();
+    return this.read(key);
+  }
+
+  private read(key: string): JournalRow | undefined {
     const raw = this.db.prepare("SELECT * FROM actions WHERE key = ?").get(key) as RawRow | undefined;
     return raw === undefined ? undefined : toRow(raw);
+  }
+
+  /** Commits every deferred record now. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.write("record confirmations", () => this.db.transaction(() => this.runPending())());
+    this.clearPending();
+  }
+
+  private runPending(): void {
+    for (const op of this.pending) op();
+  }
+
+  private clearPending(): void {
+    this.pending = [];
+    this.pendingKeys.clear();
+    this.fresh.clear();
+  }
+
+  private defer(key: string, op: () => void): void {
+    this.pending.push(op);
+    this.pendingKeys.add(key);
+    this.fresh.delete(key);
   }
 
   /**
@@ -305,25 +346,44 @@ export class Journal {
    * fingerprint) starts over, but keeps the original value and created ids for rollback.
    */
   begin(key: string, info: ActionInfo): JournalRow {
-    return this.write("register action", () => {
-      const existing = this.get(key);
-      if (existing === undefined) {
+    const existing = this.get(key);
+    if (existing === undefined) {
+      const at = this.stamp();
+      this.defer(key, () =>
         this.db
           .prepare(
             `INSERT INTO actions (key, type, fingerprint, user_id, user_name, item_id, title, status, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
           )
-          .run(
-            key,
-            info.type,
-            info.fingerprint,
-            info.userId,
-            info.userName,
-            info.itemId,
-            info.title,
-            this.stamp(),
-          );
-      } else if (existing.fingerprint !== info.fingerprint || existing.status === "rolled-back") {
+          .run(key, info.type, info.fingerprint, info.userId, info.userName, info.itemId, info.title, at),
+      );
+      const row: JournalRow = {
+        key,
+        type: info.type,
+        fingerprint: info.fingerprint,
+        userId: info.userId,
+        userName: info.userName,
+        itemId: info.itemId,
+        title: info.title,
+        status: "pending",
+        prior: null,
+        original: null,
+        fields: [],
+        wanted: null,
+        result: null,
+        created: {},
+        reason: null,
+        attempts: 0,
+        seq: null,
+        rollbackStatus: null,
+        rollbackReason: null,
+      };
+      this.fresh.set(key, row);
+      return structuredClone(row);
+    }
+    this.flush();
+    return this.write("register action", () => {
+      if (existing.fingerprint !== info.fingerprint || existing.status === "rolled-back") {
         // The new plan's `before` was read from the live target, so it already reflects
         // whatever an earlier, unconfirmed write did: the action starts over from pending.
         const status = "pending";
@@ -345,64 +405,65 @@ export class Journal {
       } else if (info.userId !== null && existing.userId === null) {
         this.db.prepare("UPDATE actions SET user_id = ? WHERE key = ?").run(info.userId, key);
       }
-      return this.get(key)!;
+      return this.read(key)!;
     });
   }
 
   /** Before a write: the target's current value, durably, with what is about to be written. */
   recordPrior(key: string, prior: unknown, wanted: unknown, fields: readonly string[] = []): void {
-    this.write("record prior value", () => {
-      const row = this.get(key);
-      const allFields = [...new Set([...(row?.fields ?? []), ...fields])];
-      this.db
-        .prepare(
-          `UPDATE actions SET status = 'prior-recorded', prior = ?, original = COALESCE(original, ?), fields = ?,
+    const at = this.stamp();
+    this.write("record prior value", () =>
+      this.db.transaction(() => {
+        this.runPending();
+        const row = this.read(key);
+        const allFields = [...new Set([...(row?.fields ?? []), ...fields])];
+        this.db
+          .prepare(
+            `UPDATE actions SET status = 'prior-recorded', prior = ?, original = COALESCE(original, ?), fields = ?,
            wanted = ?, attempts = attempts + 1, prior_at = ?, updated_at = ?,
            seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
-        )
-        .run(
-          json(prior),
-          json(prior),
-          JSON.stringify(allFields),
-          json(wanted),
-          this.stamp(),
-          this.stamp(),
-          key,
-        );
-    });
+          )
+          .run(json(prior), json(prior), JSON.stringify(allFields), json(wanted), at, at, key);
+      })(),
+    );
+    this.clearPending();
   }
 
   /** After the target's 2xx (never before): the confirmed result and anything created. */
   confirm(key: string, result: unknown, created: Created = {}): void {
-    this.write("record confirmed write", () => {
-      const merged = mergeCreated(this.get(key)?.created ?? {}, created);
+    const at = this.stamp();
+    this.defer(key, () => {
+      const merged = mergeCreated(this.read(key)?.created ?? {}, created);
       this.db
         .prepare(
           `UPDATE actions SET status = 'done', result = ?, created = ?, reason = NULL, confirmed_at = ?, updated_at = ?,
            rollback_status = NULL, rollback_reason = NULL, rollback_at = NULL,
            seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
         )
-        .run(json(result), JSON.stringify(merged), this.stamp(), this.stamp(), key);
+        .run(json(result), JSON.stringify(merged), at, at, key);
     });
   }
 
   /** Settles an action without a write of this run: already done, conflict or failed. */
   settle(key: string, status: "done" | "conflict" | "failed", reason: string | null = null): void {
-    this.write("record action status", () =>
+    const at = this.stamp();
+    this.defer(key, () =>
       this.db
         .prepare("UPDATE actions SET status = ?, reason = ?, updated_at = ? WHERE key = ?")
-        .run(status, reason, this.stamp(), key),
+        .run(status, reason, at, key),
     );
   }
 
   /** Rows that rollback must look at, latest event first. */
   rowsForRollback(): JournalRow[] {
+    this.flush();
     return (
       this.db.prepare("SELECT * FROM actions WHERE seq IS NOT NULL ORDER BY seq DESC").all() as RawRow[]
     ).map(toRow);
   }
 
   settleRollback(key: string, status: RollbackStatus, reason: string | null = null): void {
+    this.flush();
     this.write("record rollback", () => {
       const actionStatus = status === "done" ? ", status = 'rolled-back'" : "";
       this.db
@@ -414,8 +475,15 @@ export class Journal {
     });
   }
 
+  /** Commits what is deferred (a failing commit here is safe: resume re-checks) and closes. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.flush();
+    } catch {
+      // The run already failed on this journal; what was lost is re-checked on resume.
+    }
+    this.db.close();
   }
 
   private stamp(): string {
