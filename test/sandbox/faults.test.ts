@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { Faults } from "../../src/sandbox/faults.js";
+import { call, sandbox } from "./helpers.js";
+
+describe("fault injection", () => {
+  it("is reproducible: the same seed gives the same sequence", () => {
+    const run = (seed: number) => {
+      const faults = new Faults({ seed, error503Rate: 0.3, resetRate: 0.1, hangRate: 0.05 });
+      return Array.from({ length: 200 }, () => faults.decide("POST").action);
+    };
+    expect(run(42)).toEqual(run(42));
+    expect(run(42)).not.toEqual(run(43));
+    const actions = run(42);
+    const share = actions.filter((a) => a === "503").length / actions.length;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.45);
+  });
+
+  it("answers 503 with Retry-After, and only writes when onlyWrites is set", async () => {
+    const box = await sandbox({
+      kind: "jellyfin",
+      faults: { error503Rate: 1, retryAfterSeconds: 7, onlyWrites: true },
+    });
+    const read = await call(box, "GET", "/System/Info/Public", { token: null });
+    expect(read.status).toBe(200);
+    const write = await call(box, "POST", `/Collections?name=x`);
+    expect(write.status).toBe(503);
+    expect(write.headers.get("retry-after")).toBe("7");
+    expect(box.requests.at(-1)).toMatchObject({ method: "POST", status: 503, write: true, fault: "503" });
+    box.faults.clear();
+    expect((await call(box, "POST", `/Collections?name=x`)).status).toBe(200);
+    expect(box.dump().collections.map((c) => c.name)).toContain("x");
+  });
+
+  it("fails every request after failAfterRequests, changeable at run time", async () => {
+    const box = await sandbox({ kind: "emby" });
+    box.faults.set({ failAfterRequests: 2 });
+    const statuses = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await call(box, "GET", "/System/Info/Public", { token: null })).status);
+    expect(statuses).toEqual([200, 200, 503, 503]);
+  });
+
+  it("resets connections and delays answers", async () => {
+    const box = await sandbox({ kind: "emby", faults: { resetRate: 1 } });
+    await expect(call(box, "GET", "/System/Info/Public", { token: null })).rejects.toThrow();
+    expect(box.requests.at(-1)?.fault).toBe("reset");
+    box.faults.set({ resetRate: 0, latencyMs: 150 });
+    const started = Date.now();
+    expect((await call(box, "GET", "/System/Info/Public", { token: null })).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it("restart drops a hanging request but keeps state and port", async () => {
+    const box = await sandbox({ kind: "jellyfin" });
+    await call(box, "POST", "/Collections?name=kept");
+    box.faults.set({ hangRate: 1 });
+    const hanging = call(box, "GET", "/System/Info/Public", { token: null });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    box.faults.clear();
+    await box.restart();
+    await expect(hanging).rejects.toThrow();
+    const after = await call(box, "GET", "/Items?recursive=true&includeItemTypes=BoxSet");
+    expect(after.status).toBe(200);
+    expect((after.body as { Items: { Name: string }[] }).Items.map((i) => i.Name)).toContain("kept");
+  });
+});
+
+describe("request log", () => {
+  it("records method, path, query, status and whether it wrote", async () => {
+    const box = await sandbox({ kind: "jellyfin", version: "10.10" });
+    await call(box, "GET", `/Items?ids=${box.idOf("heat")}&fields=Path`);
+    expect(box.requests.at(-1)).toMatchObject({
+      method: "GET",
+      path: "/Items",
+      query: { ids: box.idOf("heat"), fields: "Path" },
+      status: 200,
+      write: false,
+    });
+    expect(typeof box.requests.at(-1)?.at).toBe("number");
+  });
+});
