@@ -1,7 +1,12 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
+import { registerApply } from "./apply.js";
 import { registerInspect } from "./inspect.js";
+import { registerMigrate } from "./migrate.js";
+import { registerPlan } from "./plan.js";
+import { registerRollback } from "./rollback.js";
 import { registerSandbox } from "./sandbox.js";
+import { registerVerify } from "./verify.js";
 
 /** What a command's registration gets: lazy context and a way to set the exit code. */
 export interface Registration {
@@ -12,4 +17,12 @@ export interface Registration {
 export type RegisterCommand = (program: Command, registration: Registration) => void;
 
 /** Commands are added here by the issues that implement them; none is a placeholder. */
-export const COMMANDS: readonly RegisterCommand[] = [registerSandbox, registerInspect];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerInspect,
+  registerPlan,
+  registerApply,
+  registerMigrate,
+  registerVerify,
+  registerRollback,
+  registerSandbox,
+];

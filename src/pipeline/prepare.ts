@@ -1,0 +1,111 @@
+import type { Config } from "../config/load.js";
+import { ConfigError } from "../errors.js";
+import { mapUsers } from "../match/index.js";
+import { matchItems } from "../match/items.js";
+import type { MatchResult, UserMappingResult } from "../match/types.js";
+import type { Snapshot, TargetIndex, TargetUserData } from "../model/index.js";
+import { buildPlan, neededUserData, type Plan, type TargetState } from "../planner/index.js";
+import type { Progress } from "../progress.js";
+import { applyScope } from "../scope/index.js";
+import type { ConnectedTarget } from "../targets/detect.js";
+import { readSource } from "./source.js";
+
+export interface Prepared {
+  plan: Plan;
+  snapshot: Snapshot;
+  users: UserMappingResult;
+  matches: MatchResult;
+  index: TargetIndex;
+  /** Counts of what scope left out (numbers only). */
+  excluded: { users: number; libraries: number; items: number };
+}
+
+/**
+ * Source → scope → target index → users and items matched → target state read → plan.
+ * Reads only; the plan it returns is the dry run.
+ */
+export async function preparePlan(
+  config: Config,
+  target: ConnectedTarget,
+  progress: Progress,
+  now: Date = new Date(),
+): Promise<Prepared> {
+  const full = await readSource(config, progress);
+  checkLibraryMapSources(config, full);
+  const { snapshot, excluded } = applyScope(full, config);
+  const index = await target.index(progress);
+  const targetUsers = await target.listUsers();
+  const users = mapUsers(snapshot.users, targetUsers, {
+    userMap: config.userMap,
+    createUsers: config.createUsers,
+    target: { kind: target.info.kind, version: target.info.version },
+  });
+  const matches = matchItems(
+    {
+      items: snapshot.items,
+      libraries: snapshot.libraries,
+      target: index,
+      pathMap: config.pathMap,
+      libraryMap: config.libraryMap,
+    },
+    progress,
+  );
+  const state = await readTargetState(target, snapshot, users, matches, config, progress);
+  state.users = targetUsers;
+  const plan = buildPlan({
+    snapshot,
+    users,
+    matches,
+    server: target.info,
+    state,
+    options: { mode: config.mode, kinds: config.kinds, favoriteMinRating: config.favoriteMinRating },
+    now,
+  });
+  return { plan, snapshot, users, matches, index, excluded };
+}
+
+async function readTargetState(
+  target: ConnectedTarget,
+  snapshot: Snapshot,
+  users: UserMappingResult,
+  matches: MatchResult,
+  config: Config,
+  progress: Progress,
+): Promise<TargetState> {
+  const targetIdOf = new Map(users.mapped.map((m) => [m.sourceUserId, m.targetUserId]));
+  const userData = new Map<string, Map<string, TargetUserData>>();
+  const playlists: TargetState["playlists"] = new Map();
+  for (const [sourceUserId, itemIds] of neededUserData(snapshot, users, matches, config.mode)) {
+    const targetUserId = targetIdOf.get(sourceUserId);
+    // A user still to be created has no data yet: the planner treats it as empty.
+    if (!targetUserId || itemIds.size === 0) continue;
+    userData.set(targetUserId, await target.readUserData(targetUserId, [...itemIds], progress));
+  }
+  if (config.kinds.has("playlists")) {
+    for (const mapping of users.mapped) {
+      if (mapping.targetUserId && !playlists.has(mapping.targetUserId)) {
+        playlists.set(mapping.targetUserId, await target.listPlaylists(mapping.targetUserId));
+      }
+    }
+  }
+  const collections = config.kinds.has("collections") ? await target.listCollections() : [];
+  return { users: [], userData, playlists, collections };
+}
+
+/**
+ * A --library-map naming no Plex library at all is a typo that would silently widen matching;
+ * names of excluded libraries are accepted (they are the user's own words, and scope drops them).
+ */
+function checkLibraryMapSources(config: Config, snapshot: Snapshot): void {
+  const names = new Set(snapshot.libraries.map((library) => library.name.trim().toLowerCase()));
+  for (const mapping of config.libraryMap) {
+    if (!names.has(mapping.from.trim().toLowerCase())) {
+      throw new ConfigError(
+        `--library-map ${mapping.from}=${mapping.to}: the Plex source has no library "${mapping.from}"`,
+        {
+          hint: "Check the name with `plexodus inspect`; names compare case-insensitively.",
+        },
+      );
+    }
+  }
+}
