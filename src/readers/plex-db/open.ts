@@ -36,7 +36,12 @@ export interface OpenedSnapshot {
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
 const COPY_ATTEMPTS = 5;
 
-export async function openSnapshot(path: string, tmpRoot?: string): Promise<OpenedSnapshot> {
+export async function openSnapshot(
+  path: string,
+  tmpRoot?: string,
+  /** Quiet-copy attempts before falling back to `backup()` in place; tests pass 0. */
+  copyAttempts = COPY_ATTEMPTS,
+): Promise<OpenedSnapshot> {
   checkFile(path);
   const tmp = mkdtempSync(join(tmpRoot ?? tmpdir(), "plexodus-plexdb-"));
   let db: Database.Database | undefined;
@@ -46,7 +51,7 @@ export async function openSnapshot(path: string, tmpRoot?: string): Promise<Open
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    let snapshotPath = quietCopy(path, tmp);
+    let snapshotPath = quietCopy(path, tmp, copyAttempts);
     if (snapshotPath === null) {
       snapshotPath = join(tmp, "snapshot.db");
       try {
@@ -146,8 +151,8 @@ function readHead(file: string, length: number): Buffer {
 }
 
 /** A copy of the file set taken while nothing wrote to it, or null if that never happened. */
-function quietCopy(path: string, tmp: string): string | null {
-  for (let attempt = 0; attempt < COPY_ATTEMPTS; attempt++) {
+function quietCopy(path: string, tmp: string, attempts: number): string | null {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     const before = fileStates(path);
     const copy = copyFileSet(path, tmp, String(attempt));
     if (fileStates(path) === before) return copy;

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { openLiveDatabase } from "../../../fixtures/plex/live.js";
 import { OWNER, SAMPLE_SCENARIO, writeSampleDatabase } from "../../../fixtures/plex/scenarios/sample.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
+import { openSnapshot } from "../../../src/readers/plex-db/open.js";
 import { tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();
@@ -111,5 +112,33 @@ describe("reading a database Plex is writing", () => {
     const [a, b, c] = await Promise.all(paths.map((p) => openPlexDatabase(p).check()));
     expect(a!.schemaFingerprint).toBe(b!.schemaFingerprint);
     expect(c!.schemaFingerprint).not.toBe(a!.schemaFingerprint);
+  });
+});
+
+describe("the in-place fallback for a database that never holds still", () => {
+  it("takes one consistent backup() of the live file, -wal rows included, and cleans up", async () => {
+    const dir = tempDir();
+    const tmp = tempDir();
+    const path = join(dir, "com.plexapp.plugins.library.db");
+    const writer = openLiveDatabase(path, SAMPLE_SCENARIO, {
+      views: [{ accountId: OWNER, guid: "local://104", viewedAt: "2025-03-03T10:00:00Z" }],
+    });
+    try {
+      const before = hashFiles(path);
+      const snapshot = await openSnapshot(path, tmp, 0);
+      try {
+        expect(snapshot.db.prepare("SELECT count(*) FROM metadata_item_views").pluck().get()).toBe(17);
+        expect(() => snapshot.db.prepare("DELETE FROM metadata_item_views").run()).toThrow();
+      } finally {
+        snapshot.close();
+      }
+      expect(readdirSync(tmp)).toEqual([]);
+      // The data files are untouched; only SQLite's shared-memory index may differ.
+      const after = hashFiles(path);
+      expect(after.db).toBe(before.db);
+      expect(after["-wal"]).toBe(before["-wal"]);
+    } finally {
+      writer.close();
+    }
   });
 });
