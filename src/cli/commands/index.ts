@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { registerApply } from "./apply.js";
+import { registerDemo } from "./demo.js";
 import { registerInspect } from "./inspect.js";
 import { registerMigrate } from "./migrate.js";
 import { registerPlan } from "./plan.js";
@@ -24,5 +25,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerMigrate,
   registerVerify,
   registerRollback,
+  registerDemo,
   registerSandbox,
 ];
