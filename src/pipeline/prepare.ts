@@ -81,7 +81,9 @@ async function readTargetState(
     if (!targetUserId || itemIds.size === 0) continue;
     userData.set(targetUserId, await target.readUserData(targetUserId, [...itemIds], progress));
   }
-  if (config.kinds.has("playlists")) {
+  // Without private playlists (Emby 4.7) the planner migrates none and reports why; the
+  // target cannot even list a user's own playlists, so do not ask.
+  if (config.kinds.has("playlists") && target.info.features.privatePlaylists) {
     for (const mapping of users.mapped) {
       if (mapping.targetUserId && !playlists.has(mapping.targetUserId)) {
         playlists.set(mapping.targetUserId, await target.listPlaylists(mapping.targetUserId));
