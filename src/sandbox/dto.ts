@@ -1,5 +1,5 @@
 import type { Personality } from "./personality.js";
-import type { Store, StoredItem } from "./store.js";
+import { mediaSourcesOf, type Store, type StoredItem } from "./store.js";
 import { type UserDataOptions, userDataDto } from "./userdata.js";
 
 /** How an item is rendered: which gated fields were asked for and for which user. */
@@ -55,8 +55,9 @@ export function itemDto(
   if (item.albumId) dto.AlbumId = item.albumId;
   if (item.type === "Playlist" && item.playlist) dto.MediaType = item.playlist.mediaType;
   else if (item.mediaType !== "Unknown" || p.kind === "jellyfin") dto.MediaType = item.mediaType;
-  if (wants(options, "mediasources") && item.mediaSources.length > 0) {
-    dto.MediaSources = item.mediaSources.map((source) => ({
+  const sources = wants(options, "mediasources") ? mediaSourcesOf(item) : [];
+  if (sources.length > 0) {
+    dto.MediaSources = sources.map((source) => ({
       Protocol: "File",
       Id: source.id,
       Path: source.path,

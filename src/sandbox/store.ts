@@ -6,7 +6,8 @@ import type { ParsedSandboxLibrary, SandboxItemInput, SandboxUserDataInput } fro
 export interface MediaSource {
   id: string;
   path: string;
-  name: string;
+  /** Display name; default the file name without extension. */
+  name?: string | undefined;
 }
 
 export interface PlaylistEntry {
@@ -32,6 +33,10 @@ export interface StoredItem {
   year?: number;
   providerIds: Record<string, string>;
   path?: string;
+  /**
+   * Extra versions only; a playable item with a path and no entry here has one source at its
+   * path (kept implicit so 100k-item libraries allocate less). Read through `mediaSourcesOf`.
+   */
   mediaSources: MediaSource[];
   indexNumber?: number;
   parentIndexNumber?: number;
@@ -101,10 +106,8 @@ export class Store {
   readonly children = new Map<string, StoredItem[]>();
   readonly byType = new Map<string, StoredItem[]>();
   readonly byLibrary = new Map<string, StoredItem[]>();
-  /** "imdb.tt0111161" (lowercase provider name) → items. */
-  readonly byProvider = new Map<string, StoredItem[]>();
-  /** Item path and every media-source path → items. */
-  readonly byPath = new Map<string, StoredItem[]>();
+  private providerIndex: Map<string, StoredItem[]> | undefined;
+  private pathIndex: Map<string, StoredItem[]> | undefined;
   readonly byRef = new Map<string, StoredItem>();
   readonly libraries: StoredItem[] = [];
   /** All items in library order (the default order of listings). */
@@ -128,20 +131,12 @@ export class Store {
       this.addUser(user.name, user.password ?? "", user.admin, user.disabled);
     }
     library.libraries.forEach((lib, l) => {
-      const folder = this.addItem({
-        id: ids.itemId(`library|${lib.name}`),
-        type: "CollectionFolder",
-        name: lib.name,
-        providerIds: {},
-        mediaSources: [],
-        parentId: null,
-        libraryId: null,
-        isFolder: true,
-        mediaType: "Unknown",
-        collectionType: lib.collectionType,
-        locations: [...lib.paths],
-        ...(lib.paths[0] ? { path: lib.paths[0] } : {}),
-      });
+      const folderId = ids.itemId(`library|${lib.name}`);
+      const folder = newItem(folderId, "CollectionFolder", lib.name, null, folderId, true);
+      folder.collectionType = lib.collectionType;
+      folder.locations = [...lib.paths];
+      folder.path = lib.paths[0];
+      this.addItem(folder);
       folder.libraryId = folder.id;
       this.libraries.push(folder);
       lib.items.forEach((input, i) => {
@@ -161,82 +156,96 @@ export class Store {
     }
   }
 
-  private addTree(
-    input: SandboxItemInput,
-    parent: StoredItem,
-    key: string,
-    context: Partial<StoredItem>,
-  ): void {
-    const isFolder =
-      (input.children?.length ?? 0) > 0 ||
-      ["Series", "Season", "MusicArtist", "MusicAlbum"].includes(input.type);
-    const id = this.ids.itemId(input.ref ? `ref|${input.ref}` : key);
-    const mediaSources = (input.mediaSources ?? (input.path && !isFolder ? [{ path: input.path }] : [])).map(
-      (source, index) => ({
-        id: index === 0 ? id : this.ids.itemId(`${key}|source|${index}`),
-        path: source.path,
-        name: source.name ?? source.path.replace(/^.*[\\/]/, "").replace(/\.[^.]+$/, ""),
-      }),
-    );
-    const item = this.addItem({
-      ...context,
-      id,
-      type: input.type,
-      name: input.name,
-      providerIds: { ...(input.providerIds ?? {}) },
-      mediaSources,
-      parentId: parent.id,
-      libraryId: parent.libraryId,
-      isFolder,
-      mediaType: isFolder ? "Unknown" : input.type === "Audio" ? "Audio" : "Video",
-      ...(input.ref !== undefined ? { ref: input.ref } : {}),
-      ...(input.year !== undefined ? { year: input.year } : {}),
-      ...((input.path ?? mediaSources[0]?.path) ? { path: input.path ?? mediaSources[0]!.path } : {}),
-      ...(input.indexNumber !== undefined ? { indexNumber: input.indexNumber } : {}),
-      ...(input.indexNumberEnd !== undefined ? { indexNumberEnd: input.indexNumberEnd } : {}),
-      ...(input.runTimeTicks !== undefined ? { runTimeTicks: input.runTimeTicks } : {}),
-    });
-    if (input.type === "Episode") {
-      const season = input.parentIndexNumber ?? context.parentIndexNumber;
-      if (season !== undefined) item.parentIndexNumber = season;
+  private addTree(input: SandboxItemInput, parent: StoredItem, key: string, context: TreeContext): void {
+    const type = input.type;
+    const isFolder = CONTAINER_TYPES.has(type) || (input.children?.length ?? 0) > 0;
+    const id = this.ids.itemId(input.ref !== undefined ? `ref|${input.ref}` : key);
+    const item = newItem(id, type, input.name, parent.id, parent.libraryId, isFolder);
+    item.mediaType = isFolder ? "Unknown" : type === "Audio" ? "Audio" : "Video";
+    // The parsed library is the store's own copy, so its objects are adopted, not copied.
+    if (input.providerIds) item.providerIds = input.providerIds;
+    const sources = input.mediaSources;
+    if (sources) {
+      for (let index = 0; index < sources.length; index++) {
+        const source = sources[index]!;
+        const sourceId = index === 0 ? id : this.ids.itemId(`${key}|source|${index}`);
+        item.mediaSources.push({ id: sourceId, path: source.path, name: source.name });
+      }
     }
-    for (const [userName, data] of Object.entries(input.userData ?? {})) {
-      const user = this.userByName(userName)!;
-      this.setData(user.id, item, fromInput(data));
+    item.ref = input.ref;
+    item.year = input.year;
+    item.path = input.path ?? sources?.[0]?.path;
+    item.indexNumber = input.indexNumber;
+    item.indexNumberEnd = input.indexNumberEnd;
+    item.runTimeTicks = input.runTimeTicks;
+    item.seriesId = context.seriesId;
+    item.seriesName = context.seriesName;
+    item.seasonId = context.seasonId;
+    item.seasonName = context.seasonName;
+    item.albumId = context.albumId;
+    item.albumName = context.albumName;
+    item.artistName = context.artistName;
+    if (type === "Episode") item.parentIndexNumber = input.parentIndexNumber ?? context.seasonNumber;
+    this.addItem(item);
+    if (input.userData) {
+      for (const [userName, data] of Object.entries(input.userData)) {
+        this.setData(this.userByName(userName)!.id, item, fromInput(data));
+      }
     }
-    const childContext: Partial<StoredItem> = { ...context };
-    delete childContext.parentIndexNumber;
-    if (input.type === "Series") Object.assign(childContext, { seriesId: id, seriesName: input.name });
-    if (input.type === "Season") {
-      Object.assign(childContext, { seasonId: id, seasonName: input.name });
-      if (input.indexNumber !== undefined) childContext.parentIndexNumber = input.indexNumber;
+    const children = input.children;
+    if (!children || children.length === 0) return;
+    const next: TreeContext = { ...context };
+    if (type === "Series") Object.assign(next, { seriesId: id, seriesName: input.name });
+    if (type === "Season")
+      Object.assign(next, { seasonId: id, seasonName: input.name, seasonNumber: input.indexNumber });
+    if (type === "MusicArtist") next.artistName = input.name;
+    if (type === "MusicAlbum") Object.assign(next, { albumId: id, albumName: input.name });
+    for (let index = 0; index < children.length; index++) {
+      this.addTree(children[index]!, item, `${key}/${index}`, next);
     }
-    if (input.type === "MusicArtist") Object.assign(childContext, { artistName: input.name });
-    if (input.type === "MusicAlbum") Object.assign(childContext, { albumId: id, albumName: input.name });
-    (input.children ?? []).forEach((child, index) => {
-      this.addTree(child, item, `${key}/${index}`, childContext);
-    });
   }
 
   private nextOrdinal = 0;
+  /** Bumped on every add/remove, so cached listings know they are stale. */
+  version = 0;
 
   addItem(item: StoredItem): StoredItem {
+    this.version++;
     item.ordinal = this.nextOrdinal++;
     this.items.set(item.id, item);
     this.ordered.push(item);
     if (item.parentId) push(this.children, item.parentId, item);
     push(this.byType, item.type, item);
     if (item.libraryId) push(this.byLibrary, item.libraryId, item);
-    for (const [provider, value] of Object.entries(item.providerIds)) {
-      push(this.byProvider, `${provider.toLowerCase()}.${value.toLowerCase()}`, item);
-    }
-    const paths = new Set([item.path, ...item.mediaSources.map((s) => s.path)]);
-    for (const path of paths) if (path) push(this.byPath, path, item);
-    if (item.ref) this.byRef.set(item.ref, item);
+    if (this.providerIndex) indexProviders(this.providerIndex, item);
+    if (this.pathIndex) indexPaths(this.pathIndex, item);
+    if (item.ref !== undefined) this.byRef.set(item.ref, item);
     return item;
   }
 
+  /**
+   * "imdb.tt0111161" (lowercase) → items. Built on first use (only Emby's AnyProviderIdEquals
+   * needs it), then kept up to date, so start-up stays fast on big libraries.
+   */
+  get byProvider(): Map<string, StoredItem[]> {
+    if (!this.providerIndex) {
+      this.providerIndex = new Map();
+      for (const item of this.ordered) indexProviders(this.providerIndex, item);
+    }
+    return this.providerIndex;
+  }
+
+  /** Item path and every media-source path → items; built on first use like byProvider. */
+  get byPath(): Map<string, StoredItem[]> {
+    if (!this.pathIndex) {
+      this.pathIndex = new Map();
+      for (const item of this.ordered) indexPaths(this.pathIndex, item);
+    }
+    return this.pathIndex;
+  }
+
   removeItem(item: StoredItem): void {
+    this.version++;
     this.items.delete(item.id);
     const drop = <K>(map: Map<K, StoredItem[]>, key: K) => {
       const list = map.get(key);
@@ -305,24 +314,16 @@ export class Store {
   ): StoredItem {
     const items = itemIds.map((id) => this.items.get(id)).filter((item) => item !== undefined);
     const inferred = mediaType ?? firstMediaType(items) ?? "Audio";
-    const playlist = this.addItem({
-      id: this.ids.itemId(),
-      type: "Playlist",
-      name,
-      providerIds: {},
-      mediaSources: [],
-      parentId: null,
-      libraryId: null,
-      isFolder: true,
+    const playlist = newItem(this.ids.itemId(), "Playlist", name, null, null, true);
+    playlist.mediaType = inferred;
+    playlist.playlist = {
+      ownerId,
+      shares: ownerId && ownerId !== EMPTY_GUID ? [{ userId: ownerId, canEdit: true }] : [],
+      isPublic,
       mediaType: inferred,
-      playlist: {
-        ownerId,
-        shares: ownerId && ownerId !== EMPTY_GUID ? [{ userId: ownerId, canEdit: true }] : [],
-        isPublic,
-        mediaType: inferred,
-        entries: [],
-      },
-    });
+      entries: [],
+    };
+    this.addItem(playlist);
     this.addToPlaylist(playlist, itemIds);
     return playlist;
   }
@@ -342,19 +343,87 @@ export class Store {
   }
 
   createCollection(name: string, memberIds: readonly string[]): StoredItem {
-    return this.addItem({
-      id: this.ids.itemId(),
-      type: "BoxSet",
-      name,
-      providerIds: {},
-      mediaSources: [],
-      parentId: null,
-      libraryId: null,
-      isFolder: true,
-      mediaType: "Unknown",
-      memberIds: [...new Set(memberIds)],
-    });
+    const collection = newItem(this.ids.itemId(), "BoxSet", name, null, null, true);
+    collection.memberIds = [...new Set(memberIds)];
+    return this.addItem(collection);
   }
+}
+
+function indexProviders(index: Map<string, StoredItem[]>, item: StoredItem): void {
+  for (const provider in item.providerIds) {
+    push(index, `${provider}.${item.providerIds[provider]}`.toLowerCase(), item);
+  }
+}
+
+function indexPaths(index: Map<string, StoredItem[]>, item: StoredItem): void {
+  if (item.path !== undefined) push(index, item.path, item);
+  for (const source of item.mediaSources) if (source.path !== item.path) push(index, source.path, item);
+}
+
+/** What a container passes down to its children. */
+interface TreeContext {
+  seriesId?: string;
+  seriesName?: string;
+  seasonId?: string;
+  seasonName?: string;
+  seasonNumber?: number | undefined;
+  albumId?: string;
+  albumName?: string;
+  artistName?: string;
+}
+
+const CONTAINER_TYPES = new Set(["Series", "Season", "MusicArtist", "MusicAlbum"]);
+
+const baseName = (path: string) => path.replace(/^.*[\\/]/, "").replace(/\.[^.]+$/, "");
+
+/** The media sources of an item, with the implicit single source made explicit. */
+export function mediaSourcesOf(item: StoredItem): Required<MediaSource>[] {
+  if (item.mediaSources.length > 0) {
+    return item.mediaSources.map((s) => ({ id: s.id, path: s.path, name: s.name ?? baseName(s.path) }));
+  }
+  if (item.isFolder || item.path === undefined) return [];
+  return [{ id: item.id, path: item.path, name: baseName(item.path) }];
+}
+
+/** Every item has the same shape (all fields present), which keeps 100k-item stores fast. */
+export function newItem(
+  id: string,
+  type: string,
+  name: string,
+  parentId: string | null,
+  libraryId: string | null,
+  isFolder: boolean,
+): StoredItem {
+  return {
+    id,
+    ordinal: 0,
+    type,
+    name,
+    ref: undefined,
+    year: undefined,
+    providerIds: {},
+    path: undefined,
+    mediaSources: [],
+    indexNumber: undefined,
+    parentIndexNumber: undefined,
+    indexNumberEnd: undefined,
+    runTimeTicks: undefined,
+    parentId,
+    libraryId,
+    seriesId: undefined,
+    seriesName: undefined,
+    seasonId: undefined,
+    seasonName: undefined,
+    albumId: undefined,
+    albumName: undefined,
+    artistName: undefined,
+    isFolder,
+    mediaType: "Unknown",
+    collectionType: undefined,
+    locations: undefined,
+    playlist: undefined,
+    memberIds: undefined,
+  };
 }
 
 function firstMediaType(items: StoredItem[]): "Video" | "Audio" | undefined {

@@ -26,6 +26,24 @@ function byOrdinal(lists: StoredItem[][]): StoredItem[] {
   return lists.flat().sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0));
 }
 
+/** Merged, ordered type lists per store version: paging through Movie,Episode stays O(page). */
+const unions = new WeakMap<RouteContext["store"], Map<string, { version: number; items: StoredItem[] }>>();
+
+function typeUnion(store: RouteContext["store"], types: string[]): StoredItem[] {
+  let cache = unions.get(store);
+  if (!cache) {
+    cache = new Map();
+    unions.set(store, cache);
+  }
+  const key = [...types].sort().join(",");
+  const hit = cache.get(key);
+  if (hit && hit.version === store.version) return hit.items;
+  const lists = types.map((type) => store.byType.get(type) ?? []).filter((list) => list.length > 0);
+  const items = lists.length === 0 ? [] : byOrdinal(lists);
+  cache.set(key, { version: store.version, items });
+  return items;
+}
+
 function descendants(context: RouteContext, parent: StoredItem): StoredItem[] {
   const store = context.store;
   if (parent.type === "CollectionFolder")
@@ -150,7 +168,22 @@ export function runItemQuery(context: RouteContext, input: QueryInput) {
   };
 
   const all = candidates(context, input, includeTypes);
-  const filtered = all.filter(matches);
+  const fromTypeIndex =
+    !input.within &&
+    query.list("ids").length === 0 &&
+    !query.get("parentId") &&
+    query.bool("recursive") === true &&
+    (p.kind === "jellyfin" || (query.list("AnyProviderIdEquals").length === 0 && !query.get("Path")));
+  const trivial =
+    fromTypeIndex &&
+    includeTypes !== null &&
+    !includeTypes.has("playlist") &&
+    !excludeTypes &&
+    [isPlayed, isFavorite, parentIndex, index, minIndex, isFolder, nameStarts, search, mediaTypes].every(
+      (v) => v === undefined || v === null,
+    ) &&
+    ["Imdb", "Tmdb", "Tvdb"].every((provider) => has(provider) === undefined);
+  const filtered = trivial ? all : all.filter(matches);
   const startIndex = Math.max(0, query.int("startIndex") ?? 0);
   const limit = query.int("limit");
   const page = filtered.slice(startIndex, limit === undefined ? undefined : startIndex + Math.max(0, limit));

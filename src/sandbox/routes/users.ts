@@ -96,9 +96,7 @@ function authenticate(context: RouteContext) {
     if (session.userId === user.id && session.deviceId === deviceId && deviceId !== "")
       context.store.tokens.delete(token);
   }
-  const token = context.store.ids.token(
-    `${user.id}|${deviceId}|${context.store.tokens.size}|${Date.now()}|${Math.random()}`,
-  );
+  const token = context.store.ids.token();
   context.store.tokens.set(token, { userId: user.id, deviceId });
   user.lastLoginDate = formatDate(context.now());
   return ok({ User: userDto(p, context, user), AccessToken: token, ServerId: context.store.serverId });

@@ -1,0 +1,8 @@
+export { loadPlexData, type PlexData } from "./data.js";
+export {
+  PLEX_SANDBOX_VERSION,
+  type PlexRequestLogEntry,
+  type PlexSandbox,
+  type PlexSandboxOptions,
+  startPlexSandbox,
+} from "./server.js";
