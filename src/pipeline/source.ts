@@ -2,18 +2,93 @@ import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import type { Snapshot } from "../model/index.js";
 import type { Progress } from "../progress.js";
+import { addSmartMembership, openPlexApi, type PlexApiOptions } from "../readers/plex-api/index.js";
 import { openPlexDatabase } from "../readers/plex-db/index.js";
+import { addTautulliHistory, readTautulliHistory } from "../readers/tautulli/index.js";
 
-/** Reads the configured Plex source into the model. */
+/**
+ * Reads the configured Plex source into the model (SEMANTICS §8):
+ * - `--plex-db` only: the database (`plex-db`);
+ * - `--plex-url` only: the API (`plex-api`), other accounts' state from their history;
+ * - both: the database, with smart playlist and collection membership from the API (`plex-db+api`).
+ * `--tautulli-url` adds Tautulli's plays for account/item pairs the Plex history lacks.
+ */
 export async function readSource(config: Config, progress: Progress): Promise<Snapshot> {
-  if (config.plexDb === undefined) {
+  const api = plexApiOptions(config);
+  if (config.plexDb === undefined && api === undefined) {
     throw new ConfigError("no Plex source given", {
-      hint: "Give --plex-db FILE (or PLEXODUS_PLEX_DB) pointing at com.plexapp.plugins.library.db.",
+      hint:
+        "Give --plex-db FILE (or PLEXODUS_PLEX_DB) pointing at com.plexapp.plugins.library.db, " +
+        "or --plex-url URL with --plex-token TOKEN to read through the Plex API.",
     });
   }
-  const reader = openPlexDatabase(config.plexDb, { timeZone: config.plexTimezone });
+  let snapshot =
+    config.plexDb === undefined ? await readApi(api!, progress) : await readDatabase(config, progress);
+  if (config.plexDb !== undefined && api !== undefined)
+    snapshot = await withSmartMembership(snapshot, api, progress);
+  if (config.tautulliUrl !== undefined && config.tautulliApiKey !== undefined) {
+    const { plays } = await readTautulliHistory(
+      {
+        url: config.tautulliUrl,
+        apiKey: config.tautulliApiKey,
+        timeoutSeconds: config.timeout,
+        caFile: config.caFile,
+        insecure: config.insecure,
+      },
+      progress,
+    );
+    snapshot = addTautulliHistory(snapshot, plays);
+  }
+  return snapshot;
+}
+
+function plexApiOptions(config: Config): PlexApiOptions | undefined {
+  if (config.plexUrl === undefined || config.plexToken === undefined) return undefined;
+  return {
+    url: config.plexUrl,
+    token: config.plexToken,
+    timeoutSeconds: config.timeout,
+    concurrency: config.concurrency,
+    caFile: config.caFile,
+    insecure: config.insecure,
+  };
+}
+
+async function readDatabase(config: Config, progress: Progress): Promise<Snapshot> {
+  const reader = openPlexDatabase(config.plexDb!, { timeZone: config.plexTimezone });
   try {
     return await reader.read(progress);
+  } finally {
+    reader.close();
+  }
+}
+
+async function readApi(options: PlexApiOptions, progress: Progress): Promise<Snapshot> {
+  const reader = openPlexApi(options);
+  try {
+    return await reader.read(progress);
+  } finally {
+    reader.close();
+  }
+}
+
+async function withSmartMembership(
+  snapshot: Snapshot,
+  options: PlexApiOptions,
+  progress: Progress,
+): Promise<Snapshot> {
+  const reader = openPlexApi(options);
+  try {
+    const server = await reader.check();
+    const lists = await reader.readLists(
+      snapshot.libraries.map((library) => library.id),
+      progress,
+    );
+    const combined = addSmartMembership(snapshot, lists);
+    return {
+      ...combined,
+      source: { ...combined.source, serverName: server.serverName, serverId: server.serverId },
+    };
   } finally {
     reader.close();
   }

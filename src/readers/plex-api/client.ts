@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { PlexodusError } from "../../errors.js";
+import { HttpClient, type Query, type RequestEvent } from "../../http/client.js";
+import { TargetError } from "../../http/errors.js";
+import { packageVersion } from "../../paths.js";
+
+export interface PlexApiOptions {
+  /** Plex server URL (`http://nas:32400`); credentials in it are dropped. */
+  url: string;
+  /** An X-Plex-Token of the server owner. */
+  token: string;
+  timeoutSeconds?: number;
+  /** Parallel requests to Plex (default 4). */
+  concurrency?: number;
+  /** Entries per page of every list (default 500). */
+  pageSize?: number;
+  caFile?: string | undefined;
+  insecure?: boolean | undefined;
+  /** Tests: see every request (never its headers, so never the token). */
+  onRequest?: (event: RequestEvent) => void;
+  /** Tests: retries without waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The paging counts every list container carries. */
+interface Counts {
+  totalSize?: number | undefined;
+}
+
+/**
+ * The Plex side of the HTTP layer: the token travels in the X-Plex-Token header and is
+ * registered as a secret; failures keep their category (auth, unreachable → exit 4) but get
+ * a message and hint that speak of Plex, not of the target.
+ */
+export class PlexClient {
+  readonly serverUrl: string;
+  readonly pageSize: number;
+  private readonly http: HttpClient;
+
+  constructor(options: PlexApiOptions) {
+    this.pageSize = Math.max(1, options.pageSize ?? 500);
+    this.http = new HttpClient({
+      baseUrl: options.url,
+      headers: {
+        "X-Plex-Token": options.token,
+        "X-Plex-Client-Identifier": `plexodus-${randomUUID()}`,
+        "X-Plex-Product": "plexodus",
+        "X-Plex-Version": packageVersion(),
+      },
+      secrets: [options.token],
+      timeoutSeconds: options.timeoutSeconds ?? 30,
+      concurrency: options.concurrency ?? 4,
+      caFile: options.caFile,
+      insecure: options.insecure,
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+    this.serverUrl = this.http.serverUrl;
+  }
+
+  async get<T>(path: string, schema: z.ZodType<T>, query: Query = {}): Promise<T> {
+    try {
+      return await this.http.get(path, { schema, query });
+    } catch (error) {
+      throw this.plexError(error);
+    }
+  }
+
+  /**
+   * Every entry of a paged list: pages of `pageSize` through `X-Plex-Container-Start`/`-Size`
+   * until the container's `totalSize` is reached (or, without one, a short page arrives).
+   */
+  async all<M extends Counts, T>(
+    path: string,
+    schema: z.ZodType<{ MediaContainer: M }>,
+    pick: (container: M) => T[],
+    query: Query = {},
+    onPage?: (count: number, total: number | undefined) => void,
+  ): Promise<{ entries: T[]; totalSize: number | undefined }> {
+    const entries: T[] = [];
+    let totalSize: number | undefined;
+    for (let start = 0; ; ) {
+      const page = await this.get(path, schema, {
+        ...query,
+        "X-Plex-Container-Start": start,
+        "X-Plex-Container-Size": this.pageSize,
+      });
+      const got = pick(page.MediaContainer);
+      totalSize = page.MediaContainer.totalSize;
+      entries.push(...got);
+      start += got.length;
+      onPage?.(got.length, totalSize);
+      if (got.length === 0) break;
+      if (totalSize !== undefined ? start >= totalSize : got.length < this.pageSize) break;
+    }
+    return { entries, totalSize };
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  private plexError(error: unknown): unknown {
+    if (!(error instanceof TargetError)) return error;
+    if (error.category === "auth") {
+      return new PlexodusError(
+        "auth",
+        `the Plex server ${this.serverUrl} refused the token (HTTP ${error.status ?? "401"})`,
+        {
+          hint:
+            "Check --plex-token / PLEXODUS_PLEX_TOKEN: it must be a current X-Plex-Token of the server owner " +
+            "(Plex Web → any item → ⋯ → Get Info → View XML shows it in the address), and --plex-url must " +
+            "point at that owner's server. Tokens change when the owner signs out everywhere.",
+          cause: error,
+        },
+      );
+    }
+    if (error.category === "unreachable") {
+      return new PlexodusError(
+        "unreachable",
+        error.message.replace(/^cannot reach/, "cannot reach the Plex server"),
+        {
+          hint:
+            "Check --plex-url / PLEXODUS_PLEX_URL (scheme, host and port, usually 32400), that Plex is running " +
+            "and that no firewall is in the way. For HTTPS with a private CA use --ca-file.",
+          cause: error,
+        },
+      );
+    }
+    return error;
+  }
+}

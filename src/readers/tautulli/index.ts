@@ -1,0 +1,2 @@
+export { addTautulliHistory } from "./merge.js";
+export { readTautulliHistory, type TautulliOptions, type TautulliPlay } from "./reader.js";
