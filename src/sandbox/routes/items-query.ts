@@ -109,12 +109,11 @@ function candidates(
     return recursive ? descendants(context, parent) : directChildren(context, parent);
   }
   if (!recursive) return store.libraries;
-  if (includeTypes) {
-    const lists = [...includeTypes].map((type) => store.byType.get(canonicalType(store, type)) ?? []);
-    return byOrdinal(
-      lists.filter((list) => list.length > 0).length > 0 ? lists.filter((l) => l.length > 0) : [[]],
+  if (includeTypes)
+    return typeUnion(
+      store,
+      [...includeTypes].map((type) => canonicalType(store, type)),
     );
-  }
   return store.ordered.filter((item) => item.type !== "CollectionFolder");
 }
 
