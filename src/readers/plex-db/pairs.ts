@@ -4,6 +4,8 @@
  */
 export class PairKeys {
   private readonly accountIds: number[] = [];
+  /** The account id as text, made once per account rather than once per pair. */
+  private readonly accountTexts: string[] = [];
   private readonly guids: string[] = [];
   private readonly accountIndex = new Map<number, number>();
   private readonly guidIndex = new Map<string, number>();
@@ -21,6 +23,7 @@ export class PairKeys {
     let a = this.accountIndex.get(account);
     if (a === undefined) {
       a = this.accountIds.push(account) - 1;
+      this.accountTexts.push(String(account));
       this.accountIndex.set(account, a);
       this.pairsByAccount.push(new Map());
     }
@@ -39,15 +42,13 @@ export class PairKeys {
     return p;
   }
 
-  /** The pair number of a pair seen before, without creating anything. */
-  find(account: number, guid: string): number | undefined {
-    const a = this.accountIndex.get(account);
-    const g = this.guidIndex.get(guid);
-    return a === undefined || g === undefined ? undefined : this.pairsByAccount[a]!.get(g);
-  }
-
   account(pair: number): number {
     return this.accountIds[this.pairAccount[pair]!]!;
+  }
+
+  /** The account id of a pair as a decimal string (a SourceUser id). */
+  userId(pair: number): string {
+    return this.accountTexts[this.pairAccount[pair]!]!;
   }
 
   guid(pair: number): string {

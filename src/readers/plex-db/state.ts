@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { type HistorySummary, type ItemKind, LEAF_KINDS, type WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
-import { PairKeys } from "./pairs.js";
+import type { PairKeys } from "./pairs.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
@@ -13,18 +13,19 @@ import { int, type Notes, num, type TimeDecoder } from "./values.js";
 export interface HistoryResult {
   summaries: HistorySummary[];
   eventCount: number;
-  /** Latest play of a pair, for last-played fallbacks. */
-  lastPlayed(account: number, guid: string): number | null;
+  /** Latest play of a pair number, for last-played fallbacks. */
+  lastPlayed(pair: number): number | null;
   accountIds: Set<number>;
 }
 
+/** `keys` is shared with readStates, so each (account, guid) is interned once. */
 export function readHistory(
   db: Database.Database,
+  keys: PairKeys,
   times: TimeDecoder,
   notes: Notes,
   task: ProgressTask,
 ): HistoryResult {
-  const keys = new PairKeys();
   const plays: number[] = [];
   /** Latest play per pair in ms; NaN while unknown. */
   const latest: number[] = [];
@@ -42,7 +43,7 @@ export function readHistory(
     }
     const pair = keys.pair(accountId, guid);
     const ms = times.ms(viewedAt) ?? Number.NaN;
-    if (pair === plays.length) {
+    if (pair >= plays.length) {
       plays.push(1);
       latest.push(ms);
     } else {
@@ -63,7 +64,7 @@ export function readHistory(
       continue;
     }
     summaries.push({
-      userId: String(keys.account(pair)),
+      userId: keys.userId(pair),
       identity: keys.guid(pair),
       plays: plays[pair]!,
       lastViewedAt: new Date(ms),
@@ -72,30 +73,45 @@ export function readHistory(
   return {
     summaries,
     eventCount: events,
-    lastPlayed: (account, guid) => {
-      const pair = keys.find(account, guid);
-      if (pair === undefined) return null;
-      const ms = latest[pair]!;
-      return Number.isNaN(ms) ? null : ms;
+    lastPlayed: (pair) => {
+      const ms = latest[pair];
+      return ms === undefined || Number.isNaN(ms) ? null : ms;
     },
     accountIds: new Set(keys.accounts()),
   };
 }
 
-/** Combined settings rows of one pair. Tie-breaks: -Infinity stands for "no date". */
-interface Combined {
-  rows: number;
-  playCount: number;
-  lastViewedMs: number;
+/**
+ * Combined settings rows, one slot per pair in parallel number arrays (no per-pair objects for
+ * the garbage collector to trace). -Infinity stands for "no date", NaN for "no rating".
+ */
+class CombinedRows {
+  readonly rows: number[] = [];
+  readonly playCount: number[] = [];
+  readonly lastViewedMs: number[] = [];
   /** Position of the row viewed last; (positionViewedMs, positionRowId) picks that row. */
-  positionMs: number;
-  positionViewedMs: number;
-  positionRowId: number;
-  rating: number | null;
+  readonly positionMs: number[] = [];
+  readonly positionViewedMs: number[] = [];
+  readonly positionRowId: number[] = [];
+  readonly rating: number[] = [];
   /** (last_rated_at, updated_at, id) of the row the rating came from. */
-  ratingRatedMs: number;
-  ratingUpdatedMs: number;
-  ratingRowId: number;
+  readonly ratingRatedMs: number[] = [];
+  readonly ratingUpdatedMs: number[] = [];
+  readonly ratingRowId: number[] = [];
+
+  /** An empty slot; slots are filled in pair order, so the arrays never get holes. */
+  reset(pair: number): void {
+    this.rows[pair] = 0;
+    this.playCount[pair] = 0;
+    this.lastViewedMs[pair] = NONE;
+    this.positionMs[pair] = 0;
+    this.positionViewedMs[pair] = NONE;
+    this.positionRowId[pair] = 0;
+    this.rating[pair] = Number.NaN;
+    this.ratingRatedMs[pair] = NONE;
+    this.ratingUpdatedMs[pair] = NONE;
+    this.ratingRowId[pair] = 0;
+  }
 }
 
 export interface StateResult {
@@ -114,6 +130,7 @@ const NONE = Number.NEGATIVE_INFINITY;
 export function readStates(
   db: Database.Database,
   schema: SchemaInfo,
+  keys: PairKeys,
   kindsByGuid: ReadonlyMap<string, ReadonlySet<ItemKind>>,
   history: HistoryResult,
   times: TimeDecoder,
@@ -128,8 +145,9 @@ export function readStates(
     )
     .raw()
     .iterate() as Iterable<unknown[]>;
-  const keys = new PairKeys();
-  const combined: Combined[] = [];
+  const c = new CombinedRows();
+  // Pairs numbered by history come first; their slots start empty (rows = 0).
+  for (let pair = 0; pair < keys.size; pair++) c.reset(pair);
   let seen = 0;
   for (const [
     rowid,
@@ -150,97 +168,105 @@ export function readStates(
     }
     const id = rowid as number;
     const viewedMs = times.ms(lastViewedAt) ?? NONE;
-    let value = num(rating);
-    if (value !== null && (value < 0 || value > 10)) {
+    let value = num(rating) ?? Number.NaN;
+    if (value < 0 || value > 10) {
       notes.add("rating-out-of-range", (n) => `${n} rating(s) outside 0–10 were ignored`);
-      value = null;
+      value = Number.NaN;
     }
-    const ratedMs = value === null ? NONE : (times.ms(lastRatedAt) ?? NONE);
-    const updatedMs = value === null ? NONE : (times.ms(updatedAt) ?? NONE);
+    const rated = !Number.isNaN(value);
+    const ratedMs = rated ? (times.ms(lastRatedAt) ?? NONE) : NONE;
+    const updatedMs = rated ? (times.ms(updatedAt) ?? NONE) : NONE;
     const playCount = Math.max(0, int(viewCount) ?? 0);
     const positionMs = Math.max(0, num(viewOffset) ?? 0);
     const pair = keys.pair(accountId, guid);
-    const entry = combined[pair];
-    if (entry === undefined) {
-      combined.push({
-        rows: 1,
-        playCount,
-        lastViewedMs: viewedMs,
-        positionMs,
-        positionViewedMs: viewedMs,
-        positionRowId: id,
-        rating: value,
-        ratingRatedMs: ratedMs,
-        ratingUpdatedMs: updatedMs,
-        ratingRowId: id,
-      });
+    if (pair >= c.rows.length || c.rows[pair] === 0) {
+      c.rows[pair] = 1;
+      c.playCount[pair] = playCount;
+      c.lastViewedMs[pair] = viewedMs;
+      c.positionMs[pair] = positionMs;
+      c.positionViewedMs[pair] = viewedMs;
+      c.positionRowId[pair] = id;
+      c.rating[pair] = value;
+      c.ratingRatedMs[pair] = ratedMs;
+      c.ratingUpdatedMs[pair] = updatedMs;
+      c.ratingRowId[pair] = id;
       continue;
     }
-    entry.rows++;
-    if (playCount > entry.playCount) entry.playCount = playCount;
-    if (viewedMs > entry.lastViewedMs) entry.lastViewedMs = viewedMs;
-    if (
-      viewedMs > entry.positionViewedMs ||
-      (viewedMs === entry.positionViewedMs && id > entry.positionRowId)
-    ) {
-      entry.positionMs = positionMs;
-      entry.positionViewedMs = viewedMs;
-      entry.positionRowId = id;
+    c.rows[pair]!++;
+    if (playCount > c.playCount[pair]!) c.playCount[pair] = playCount;
+    if (viewedMs > c.lastViewedMs[pair]!) c.lastViewedMs[pair] = viewedMs;
+    const bestViewed = c.positionViewedMs[pair]!;
+    if (viewedMs > bestViewed || (viewedMs === bestViewed && id > c.positionRowId[pair]!)) {
+      c.positionMs[pair] = positionMs;
+      c.positionViewedMs[pair] = viewedMs;
+      c.positionRowId[pair] = id;
     }
     if (
-      value !== null &&
-      (entry.rating === null ||
-        laterRating(ratedMs, updatedMs, id, entry.ratingRatedMs, entry.ratingUpdatedMs, entry.ratingRowId))
+      rated &&
+      (Number.isNaN(c.rating[pair]!) ||
+        laterRating(
+          ratedMs,
+          updatedMs,
+          id,
+          c.ratingRatedMs[pair]!,
+          c.ratingUpdatedMs[pair]!,
+          c.ratingRowId[pair]!,
+        ))
     ) {
-      entry.rating = value;
-      entry.ratingRatedMs = ratedMs;
-      entry.ratingUpdatedMs = updatedMs;
-      entry.ratingRowId = id;
+      c.rating[pair] = value;
+      c.ratingRatedMs[pair] = ratedMs;
+      c.ratingUpdatedMs[pair] = updatedMs;
+      c.ratingRowId[pair] = id;
     }
   }
   task.tick(seen % 50_000);
 
   const states: WatchState[] = [];
+  const stateAccounts = new Set<number>();
   let orphaned = 0;
-  for (let pair = 0; pair < combined.length; pair++) {
-    const entry = combined[pair]!;
+  for (let pair = 0; pair < c.rows.length; pair++) {
+    if (c.rows[pair] === 0) continue; // a history-only pair
+    stateAccounts.add(keys.account(pair));
     const guid = keys.guid(pair);
     const kinds = kindsByGuid.get(guid);
     if (!kinds) {
-      orphaned += entry.rows;
+      orphaned += c.rows[pair]!;
       continue;
     }
-    const account = keys.account(pair);
-    const ratedAt =
-      entry.rating === null || entry.ratingRatedMs === NONE ? null : new Date(entry.ratingRatedMs);
+    const value = c.rating[pair]!;
+    const rating = Number.isNaN(value) ? null : value;
+    const ratedMs = c.ratingRatedMs[pair]!;
+    const ratedAt = rating === null || ratedMs === NONE ? null : new Date(ratedMs);
     if (!hasLeaf(kinds)) {
       // A show/season/album/artist row: its view_count counts watched children, not plays.
-      if (entry.rating === null) continue;
+      if (rating === null) continue;
       states.push({
-        userId: String(account),
+        userId: keys.userId(pair),
         identity: guid,
         played: false,
         playCount: 0,
         lastPlayedAt: null,
         positionMs: 0,
-        rating: entry.rating,
+        rating,
         ratedAt,
       });
       continue;
     }
-    const lastMs = entry.lastViewedMs !== NONE ? entry.lastViewedMs : history.lastPlayed(account, guid);
+    const viewedMs = c.lastViewedMs[pair]!;
+    const lastMs = viewedMs !== NONE ? viewedMs : history.lastPlayed(pair);
+    const playCount = c.playCount[pair]!;
     states.push({
-      userId: String(account),
+      userId: keys.userId(pair),
       identity: guid,
-      played: entry.playCount > 0,
-      playCount: entry.playCount,
+      played: playCount > 0,
+      playCount,
       lastPlayedAt: lastMs === null ? null : new Date(lastMs),
-      positionMs: entry.positionMs,
-      rating: entry.rating,
+      positionMs: c.positionMs[pair]!,
+      rating,
       ratedAt,
     });
   }
-  return { states, orphanedStateCount: orphaned, accountIds: new Set(keys.accounts()) };
+  return { states, orphanedStateCount: orphaned, accountIds: stateAccounts };
 }
 
 function hasLeaf(kinds: ReadonlySet<ItemKind>): boolean {
