@@ -134,9 +134,11 @@ export class HttpClient {
       try {
         return await this.once(method, path, options);
       } catch (error) {
+        // A timeout is retried even before the server first answered (it may be starting or
+        // overloaded); a refused connection is not: the address is wrong or nothing runs there.
         const retryable =
           error instanceof TargetError &&
-          error.category === "transient" &&
+          (error.category === "transient" || error.timedOut) &&
           attempt < attempts &&
           (error.retryAfterMs ?? 0) <= this.retry.maxRetryAfterMs;
         if (!retryable) throw error;
@@ -200,17 +202,19 @@ export class HttpClient {
     const raw = error instanceof Error ? error.message : String(error);
     // A sanitized cause: the axios error holds the request headers, hence the key.
     const cause = new Error(this.redact(`${code} ${raw}`.trim()));
-    const reason = this.redact(code === "ECONNABORTED" || code === "ETIMEDOUT" ? `timed out (${what})` : raw);
+    const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
+    const reason = this.redact(timedOut ? `timed out (${what})` : raw);
     if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(code)) {
       const tls = unreachableError(this.serverUrl, `TLS verification failed: ${reason}`);
       return new TargetError("unreachable", tls.message, { hint: tls.hint, cause });
     }
     if (!this.reached) {
       const unreachable = unreachableError(this.serverUrl, reason);
-      return new TargetError("unreachable", unreachable.message, { hint: unreachable.hint, cause });
+      return new TargetError("unreachable", unreachable.message, { hint: unreachable.hint, cause, timedOut });
     }
     return new TargetError("transient", `lost connection to ${this.serverUrl} during ${what}: ${reason}`, {
       cause,
+      timedOut,
       hint: "Rerun to continue: the journal keeps what already succeeded.",
     });
   }

@@ -7,16 +7,19 @@ import { type ErrorCategory, PlexodusError } from "../errors.js";
 export class TargetError extends PlexodusError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** No answer within the timeout: worth another try even before the server ever answered. */
+  readonly timedOut: boolean;
 
   constructor(
     category: ErrorCategory,
     message: string,
-    options?: { hint?: string; cause?: unknown; status?: number; retryAfterMs?: number },
+    options?: { hint?: string; cause?: unknown; status?: number; retryAfterMs?: number; timedOut?: boolean },
   ) {
     super(category, message, options);
     this.name = "TargetError";
     this.status = options?.status;
     this.retryAfterMs = options?.retryAfterMs;
+    this.timedOut = options?.timedOut ?? false;
   }
 }
 
