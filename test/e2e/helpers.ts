@@ -23,6 +23,15 @@ export const TARGETS = [
 
 export type TargetKind = (typeof TARGETS)[number]["kind"];
 
+/**
+ * Jellyfin 10.9–10.10 let only a playlist's owner remove entries, never an API key
+ * (docs/targets.md): rollback reports the entries it appended to an existing playlist as
+ * failed (exit 1) and restores everything else.
+ */
+export function noEntryRemoval(kind: string, version: string): boolean {
+  return kind === "jellyfin" && (version === "10.9" || version === "10.10");
+}
+
 /** A sentinel key: any output or file holding it leaked the secret. */
 export const SENTINEL_API_KEY = "e2esentinel0a1b2c3d4e5f60718293a";
 
@@ -69,7 +78,7 @@ export interface World {
   flags(extra?: string[]): string[];
   /** Flags for the read-only commands (plan, verify): no journal or credentials file. */
   readFlags(extra?: string[]): string[];
-  cli(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  cli(args: string[], env?: Record<string, string | undefined>): Promise<CliResult>;
 }
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,18 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { SandboxState } from "../../src/sandbox/index.js";
 import { EXPECTED_MERGE } from "./expected.js";
-import { endState, expectExit, expectNoViolations, TARGETS, world, writesSince } from "./helpers.js";
+import {
+  endState,
+  expectExit,
+  expectNoViolations,
+  noEntryRemoval,
+  TARGETS,
+  world,
+  writesSince,
+} from "./helpers.js";
 
 /** SEMANTICS §7: rollback restores each prior value and removes what the migration made. */
-/**
- * Jellyfin 10.9–10.10 let only a playlist's owner remove entries, never an API key
- * (docs/targets.md): rollback reports the entries it appended to an existing playlist as
- * failed (exit 1) and restores everything else.
- */
-function noEntryRemoval(kind: string, version: string): boolean {
-  return kind === "jellyfin" && (version === "10.9" || version === "10.10");
-}
-
 /** What rollback can reach: before, except entries appended to "Movie Night" on 10.9–10.10. */
 function reachable(
   before: SandboxState,
