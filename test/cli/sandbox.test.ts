@@ -61,7 +61,7 @@ describe("plexodus sandbox", () => {
   });
 
   it("rejects bad options with exit code 3", async () => {
-    expect((await run(["sandbox", "--kind", "plex"])).code).toBe(3);
+    expect((await run(["sandbox", "--kind", "kodi"])).code).toBe(3);
     const badVersion = await run(["sandbox", "--kind", "jellyfin", "--version", "9.0"]);
     expect(badVersion.code).toBe(3);
     expect(badVersion.stderr).toContain("supported: 10.8, 10.9, 10.10, 10.11");

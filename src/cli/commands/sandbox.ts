@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { ConfigError } from "../../errors.js";
 import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
+import { startPlexSandbox, writeSamplePlexDatabase } from "../../sandbox/plex/index.js";
 import type { CommandContext } from "../context.js";
 import type { RegisterCommand } from "./index.js";
 
@@ -36,8 +37,9 @@ export async function serveSandbox(
   stop: AbortSignal,
 ): Promise<void> {
   const kind = options.kind;
+  if (kind === "plex") return servePlexSandbox(options, context, stop);
   if (kind !== "jellyfin" && kind !== "emby") {
-    throw new ConfigError(`--kind must be jellyfin or emby, got "${kind ?? ""}" (flag)`);
+    throw new ConfigError(`--kind must be jellyfin, emby or plex, got "${kind ?? ""}" (flag)`);
   }
   const versions = SUPPORTED_VERSIONS[kind];
   if (options.version !== undefined && !versions.includes(options.version)) {
@@ -81,6 +83,37 @@ export async function serveSandbox(
 }
 
 /**
+ * `--kind plex`: a Plex server personality serving a Plex library database (`--library`, else
+ * the bundled sample), for rehearsing `--plex-url`. `--api-key` is the token it accepts.
+ */
+async function servePlexSandbox(
+  options: SandboxCommandOptions,
+  context: CommandContext,
+  stop: AbortSignal,
+): Promise<void> {
+  const port = integer("port", options.port, 0, 65535);
+  const sample = options.library === undefined ? writeSamplePlexDatabase() : undefined;
+  try {
+    if (options.apiKey) context.redactor.add(options.apiKey);
+    const box = await startPlexSandbox({
+      databasePath: options.library ?? sample!.path,
+      ...(options.apiKey ? { token: options.apiKey } : {}),
+      ...(port !== undefined ? { port } : {}),
+    });
+    context.io.stdout.write(`${box.url}\n`);
+    if (!options.apiKey) context.io.stdout.write(`token: ${box.token}\n`);
+    context.warn("plex sandbox serving; press Ctrl-C to stop");
+    await new Promise<void>((resolve) => {
+      if (stop.aborted) resolve();
+      else stop.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await box.stop();
+  } finally {
+    sample?.remove();
+  }
+}
+
+/**
  * The root program's `-V, --version` is recognised after subcommands too (commander's default,
  * which the other commands rely on for --json/--debug), so `sandbox --version 10.9` would print
  * plexodus' version. Only for the sandbox subcommand, the root flag is ignored and the value
@@ -118,14 +151,14 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
     .description("run the built-in Jellyfin/Emby-compatible sandbox server in the foreground")
     .addOption(
       new Option("--kind <kind>", "server kind to emulate")
-        .choices(["jellyfin", "emby"])
+        .choices(["jellyfin", "emby", "plex"])
         .makeOptionMandatory(),
     )
     .option("--version <version>", "version to emulate (default: the newest supported)")
     .option("--port <port>", "port to listen on (default: chosen by the OS)")
     .option(
       "--library <file>",
-      "library file (JSON, see docs/sandbox-library.md); default the bundled sample",
+      "library file (JSON, see docs/sandbox-library.md; with --kind plex a Plex database); default the bundled sample",
     )
     .option("--api-key <key>", "API key to accept (default: a random one, printed)")
     .option("--latency <ms>", "delay every answer by this many milliseconds")

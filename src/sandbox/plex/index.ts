@@ -1,4 +1,5 @@
 export { loadPlexData, type PlexData } from "./data.js";
+export { writeSamplePlexDatabase } from "./sample.js";
 export {
   PLEX_SANDBOX_VERSION,
   type PlexRequestLogEntry,
