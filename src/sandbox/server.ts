@@ -76,6 +76,10 @@ export class SandboxServer {
       void this.handle(req, res);
     });
     server.on("connection", (socket) => {
+      if (this.server !== server) {
+        socket.destroy();
+        return;
+      }
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
     });
@@ -97,9 +101,13 @@ export class SandboxServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    // Stop accepting first, then drop every connection (open, idle keep-alive, or just
+    // accepted): close() only resolves once none is left.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closed;
   }
 
   private match(method: string, path: string): { route: Route; params: Record<string, string> } | null {
