@@ -134,11 +134,9 @@ export class HttpClient {
       try {
         return await this.once(method, path, options);
       } catch (error) {
-        // A timeout is retried even before the server first answered (it may be starting or
-        // overloaded); a refused connection is not: the address is wrong or nothing runs there.
         const retryable =
           error instanceof TargetError &&
-          (error.category === "transient" || error.timedOut) &&
+          (error.category === "transient" || error.retryable) &&
           attempt < attempts &&
           (error.retryAfterMs ?? 0) <= this.retry.maxRetryAfterMs;
         if (!retryable) throw error;
@@ -209,12 +207,28 @@ export class HttpClient {
       return new TargetError("unreachable", tls.message, { hint: tls.hint, cause });
     }
     if (!this.reached) {
+      // A timeout is retried (the server may be starting); a refused connection is not:
+      // the address is wrong or nothing runs there.
       const unreachable = unreachableError(this.serverUrl, reason);
-      return new TargetError("unreachable", unreachable.message, { hint: unreachable.hint, cause, timedOut });
+      return new TargetError("unreachable", unreachable.message, {
+        hint: unreachable.hint,
+        cause,
+        retryable: timedOut,
+      });
+    }
+    if (code === "ECONNREFUSED") {
+      // The server answered before and now refuses connections: it stopped or is restarting.
+      // Retried like a dropped connection, but once retries run out the run stops (exit 4)
+      // instead of failing every remaining action one by one.
+      return new TargetError("unreachable", `${this.serverUrl} stopped accepting connections (${what})`, {
+        cause,
+        retryable: true,
+        hint: "Check that the server is running, then rerun: the journal keeps what already succeeded.",
+      });
     }
     return new TargetError("transient", `lost connection to ${this.serverUrl} during ${what}: ${reason}`, {
       cause,
-      timedOut,
+      retryable: timedOut,
       hint: "Rerun to continue: the journal keeps what already succeeded.",
     });
   }

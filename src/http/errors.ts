@@ -7,19 +7,23 @@ import { type ErrorCategory, PlexodusError } from "../errors.js";
 export class TargetError extends PlexodusError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
-  /** No answer within the timeout: worth another try even before the server ever answered. */
-  readonly timedOut: boolean;
+  /**
+   * Worth another try although not "transient": a timeout (the server may be starting or
+   * overloaded), or a refused connection from a server that answered before (it may be
+   * restarting). When the retries run out it stays "unreachable" (exit 4).
+   */
+  readonly retryable: boolean;
 
   constructor(
     category: ErrorCategory,
     message: string,
-    options?: { hint?: string; cause?: unknown; status?: number; retryAfterMs?: number; timedOut?: boolean },
+    options?: { hint?: string; cause?: unknown; status?: number; retryAfterMs?: number; retryable?: boolean },
   ) {
     super(category, message, options);
     this.name = "TargetError";
     this.status = options?.status;
     this.retryAfterMs = options?.retryAfterMs;
-    this.timedOut = options?.timedOut ?? false;
+    this.retryable = options?.retryable ?? false;
   }
 }
 
