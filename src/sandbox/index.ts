@@ -28,7 +28,10 @@ export interface SandboxOptions {
   apiKey?: string;
   port?: number;
   host?: string;
-  /** Record request/response violations of the personality's OpenAPI extract in `violations`. */
+  /**
+   * Record request/response violations of the personality's OpenAPI extract in `violations`.
+   * Default: on under vitest (so every test that uses a sandbox is checked), off otherwise.
+   */
   validate?: boolean;
   faults?: FaultOptions;
   /** Jellyfin 10.11 EnableLegacyAuthorization (default true). */
@@ -79,7 +82,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     personality: p,
     store,
     validator: SpecValidator.for(p.spec, kind),
-    validate: options.validate ?? false,
+    validate: options.validate ?? process.env.VITEST !== undefined,
     faults,
     auth,
     requests,

@@ -260,12 +260,27 @@ export class SpecValidator {
     return { violations, body: checkedBody };
   }
 
-  /** ASP.NET reads bodies case-insensitively: rename top-level keys to the schema's spelling. */
+  /**
+   * ASP.NET reads bodies case-insensitively and (JsonNumberHandling.AllowReadingFromString)
+   * takes numbers written as strings: rename top-level keys to the schema's spelling and turn
+   * numeric strings of number fields into numbers, as the server's binder would.
+   */
   private normalizeKeys(schema: Record<string, unknown>, body: unknown): unknown {
     if (!body || typeof body !== "object" || Array.isArray(body)) return body;
-    const properties = (this.resolve(schema).properties ?? {}) as Record<string, unknown>;
+    const properties = (this.resolve(schema).properties ?? {}) as Record<string, Record<string, unknown>>;
     const names = new Map(Object.keys(properties).map((name) => [name.toLowerCase(), name]));
-    return Object.fromEntries(Object.entries(body).map(([k, v]) => [names.get(k.toLowerCase()) ?? k, v]));
+    return Object.fromEntries(
+      Object.entries(body).map(([key, value]) => {
+        const name = names.get(key.toLowerCase()) ?? key;
+        const property = properties[name];
+        if (property && typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) {
+          const resolved = this.resolve(property);
+          const types = Array.isArray(resolved.type) ? resolved.type : [resolved.type];
+          if (types.includes("integer") || types.includes("number")) return [name, Number(value)];
+        }
+        return [name, value];
+      }),
+    );
   }
 
   /** Emby documents void operations as "200, empty response" where Jellyfin answers 204. */

@@ -60,6 +60,24 @@ describe("plexodus sandbox", () => {
     await serving;
   });
 
+  it("injects the failures asked for with --fail-rate and --latency", async () => {
+    const { io, linesAtLeast } = capture();
+    const controller = new AbortController();
+    const serving = serveSandbox(
+      { kind: "jellyfin", version: "10.9", failRate: "1", latency: "50", seed: "7" },
+      createContext(io, {}),
+      controller.signal,
+    );
+    const [url] = await linesAtLeast(2);
+    const started = Date.now();
+    const answer = await fetch(`${url}/System/Info/Public`);
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get("retry-after")).toBe("1");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    controller.abort();
+    await serving;
+  });
+
   it("rejects bad options with exit code 3", async () => {
     expect((await run(["sandbox", "--kind", "kodi"])).code).toBe(3);
     const badVersion = await run(["sandbox", "--kind", "jellyfin", "--version", "9.0"]);

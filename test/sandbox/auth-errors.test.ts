@@ -141,6 +141,24 @@ describe("jellyfin@10.11 legacy authorization switch", () => {
   });
 });
 
+describe.each(EMBY)("emby@$version login", ({ kind, version }) => {
+  it("accepts a form-encoded AuthenticateByName with X-Emby-Authorization", async () => {
+    const box = await sandbox({ kind, version });
+    const answer = await fetch(`${box.url}/emby/Users/AuthenticateByName`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Emby-Authorization": 'Emby Client="t", Device="d", DeviceId="x", Version="1"',
+      },
+      body: "Username=alice&Pw=alice",
+    });
+    expect(answer.status).toBe(200);
+    const token = ((await answer.json()) as { AccessToken: string }).AccessToken;
+    expect((await call(box, "GET", `/Users/${await userId(box, "alice")}`, { token })).status).toBe(200);
+    expect(box.violations).toEqual([]);
+  });
+});
+
 describe.each(EMBY)("emby@$version errors", ({ kind, version }) => {
   it("answers errors as text/plain", async () => {
     const box = await sandbox({ kind, version });

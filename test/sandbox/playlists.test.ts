@@ -126,6 +126,54 @@ describe.each(JELLYFIN)("jellyfin@$version playlists", ({ kind, version }) => {
   });
 });
 
+describe.each(JELLYFIN.filter((p) => modern(p.version)))(
+  "jellyfin@$version playlist sharing",
+  ({ kind, version }) => {
+    it("a public playlist is visible to everyone; a shared one to its share list; only editors add", async () => {
+      const box = await sandbox({ kind, version });
+      const [alice, bob] = [await userId(box, "alice"), await userId(box, "bob")];
+      const visibleTo = async (user: string) =>
+        (
+          (await call(box, "GET", `/Items?userId=${user}&recursive=true&includeItemTypes=Playlist`))
+            .body as Page
+        ).Items.map((i) => i.Name);
+      await call(box, "POST", "/Playlists", {
+        body: { Name: "Open", Ids: [box.idOf("heat")], UserId: alice, IsPublic: true },
+      });
+      const shared = await call(box, "POST", "/Playlists", {
+        body: {
+          Name: "Shared",
+          Ids: [box.idOf("heat")],
+          UserId: alice,
+          Users: [{ UserId: bob, CanEdit: false }],
+        },
+      });
+      expect(await visibleTo(bob)).toEqual(["Open", "Shared"]);
+      const bobToken = await login(box, "bob", "");
+      const sharedId = (shared.body as { Id: string }).Id;
+      expect(
+        (
+          await call(box, "POST", `/Playlists/${sharedId}/Items?ids=${box.idOf("arrival")}`, {
+            token: bobToken,
+          })
+        ).status,
+      ).toBe(403);
+      expect(box.violations).toEqual([]);
+    });
+  },
+);
+
+describe("emby@4.8 playlist ownership", () => {
+  it("another user cannot add to a private playlist (403)", async () => {
+    const box = await sandbox({ kind: "emby", version: "4.8" });
+    const bob = await userId(box, "bob");
+    const id = box.dump().playlists[0]!.id;
+    expect(
+      (await call(box, "POST", `/Playlists/${id}/Items?Ids=${box.idOf("heat")}&UserId=${bob}`)).status,
+    ).toBe(403);
+  });
+});
+
 describe("jellyfin@10.8 playlist specifics", () => {
   it("requires userId to list entries and drops items of another media type", async () => {
     const box = await sandbox({ kind: "jellyfin", version: "10.8" });

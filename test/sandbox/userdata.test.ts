@@ -318,3 +318,16 @@ describe.each(EMBY)("emby@$version user data", ({ kind, version }) => {
     expect((await readData(box, alice, box.idOf("shawshank"))).PlayCount).toBe(2);
   });
 });
+
+describe("jellyfin body binding", () => {
+  it("reads numbers written as strings and camelCase keys, as System.Text.Json does", async () => {
+    const box = await sandbox({ kind: "jellyfin", version: "10.10" });
+    const bob = await userId(box, "bob");
+    const answer = await call(box, "POST", `/UserItems/${box.idOf("heat")}/UserData?userId=${bob}`, {
+      body: { playCount: "3", played: true },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ PlayCount: 3, Played: true });
+    expect(box.violations).toEqual([]);
+  });
+});
