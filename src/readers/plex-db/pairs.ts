@@ -1,6 +1,9 @@
 /**
  * Numbers (account, guid) pairs densely, so per-pair data can live in plain arrays indexed by
- * pair number: no per-row objects, small-integer map keys. Memory grows with pairs, not rows.
+ * pair number: no per-row objects. Memory grows with pairs, not rows.
+ *
+ * Each guid keeps a short flat list `[accountIndex, pair, …]`: a guid is watched by a handful of
+ * accounts, so a linear scan of that list is cheaper than a second hash lookup.
  */
 export class PairKeys {
   private readonly accountIds: number[] = [];
@@ -9,8 +12,7 @@ export class PairKeys {
   private readonly guids: string[] = [];
   private readonly accountIndex = new Map<number, number>();
   private readonly guidIndex = new Map<string, number>();
-  /** Per account index: guid index → pair number. */
-  private readonly pairsByAccount: Array<Map<number, number>> = [];
+  private readonly pairsOfGuid: number[][] = [];
   private readonly pairAccount: number[] = [];
   private readonly pairGuid: number[] = [];
 
@@ -25,21 +27,21 @@ export class PairKeys {
       a = this.accountIds.push(account) - 1;
       this.accountTexts.push(String(account));
       this.accountIndex.set(account, a);
-      this.pairsByAccount.push(new Map());
     }
     let g = this.guidIndex.get(guid);
     if (g === undefined) {
       g = this.guids.push(guid) - 1;
       this.guidIndex.set(guid, g);
+      this.pairsOfGuid.push([]);
     }
-    const pairs = this.pairsByAccount[a]!;
-    let p = pairs.get(g);
-    if (p === undefined) {
-      p = this.pairAccount.push(a) - 1;
-      this.pairGuid.push(g);
-      pairs.set(g, p);
+    const list = this.pairsOfGuid[g]!;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] === a) return list[i + 1]!;
     }
-    return p;
+    const pair = this.pairAccount.push(a) - 1;
+    this.pairGuid.push(g);
+    list.push(a, pair);
+    return pair;
   }
 
   account(pair: number): number {

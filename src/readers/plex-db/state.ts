@@ -31,8 +31,12 @@ export function readHistory(
   const latest: number[] = [];
   let events = 0;
   const rows = db.prepare("SELECT account_id, guid, viewed_at FROM metadata_item_views").raw().iterate();
-  for (const [account, guid, viewedAt] of rows as Iterable<[unknown, unknown, unknown]>) {
+  // Index access, not destructuring: this loop runs once per play ever recorded.
+  for (const row of rows as Iterable<unknown[]>) {
     if (++events % 50_000 === 0) task.tick(50_000);
+    const account = row[0];
+    const guid = row[1];
+    const viewedAt = row[2];
     const accountId = int(account);
     if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
       notes.add(
@@ -149,18 +153,9 @@ export function readStates(
   // Pairs numbered by history come first; their slots start empty (rows = 0).
   for (let pair = 0; pair < keys.size; pair++) c.reset(pair);
   let seen = 0;
-  for (const [
-    rowid,
-    account,
-    guid,
-    viewCount,
-    viewOffset,
-    lastViewedAt,
-    rating,
-    lastRatedAt,
-    updatedAt,
-  ] of rows) {
+  for (const row of rows) {
     if (++seen % 50_000 === 0) task.tick(50_000);
+    const [rowid, account, guid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt] = row;
     const accountId = int(account);
     if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
       notes.add("state-row-skipped", (n) => `${n} state row(s) without a valid account or guid were skipped`);
