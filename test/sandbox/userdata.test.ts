@@ -331,3 +331,19 @@ describe("jellyfin body binding", () => {
     expect(box.violations).toEqual([]);
   });
 });
+
+describe.each([...JELLYFIN, ...EMBY])("$kind@$version folder marks", ({ kind, version }) => {
+  it("marking a season played marks every episode in it; unplayed clears them", async () => {
+    const box = await sandbox({ kind, version });
+    const bob = await userId(box, "bob");
+    const r = routes(box, bob, box.idOf("expanse-s2"));
+    expect((await call(box, "POST", r.played)).status).toBe(200);
+    const played = Object.values(box.dump().userData.bob ?? {})
+      .filter((d) => d.played)
+      .map((d) => d.ref);
+    expect(played).toEqual(expect.arrayContaining(["expanse-s2", "expanse-s2e1", "expanse-s2e2"]));
+    expect(played).not.toContain("expanse-s1e1");
+    await call(box, "DELETE", r.played);
+    expect(Object.values(box.dump().userData.bob ?? {}).filter((d) => d.played)).toEqual([]);
+  });
+});

@@ -17,7 +17,26 @@ type Change = (data: UserData, context: RouteContext) => UserData;
  * Runs one user-data change. `legacy10_8`: Jellyfin 10.8's played/favorite/rating handlers
  * dereference a missing item → 500 instead of 404 (target-apis §5.2).
  */
-function apply(context: RouteContext, userId: string | undefined, change: Change, emptyBody = false) {
+/** Every playable item under a folder (Folder.MarkPlayed walks the tree). */
+function leavesUnder(context: RouteContext, folder: StoredItem): StoredItem[] {
+  const out: StoredItem[] = [];
+  const walk = (item: StoredItem) => {
+    for (const child of context.store.children.get(item.id) ?? []) {
+      if (child.isFolder) walk(child);
+      else out.push(child);
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+function apply(
+  context: RouteContext,
+  userId: string | undefined,
+  change: Change,
+  emptyBody = false,
+  recursive = false,
+) {
   const p = context.personality;
   const user: StoredUser = actingUser(context, userId);
   let item: StoredItem;
@@ -36,6 +55,12 @@ function apply(context: RouteContext, userId: string | undefined, change: Change
       throw serverError();
     }
     throw error;
+  }
+  // Marking a Series/Season/album played or unplayed marks every playable item under it.
+  if (recursive && item.isFolder) {
+    for (const leaf of leavesUnder(context, item)) {
+      context.store.setData(user.id, leaf, change(context.store.getData(user.id, leaf), context));
+    }
   }
   const next = change(context.store.getData(user.id, item), context);
   context.store.setData(user.id, item, next);
@@ -70,12 +95,13 @@ export function userDataRoutes(p: Personality): Route[] {
   const modern = jf && p.atLeast("10.9");
   const u = jf ? "{userId}" : "{UserId}";
   const i = jf ? "{itemId}" : "{Id}";
+  const recursive = (change: Change) => change === played || change === unplayed;
   const legacy = (method: "POST" | "DELETE", path: string, operation: string, change: Change): Route => ({
     method,
     path,
     ...(modern ? { operation, hidden: true } : {}),
     auth: "user",
-    handler: (c) => apply(c, c.params.userid, change),
+    handler: (c) => apply(c, c.params.userid, change, false, recursive(change)),
   });
   const routes: Route[] = [
     legacy("POST", `/Users/${u}/PlayedItems/${i}`, "POST /UserPlayedItems/{itemId}", played),
@@ -90,7 +116,7 @@ export function userDataRoutes(p: Personality): Route[] {
       method,
       path,
       auth: "user",
-      handler: (c) => apply(c, c.query.get("userId"), change),
+      handler: (c) => apply(c, c.query.get("userId"), change, false, recursive(change)),
     });
     routes.push(
       byQuery("POST", "/UserPlayedItems/{itemId}", played),
