@@ -125,11 +125,19 @@ async function againstSandbox(concurrency: number): Promise<void> {
         });
       }
     }
+    const sentBefore = sandbox.requests.length;
     await measure(
       `sandbox ${info.kind} ${info.version}`,
       adapter,
       planFor(info.serverId, info.url, actions),
       concurrency,
+    );
+    // Each action is several round trips (executor re-check, adapter read, write, read-back),
+    // so the per-request ideal explains most of the gap to concurrency / latency.
+    const perAction = (sandbox.requests.length - sentBefore) / actions.length;
+    const ideal = (concurrency / LATENCY_MS / perAction) * 1000;
+    console.log(
+      `${"".padEnd(22)} ${perAction.toFixed(1)} requests per action; ideal at that many round trips ${ideal.toFixed(0)}/s`,
     );
     adapter.close();
   } finally {
