@@ -81,7 +81,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const server = new SandboxServer({
     personality: p,
     store,
-    validator: SpecValidator.for(p.spec, kind),
+    validator: await SpecValidator.for(p.spec, kind),
     validate: options.validate ?? process.env.VITEST !== undefined,
     faults,
     auth,

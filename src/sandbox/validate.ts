@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { packageRoot } from "../paths.js";
 import { badRequest, type HttpError, invalid } from "./http-error.js";
 import { parseGuid } from "./ids.js";
+import { loadOpenApiExtract } from "./openapi/index.js";
 import type { QueryParams } from "./query.js";
 
 /**
@@ -35,17 +33,6 @@ interface Extract {
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const AUTH_PARAMS = new Set(["api_key", "apikey"]);
-const extracts = new Map<string, Extract>();
-
-function loadExtract(name: string): Extract {
-  let extract = extracts.get(name);
-  if (!extract) {
-    const path = join(packageRoot(), "src", "sandbox", "openapi", `${name}.json`);
-    extract = JSON.parse(readFileSync(path, "utf8")) as Extract;
-    extracts.set(name, extract);
-  }
-  return extract;
-}
 
 export interface RequestCheck {
   rejection?: HttpError;
@@ -53,14 +40,14 @@ export interface RequestCheck {
   body: unknown;
 }
 
-const shared = new Map<string, SpecValidator>();
+const shared = new Map<string, Promise<SpecValidator>>();
 
 export class SpecValidator {
   /** One validator per extract, shared by every sandbox (compiled schemas are reused). */
-  static for(spec: string, kind: "jellyfin" | "emby"): SpecValidator {
+  static for(spec: string, kind: "jellyfin" | "emby"): Promise<SpecValidator> {
     let validator = shared.get(spec);
     if (!validator) {
-      validator = new SpecValidator(spec, kind);
+      validator = loadOpenApiExtract(spec).then((extract) => new SpecValidator(extract as Extract, kind));
       shared.set(spec, validator);
     }
     return validator;
@@ -71,10 +58,10 @@ export class SpecValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(
-    spec: string,
+    extract: Extract,
     private readonly kind: "jellyfin" | "emby",
   ) {
-    this.extract = loadExtract(spec);
+    this.extract = extract;
     this.ajv = new Ajv({ strict: false, allErrors: true, allowUnionTypes: true, validateFormats: true });
     addFormats(this.ajv);
     // Guid.Parse takes the N form ("32 hex") as well as the dashed one; Jellyfin writes N.

@@ -79,8 +79,8 @@ describe("sandbox library files", () => {
 });
 
 describe("OpenAPI extract validation", () => {
-  it("flags responses that break the documented schema", () => {
-    const validator = SpecValidator.for("jellyfin-10.11", "jellyfin");
+  it("flags responses that break the documented schema", async () => {
+    const validator = await SpecValidator.for("jellyfin-10.11", "jellyfin");
     expect(validator.checkResponse("GET /System/Info/Public", 200, { Version: "10.11.11" })).toEqual([]);
     const violations = validator.checkResponse("GET /System/Info/Public", 200, { Version: 10, Bogus: true });
     expect(violations.join("\n")).toMatch(/Version: must be string/);
