@@ -3,7 +3,6 @@ import { type Progress, SILENT_PROGRESS } from "../../progress.js";
 import { readItems, readLibraries } from "./items.js";
 import { readCollections, readPlaylists } from "./lists.js";
 import { asSourceError, type OpenedSnapshot, openSnapshot } from "./open.js";
-import { PairKeys } from "./pairs.js";
 import { detectSchema, type SchemaInfo } from "./schema.js";
 import { readHistory, readStates } from "./state.js";
 import { machineTimeZone } from "./timezone.js";
@@ -94,12 +93,11 @@ function readSnapshot(
     kindsByGuid.set(item.identity, kinds);
   }
 
-  task = progress.task("reading Plex history");
-  const keys = new PairKeys();
-  const history = readHistory(db, keys, times, notes, task);
-  task.finish();
   task = progress.task("reading Plex watch state");
-  const state = readStates(db, schema, keys, kindsByGuid, history, times, notes, task);
+  const state = readStates(db, schema, kindsByGuid, times, notes, task);
+  task.finish();
+  task = progress.task("reading Plex history");
+  const history = readHistory(db, times, notes, task, state.undated);
   task.finish();
 
   const playlists = readPlaylists(db, schema, lists, itemsByKey, notes);
