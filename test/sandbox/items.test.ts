@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, EMBY, JELLYFIN, PERSONALITIES, sandbox, userId } from "./helpers.js";
+import { call, EMBY, JELLYFIN, login, PERSONALITIES, sandbox, userId } from "./helpers.js";
 
 /** target-apis §4: the item query engine, field gating and per-kind filters. */
 
@@ -156,5 +156,31 @@ describe.each(EMBY)("emby@$version filters", ({ kind, version }) => {
     const box = await sandbox({ kind, version });
     expect(box.idOf("heat")).toMatch(/^\d+$/);
     expect(await userId(box, "bob")).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe.each(PERSONALITIES)("$kind@$version library access", ({ kind, version }) => {
+  it("hides libraries outside a user's EnabledFolders; a user token asking into one gets 401", async () => {
+    const box = await sandbox({ kind, version });
+    const bob = await userId(box, "bob");
+    const folders = (await call(box, "GET", "/Library/VirtualFolders")).body as {
+      Name: string;
+      ItemId: string;
+    }[];
+    const movies = folders.find((f) => f.Name === "Movies")!.ItemId;
+    const shows = folders.find((f) => f.Name === "Shows")!.ItemId;
+    const policy = ((await call(box, "GET", `/Users/${bob}`)).body as { Policy: Record<string, unknown> })
+      .Policy;
+    await call(box, "POST", `/Users/${bob}/Policy`, {
+      body: { ...policy, EnableAllFolders: false, EnabledFolders: [movies] },
+    });
+    const episodes = (
+      await call(box, "GET", `/Users/${bob}/Items?Recursive=true&IncludeItemTypes=Episode,Movie`)
+    ).body as Page;
+    expect(episodes.Items.map((i) => i.Type)).toEqual(["Movie", "Movie", "Movie"]);
+    const token = await login(box, "bob", "");
+    const denied = await call(box, "GET", `/Users/${bob}/Items?ParentId=${shows}`, { token });
+    expect(denied.status).toBe(401);
+    expect(box.violations.filter((v) => !v.includes("is not part of the operation"))).toEqual([]);
   });
 });

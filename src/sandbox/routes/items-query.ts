@@ -1,4 +1,5 @@
 import { type DtoOptions, itemDto } from "../dto.js";
+import { unauthorized } from "../http-error.js";
 import type { RouteContext } from "../personality.js";
 import type { StoredItem, StoredUser } from "../store.js";
 import { parseId } from "./common.js";
@@ -8,6 +9,15 @@ import { parseId } from "./common.js";
  * lists come from the store's indexes (id, parent, library, type, provider id, path), filters
  * narrow them, then one page is rendered.
  */
+
+/** Libraries a user may see (policy EnableAllFolders / EnabledFolders); null = all. */
+export function visibleLibraries(user: StoredUser | null): Set<string> | null {
+  if (!user || user.policyExtra.EnableAllFolders !== false) return null;
+  const enabled = user.policyExtra.EnabledFolders;
+  return new Set(
+    Array.isArray(enabled) ? enabled.map((id) => String(id).replaceAll("-", "").toLowerCase()) : [],
+  );
+}
 
 /** Whether a user may see a playlist (§6.2, MediaBrowser/Emby#3720). */
 export function playlistVisible(context: RouteContext, item: StoredItem, user: StoredUser | null): boolean {
@@ -106,6 +116,12 @@ function candidates(
   if (parentId) {
     const parent = store.items.get(parseId(context, "parentId", parentId));
     if (!parent) return [];
+    const allowed = visibleLibraries(input.user);
+    const library = parent.libraryId ? store.items.get(parent.libraryId) : undefined;
+    if (allowed && library && !allowed.has(library.id) && context.caller && !context.caller.isApiKey) {
+      // JF ItemsController.GetItems: a user asking into a library they may not see.
+      throw unauthorized(`${input.user!.name} is not permitted to access Library ${library.name}.`);
+    }
     return recursive ? descendants(context, parent) : directChildren(context, parent);
   }
   if (!recursive) return store.libraries;
@@ -138,7 +154,9 @@ export function runItemQuery(context: RouteContext, input: QueryInput) {
   const has = (provider: string) => query.bool(`has${provider}Id`);
   const mediaTypes = typesFilter(context, "mediaTypes");
 
+  const allowed = visibleLibraries(user);
   const matches = (item: StoredItem): boolean => {
+    if (allowed && item.libraryId !== null && !allowed.has(item.libraryId)) return false;
     const type = item.type.toLowerCase();
     if (includeTypes && !includeTypes.has(type)) return false;
     if (excludeTypes?.has(type)) return false;
@@ -175,6 +193,7 @@ export function runItemQuery(context: RouteContext, input: QueryInput) {
     (p.kind === "jellyfin" || (query.list("AnyProviderIdEquals").length === 0 && !query.get("Path")));
   const trivial =
     fromTypeIndex &&
+    allowed === null &&
     includeTypes !== null &&
     !includeTypes.has("playlist") &&
     !excludeTypes &&
