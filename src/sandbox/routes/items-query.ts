@@ -12,7 +12,8 @@ import { parseId } from "./common.js";
 
 /** Libraries a user may see (policy EnableAllFolders / EnabledFolders); null = all. */
 export function visibleLibraries(user: StoredUser | null): Set<string> | null {
-  if (!user || user.policyExtra.EnableAllFolders !== false) return null;
+  if (user === null) return null;
+  if (user.policyExtra.EnableAllFolders !== false) return null;
   const enabled = user.policyExtra.EnabledFolders;
   return new Set(
     Array.isArray(enabled) ? enabled.map((id) => String(id).replaceAll("-", "").toLowerCase()) : [],
