@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { ConfigError, PlexodusError } from "../errors.js";
 
@@ -197,8 +197,29 @@ export class Journal {
     return new Journal(path, db, Journal.readTarget(path, db), options);
   }
 
+  /**
+   * A journal that cannot be created (disk full, read-only folder) stops the run before any
+   * target write; the half-made file is removed, since it records nothing, so the next run
+   * does not refuse it as damaged.
+   */
   private static create(path: string, target: JournalTarget, options: OpenOptions): Database.Database {
-    const db = new Database(path);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      Journal.initialize(db, target, options);
+      return db;
+    } catch (error) {
+      db?.close();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+      const code = (error as { code?: unknown }).code;
+      throw new JournalWriteError(`cannot create the journal ${path}: ${String(code ?? error)}`, {
+        hint: "Nothing was written to the target. Free disk space or choose a writable --journal location, then rerun.",
+        cause: error,
+      });
+    }
+  }
+
+  private static initialize(db: Database.Database, target: JournalTarget, options: OpenOptions): void {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     const at = (options.now ?? (() => new Date()))().toISOString();
@@ -212,7 +233,6 @@ export class Journal {
       insert.run("created_at", at);
       insert.run("tool_version", options.toolVersion);
     })();
-    return db;
   }
 
   /** A file that is not SQLite, is damaged, or lacks our tables is refused, never repaired. */
