@@ -22,7 +22,7 @@ export interface Rig {
   journal: string;
   credentials: string;
   sandbox: Sandbox;
-  /** `command` with source, target, maps, --create-users, --yes, journal and credentials file. */
+  /** `command` with source, target, maps, --create-users, credentials file (and --yes, journal for migrate). */
   args(command: string, ...extra: string[]): string[];
   run(command: string, ...extra: string[]): Promise<CliResult>;
   cleanup(): Promise<void>;
@@ -56,11 +56,9 @@ export async function sampleRig(options: Partial<SandboxOptions> = {}): Promise<
     ...DEMO_PATH_MAP.flatMap((m) => ["--path-map", `${m.from}=${m.to}`]),
     ...DEMO_USER_MAP.flatMap((m) => ["--user-map", `${m.from}=${m.to}`]),
     "--create-users",
-    "--yes",
-    "--journal",
-    journal,
     "--credentials-file",
     credentials,
+    ...(command === "migrate" ? ["--yes", "--journal", journal] : []),
     ...extra,
   ];
   return {
