@@ -27,6 +27,12 @@ describe("Jellyfin 10.8", () => {
       [],
     );
 
+    // verify finds no drift it could fix, but says what it could not migrate.
+    const verify = await w.cli(["verify", ...w.readFlags()]);
+    expectExit(verify, 0);
+    expect(verify.stdout).toContain("No drift");
+    expect(verify.stdout).toMatch(/! jellyfin 10\.8\.\d+ has no absolute user-data write/);
+
     const after = endState(w.box.dump());
     // Existing user data untouched, created users hold none.
     expect(after.userData).toEqual(before.userData);

@@ -43,6 +43,11 @@ export const registerVerify: RegisterCommand = (program, registration) => {
     } else {
       ctx.say(renderDrift(drift));
     }
+    // "No drift" on a target that could not take everything must not read as "all migrated".
+    if (!ctx.globals.json && prepared.plan.limitations.length > 0) {
+      ctx.say("Limitations (what this target cannot hold, so verify cannot expect it):");
+      for (const limitation of prepared.plan.limitations) ctx.say(`  ! ${limitation}`);
+    }
     registration.setExitCode(drift.length > 0 ? EXIT_CHANGES : EXIT_OK);
   });
 };
