@@ -131,7 +131,7 @@ export class SandboxServer {
     const entry: RequestLogEntry = {
       method,
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      query: queryObject(url.searchParams),
       status: 0,
       at: Date.now(),
       write: method !== "GET" && method !== "HEAD",
@@ -256,6 +256,16 @@ export class SandboxServer {
       return reply;
     }
   }
+}
+
+/** Query as logged: repeated names keep every value. */
+function queryObject(search: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of search) {
+    const seen = out[name];
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

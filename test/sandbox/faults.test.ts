@@ -69,11 +69,11 @@ describe("fault injection", () => {
 describe("request log", () => {
   it("records method, path, query, status and whether it wrote", async () => {
     const box = await sandbox({ kind: "jellyfin", version: "10.10" });
-    await call(box, "GET", `/Items?ids=${box.idOf("heat")}&fields=Path`);
+    await call(box, "GET", `/Items?ids=${box.idOf("heat")}&fields=Path&fields=ProviderIds`);
     expect(box.requests.at(-1)).toMatchObject({
       method: "GET",
       path: "/Items",
-      query: { ids: box.idOf("heat"), fields: "Path" },
+      query: { ids: box.idOf("heat"), fields: ["Path", "ProviderIds"] },
       status: 200,
       write: false,
     });
