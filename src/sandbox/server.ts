@@ -258,10 +258,13 @@ export class SandboxServer {
   }
 }
 
-/** Query as logged: repeated names keep every value. */
+const SECRET_PARAMS = new Set(["api_key", "apikey"]);
+
+/** Query as logged: repeated names keep every value; credentials are masked. */
 function queryObject(search: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of search) {
+  for (const [name, raw] of search) {
+    const value = SECRET_PARAMS.has(name.toLowerCase()) ? "***" : raw;
     const seen = out[name];
     out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }

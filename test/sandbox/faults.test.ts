@@ -78,5 +78,8 @@ describe("request log", () => {
       write: false,
     });
     expect(typeof box.requests.at(-1)?.at).toBe("number");
+    await call(box, "GET", `/Items?api_key=${box.apiKey}`, { token: null });
+    expect(box.requests.at(-1)?.query).toEqual({ api_key: "***" });
+    expect(JSON.stringify(box.requests)).not.toContain(box.apiKey);
   });
 });
