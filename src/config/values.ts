@@ -88,7 +88,10 @@ export const nameList = z.preprocess(
           .map((part) => part.trim())
           .filter((part) => part !== "")
       : value,
-  z.array(nonEmptyString, { error: "must be a comma-separated list of names" }),
+  // An empty list would silently select nobody (e.g. `--users "$UNSET_VAR"`): refuse it.
+  z
+    .array(nonEmptyString, { error: "must be a comma-separated list of names" })
+    .min(1, "must name at least one"),
 );
 
 export const KINDS = ["users", "watched", "progress", "ratings", "playlists", "collections"] as const;
@@ -102,7 +105,9 @@ export const kindList = z.preprocess(
           .map((part) => part.trim().toLowerCase())
           .filter((part) => part !== "")
       : value,
-  z.array(z.enum(KINDS, { error: `must list kinds from ${KINDS.join(",")}` })),
+  z
+    .array(z.enum(KINDS, { error: `must list kinds from ${KINDS.join(",")}` }))
+    .min(1, `must list at least one of ${KINDS.join(",")}`),
 );
 
 export interface Mapping {
