@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { type AuthSettings, resolveCaller } from "./auth.js";
 import type { Faults } from "./faults.js";
@@ -57,12 +58,14 @@ export interface ServerDeps {
   violations: string[];
   now: () => Date;
   baseUrl: () => string;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
 }
 
 /** The HTTP front: prefix stripping, faults, routing, auth, spec binding, rendering, logging. */
 export class SandboxServer {
   private readonly routes: CompiledRoute[];
-  private server: Server | undefined;
+  private server: Server | HttpsServer | undefined;
   private readonly sockets = new Set<Socket>();
   private traceCounter = 0;
 
@@ -72,9 +75,11 @@ export class SandboxServer {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       void this.handle(req, res);
-    });
+    };
+    const tls = this.deps.tls;
+    const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler);
     server.on("connection", (socket) => {
       if (this.server !== server) {
         socket.destroy();
@@ -108,6 +113,12 @@ export class SandboxServer {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await closed;
+  }
+
+  private allowed(path: string): string {
+    return [...new Set(this.routes.filter((r) => r.pattern.test(path)).map((r) => r.route.method))].join(
+      ", ",
+    );
   }
 
   private match(method: string, path: string): { route: Route; params: Record<string, string> } | null {
@@ -185,6 +196,10 @@ export class SandboxServer {
       const found = this.match(method, path);
       if (!found) {
         if (deps.validate) deps.violations.push(`${method} ${path}: no such route on ${p.kind} ${p.version}`);
+        // ASP.NET routing answers 405 when the path exists for another method.
+        if (p.kind === "jellyfin" && this.routes.some((r) => r.pattern.test(path))) {
+          return { status: 405, headers: { Allow: this.allowed(path) } };
+        }
         throw notFound();
       }
       const { route, params } = found;

@@ -91,6 +91,13 @@ describe.each(JELLYFIN)("jellyfin@$version errors", ({ kind, version }) => {
     expect(box.violations).toHaveLength(1);
   });
 
+  it("answers 405 to a known path with another method", async () => {
+    const box = await sandbox({ kind, version });
+    const answer = await call(box, "PUT", "/Users/New");
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get("allow")).toContain("POST");
+  });
+
   it("accepts dashed GUIDs as well as the N form", async () => {
     const box = await sandbox({ kind, version });
     const id = await userId(box, "alice");
