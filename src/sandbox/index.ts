@@ -36,6 +36,8 @@ export interface SandboxOptions {
   faults?: FaultOptions;
   /** Jellyfin 10.11 EnableLegacyAuthorization (default true). */
   legacyAuth?: boolean;
+  /** Serve HTTPS with this key and certificate (PEM); the URL then starts with https://. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** Clock for "now" (LastPlayedDate defaults); default the system clock. */
   now?: () => Date;
 }
@@ -89,9 +91,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     violations,
     now: options.now ?? (() => new Date()),
     baseUrl: () => url,
+    tls: options.tls,
   });
   let port = await server.listen(options.port ?? 0, host);
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const scheme = options.tls ? "https" : "http";
+  url = `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
     url,
     apiKey,
