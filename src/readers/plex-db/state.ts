@@ -14,20 +14,22 @@ import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
 const NONE = Number.NEGATIVE_INFINITY;
 
-/** (account, guid) as one string, for the few pairs whose last-played date comes from history. */
-const pairKey = (account: number, guid: string) => `${account}\u0000${guid}`;
+/** Undated leaf states per account, then per guid: most accounts have none, so most history groups cost one number lookup. */
+export type UndatedStates = Map<number, Map<string, WatchState>>;
 
 export interface StateResult {
   states: WatchState[];
   orphanedStateCount: number;
   accountIds: Set<number>;
   /** States of leaf items with no last_viewed_at: history may know when they were played. */
-  undated: Map<string, WatchState>;
+  undated: UndatedStates;
 }
 
 /** Everything known about one (account, guid) so far, combined as SEMANTICS §3 says. */
 interface Group {
   account: number;
+  /** The account id as text, shared by all groups of the account. */
+  userId: string;
   guid: string;
   rows: number;
   playCount: number;
@@ -73,6 +75,7 @@ export function readStates(
   };
   let group: Group | undefined;
   let seen = 0;
+  let userId = "";
   for (const row of rows) {
     if (++seen % 50_000 === 0) task.tick(50_000);
     const [account, guid, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt] = row;
@@ -95,8 +98,10 @@ export function readStates(
     const positionMs = Math.max(0, num(viewOffset) ?? 0);
     if (group === undefined || group.account !== accountId || group.guid !== guid) {
       if (group) flush(group, kindsByGuid, result);
+      if (group?.account !== accountId) userId = String(accountId);
       group = {
         account: accountId,
+        userId,
         guid,
         rows: 1,
         playCount,
@@ -153,7 +158,7 @@ function flush(
   }
   const rating = Number.isNaN(group.rating) ? null : group.rating;
   const ratedAt = rating === null || group.ratingRatedMs === NONE ? null : new Date(group.ratingRatedMs);
-  const userId = String(group.account);
+  const userId = group.userId;
   if (!hasLeaf(kinds)) {
     // A show/season/album/artist row: its view_count counts watched children, not plays.
     if (rating === null) return;
@@ -180,7 +185,14 @@ function flush(
     ratedAt,
   };
   result.states.push(state);
-  if (state.lastPlayedAt === null) result.undated.set(pairKey(group.account, group.guid), state);
+  if (state.lastPlayedAt === null) {
+    let byGuid = result.undated.get(group.account);
+    if (!byGuid) {
+      byGuid = new Map();
+      result.undated.set(group.account, byGuid);
+    }
+    byGuid.set(group.guid, state);
+  }
 }
 
 function hasLeaf(kinds: ReadonlySet<ItemKind>): boolean {
@@ -209,7 +221,7 @@ export function readHistory(
   times: TimeDecoder,
   notes: Notes,
   task: ProgressTask,
-  undated: ReadonlyMap<string, WatchState>,
+  undated: UndatedStates,
 ): HistoryResult {
   const rows = db
     .prepare(
@@ -222,6 +234,10 @@ export function readHistory(
     .raw()
     .iterate() as Iterable<unknown[]>;
   const result: HistoryResult = { summaries: [], eventCount: 0, accountIds: new Set() };
+  // Groups arrive sorted by account: make each account's id text and lookup once.
+  let lastAccount = Number.NaN;
+  let userId = "";
+  let undatedOfAccount: Map<string, WatchState> | undefined;
   for (const [account, guid, plays, maxNumber, maxText, unreadable] of rows) {
     const count = plays as number;
     result.eventCount += count;
@@ -235,7 +251,12 @@ export function readHistory(
       );
       continue;
     }
-    result.accountIds.add(accountId);
+    if (accountId !== lastAccount) {
+      lastAccount = accountId;
+      userId = String(accountId);
+      undatedOfAccount = undated.get(accountId);
+      result.accountIds.add(accountId);
+    }
     const undatedRows = unreadable as number;
     if (undatedRows > 0) {
       notes.add(
@@ -255,8 +276,8 @@ export function readHistory(
       continue;
     }
     const lastViewedAt = new Date(lastMs);
-    result.summaries.push({ userId: String(accountId), identity: guid, plays: count, lastViewedAt });
-    const state = undated.get(pairKey(accountId, guid));
+    result.summaries.push({ userId, identity: guid, plays: count, lastViewedAt });
+    const state = undatedOfAccount?.get(guid);
     if (state) state.lastPlayedAt = lastViewedAt;
   }
   return result;
