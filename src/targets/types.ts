@@ -37,8 +37,16 @@ export interface TargetAdapter {
   ): Promise<Map<string, TargetUserData>>;
   /** Fresh user data of one item, for the re-check before a write. */
   getUserData(userId: string, itemId: string): Promise<TargetUserData>;
-  /** Absolute, idempotent write; returns the state the server reports afterwards. */
-  setUserData(userId: string, itemId: string, change: UserDataChange): Promise<TargetUserData>;
+  /**
+   * Absolute, idempotent write; returns the state the server reports afterwards. `current` is
+   * the value the caller has just read (its re-check), which spares the adapter a read.
+   */
+  setUserData(
+    userId: string,
+    itemId: string,
+    change: UserDataChange,
+    current?: TargetUserData,
+  ): Promise<TargetUserData>;
 
   /** Playlists the user owns (not ones merely shared with them), with entries in order. */
   listPlaylists(userId: string): Promise<TargetPlaylist[]>;

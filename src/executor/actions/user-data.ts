@@ -10,7 +10,8 @@ type SetUserData = ActionOf<"set-user-data">;
  */
 export async function setUserData(action: SetUserData, userId: string, ctx: RunContext): Promise<Outcome> {
   const row = ctx.journal.get(action.key)!;
-  const current = toPlanForm(await ctx.lookup(() => ctx.adapter.getUserData(userId, action.itemId)));
+  const fresh = await ctx.lookup(() => ctx.adapter.getUserData(userId, action.itemId));
+  const current = toPlanForm(fresh);
   const fields = fieldsOf(action.set);
 
   if (holds(current, action.set)) {
@@ -41,7 +42,8 @@ export async function setUserData(action: SetUserData, userId: string, ctx: RunC
   const result = toPlanForm(
     await ctx.write(
       () => ctx.journal.recordPrior(action.key, current, action.set, fields),
-      () => ctx.adapter.setUserData(userId, action.itemId, toChange(action.set)),
+      // The re-check's value spares the adapter its own read before writing.
+      () => ctx.adapter.setUserData(userId, action.itemId, toChange(action.set), fresh),
     ),
   );
   ctx.journal.confirm(action.key, result);

@@ -166,8 +166,13 @@ export class MediaBrowserAdapter implements TargetAdapter {
     return userData.getUserData(this.wire, userId, itemId);
   }
 
-  setUserData(userId: string, itemId: string, change: UserDataChange): Promise<TargetUserData> {
-    return userData.setUserData(this.wire, userId, itemId, change);
+  setUserData(
+    userId: string,
+    itemId: string,
+    change: UserDataChange,
+    current?: TargetUserData,
+  ): Promise<TargetUserData> {
+    return userData.setUserData(this.wire, userId, itemId, change, current);
   }
 
   listPlaylists(userId: string): Promise<TargetPlaylist[]> {

@@ -48,7 +48,7 @@ export async function getUserData(wire: Wire, userId: string, itemId: string): P
 }
 
 /**
- * One absolute write from a fresh read. Clearing a date or a rating takes the dedicated
+ * One absolute write from a fresh read (the caller's, when it just made one). Clearing a date or a rating takes the dedicated
  * DELETE routes, because the write body treats null as "leave alone" (Jellyfin) or is
  * [UNCERTAIN] (Emby). Emby gets the full intended object so a replace-style server cannot
  * lose fields; Jellyfin, a documented partial merge, gets only what changes. Either way the
@@ -59,6 +59,7 @@ export async function setUserData(
   userId: string,
   itemId: string,
   change: UserDataChange,
+  fresh?: TargetUserData,
 ): Promise<TargetUserData> {
   const { dialect, http } = wire;
   const route = dialect.userDataWrite(userId, itemId);
@@ -67,7 +68,7 @@ export async function setUserData(
       hint: "Watched state cannot be migrated exactly to this version; upgrade to Jellyfin 10.9 or later.",
     });
   }
-  const current = await getUserData(wire, userId, itemId);
+  const current = fresh ?? (await getUserData(wire, userId, itemId));
   const given = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
   const intended = TargetUserDataSchema.parse({ ...current, ...given });
 
