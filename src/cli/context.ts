@@ -16,7 +16,7 @@ export interface CommandContext {
   globals: GlobalOptions;
   redactor: Redactor;
   /** Load and validate configuration from file, env and these flags (flags win). */
-  config(flags: Record<string, unknown>): Config;
+  config(flags: Record<string, unknown>, keys?: readonly string[]): Config;
   /** Human-readable line: to stderr with --json (stdout stays one JSON document), else stdout. */
   say(line: string): void;
   /** Diagnostic line on stderr, always. */
@@ -32,8 +32,8 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     io,
     globals,
     redactor,
-    config(flags) {
-      const config = loadConfig({ flags, env: io.env, configFile: globals.config });
+    config(flags, keys) {
+      const config = loadConfig({ flags, env: io.env, configFile: globals.config, keys });
       for (const spec of OPTIONS as readonly OptionSpec[]) {
         if (spec.secret) redactor.add(config[spec.key as keyof typeof config] as string | undefined);
       }

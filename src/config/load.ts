@@ -35,6 +35,12 @@ export interface ConfigInput {
   env: Record<string, string | undefined>;
   /** --config value, if given on the command line. */
   configFile?: string;
+  /**
+   * The options the command takes. Env and config-file values of other options are ignored,
+   * so one environment or config file serves every command (PLEXODUS_PLEX_TOKEN set for
+   * `plan` must not break `apply` or `rollback`). Default: all options.
+   */
+  keys?: readonly string[];
 }
 
 const ALL_KINDS: readonly Kind[] = ["users", "watched", "progress", "ratings", "playlists", "collections"];
@@ -52,13 +58,14 @@ export function loadConfig(input: ConfigInput): Config {
       if (!spec) {
         throw new ConfigError(`unknown key "${key}" in ${origin}`, { hint: suggestion(normalized) });
       }
+      if (!takes(input, spec.key)) continue;
       values[spec.key] = parseValue(spec, raw, `"${key}" in ${origin}`);
       origins[spec.key] = origin;
     }
   }
 
   for (const spec of OPTIONS as readonly OptionSpec[]) {
-    if (!spec.env) continue;
+    if (!spec.env || !takes(input, spec.key)) continue;
     const raw = nonEmpty(input.env[spec.env]);
     if (raw === undefined) continue;
     const origin = `environment variable ${spec.env}`;
@@ -78,6 +85,10 @@ export function loadConfig(input: ConfigInput): Config {
   const config = withDefaults(values as ConfigValues, origins);
   checkCombinations(config);
   return config;
+}
+
+function takes(input: ConfigInput, key: string): boolean {
+  return input.keys === undefined || input.keys.includes(key);
 }
 
 function withDefaults(values: ConfigValues, origins: Record<string, string>): Config {

@@ -89,7 +89,7 @@ export const registerApply: RegisterCommand = (program, registration) => {
     const ctx = registration.context();
     const plan = readPlanFile(resolve(ctx.io.cwd, flags.plan));
     // The plan names its server, so CI only has to supply the API key.
-    const config = ctx.config(flags);
+    const config = ctx.config(flags, APPLY_OPTIONS);
     const effective = { ...config, targetUrl: config.targetUrl ?? plan.target.url };
     if (config.targetKind !== "auto" && config.targetKind !== plan.target.kind) {
       throw new PlexodusError(

@@ -125,10 +125,11 @@ export const registerInspect: RegisterCommand = (program: Command, registration)
   const command = program
     .command("inspect")
     .description("read the Plex database and print its users, libraries and what each person has watched");
-  addConfigOptions(command, ["plexDb", "plexTimezone"]);
+  const keys = ["plexDb", "plexTimezone"] as const;
+  addConfigOptions(command, keys);
   command.action(async (flags: Record<string, unknown>) => {
     const context = registration.context();
-    const config = context.config(flags);
+    const config = context.config(flags, keys);
     if (config.plexDb === undefined) {
       throw new ConfigError("inspect needs the Plex database", {
         hint: "Give --plex-db FILE or set PLEXODUS_PLEX_DB (com.plexapp.plugins.library.db).",

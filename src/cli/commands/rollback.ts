@@ -15,11 +15,12 @@ export const registerRollback: RegisterCommand = (program, registration) => {
     )
     .requiredOption("--journal <file>", "journal written by apply or migrate")
     .option("--include-users", "also delete the users the migration created");
-  addConfigOptions(command, [...TARGET_OPTIONS, "yes"]);
+  const keys = [...TARGET_OPTIONS, "yes"] as const;
+  addConfigOptions(command, keys);
   command.action(async (flags: Record<string, unknown> & { journal: string; includeUsers?: boolean }) => {
     const ctx = registration.context();
     const { journal, ...rest } = flags;
-    const config = ctx.config(rest);
+    const config = ctx.config(rest, keys);
     const journalPath = resolve(ctx.io.cwd, journal);
     const target = await connectConfiguredTarget(config, ctx.warn);
     const progress = progressFor(ctx);
