@@ -16,6 +16,11 @@ export const TargetFeaturesSchema = z.object({
   userDataWrite: z.boolean(),
   /** Playlists can be created private to one user. */
   privatePlaylists: z.boolean(),
+  /**
+   * Entries can be removed from a playlist with an admin API key (false on Jellyfin 10.9–10.10),
+   * which rollback needs to undo entries appended to an existing playlist. Absent means yes.
+   */
+  playlistEntryRemoval: z.boolean().optional(),
 });
 export type TargetFeatures = z.infer<typeof TargetFeaturesSchema>;
 

@@ -96,6 +96,12 @@ export function buildPlan(input: PlanInput): Plan {
     );
   }
   limitations.push(...playlists.limitations);
+  const appends = playlists.actions.filter((action) => action.type === "add-playlist-entries").length;
+  if (appends > 0 && server.features.playlistEntryRemoval === false) {
+    limitations.push(
+      `${server.kind} ${server.version} does not let an API key remove playlist entries: a rollback cannot undo the entries appended to ${appends} existing playlist(s).`,
+    );
+  }
   const partial = users.planned
     .flatMap((user) => user.sources)
     .filter((source) => source.unknownFields.length > 0);

@@ -99,6 +99,7 @@ export async function connectTarget(options: ConnectOptions): Promise<ConnectedT
     features: {
       userDataWrite: dialect.abilities.userDataWrite,
       privatePlaylists: dialect.abilities.privatePlaylists,
+      playlistEntryRemoval: dialect.abilities.playlistEntryRemoval,
     },
   };
   const adapter = new MediaBrowserAdapter(http, dialect, info, options.concurrency);

@@ -85,6 +85,36 @@ describe("playlists (SEMANTICS §4)", () => {
     });
   });
 
+  it("warns when the target cannot remove appended entries (rollback could not undo them)", () => {
+    const existing = () =>
+      targetState([alice], {
+        playlists: new Map([
+          [
+            "t1",
+            [
+              {
+                id: "P1",
+                title: "Road trip",
+                ownerUserId: "t1",
+                entries: [{ itemId: "T10", entryId: "e1" }],
+              },
+            ],
+          ],
+        ]),
+      });
+    const scenario = {
+      snapshot: snapshot({ items, playlists: [playlist({ entries: ["12", "10"] })] }),
+      users: mappedByName([alice]),
+      matches: all,
+      kinds: ["playlists"] as const,
+    };
+    const blocked = plan({ ...scenario, state: existing(), server: server({ playlistEntryRemoval: false }) });
+    expect(blocked.actions.map((a) => a.type)).toEqual(["add-playlist-entries"]);
+    expect(blocked.limitations.join("\n")).toMatch(/cannot undo the entries appended to 1 existing playlist/);
+    const able = plan({ ...scenario, state: existing(), server: server({ playlistEntryRemoval: true }) });
+    expect(able.limitations.join("\n")).not.toMatch(/appended/);
+  });
+
   it("plans nothing when the existing playlist already has every entry", () => {
     const p = plan({
       snapshot: snapshot({ items, playlists: [playlist({ entries: ["10"] })] }),
