@@ -50,8 +50,13 @@ describe("plexodus sandbox", () => {
       controller.signal,
     );
     const [url] = await linesAtLeast(1);
-    const info = (await (await fetch(`${url}/System/Info/Public`)).json()) as { Version: string };
+    const info = (await (await fetch(`${url}/System/Info/Public`)).json()) as {
+      Version: string;
+      ServerName: string;
+    };
     expect(info.Version).toBe("10.11.11");
+    // Without --library it serves the demo's target library, the match of the bundled Plex sample.
+    expect(info.ServerName).toBe("Family Jellyfin (demo)");
     const users = await fetch(`${url}/Users`, {
       headers: { Authorization: 'MediaBrowser Token="mykey123"' },
     });

@@ -1,5 +1,6 @@
 import type { EventEmitter } from "node:events";
 import { type Command, Option } from "commander";
+import { demoTargetLibrary } from "../../demo/target-library.js";
 import { ConfigError } from "../../errors.js";
 import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
@@ -57,12 +58,13 @@ export async function serveSandbox(
       throw new ConfigError(`--fail-rate must be a number from 0 to 1, got "${options.failRate}" (flag)`);
     }
   }
-  const library = options.library === undefined ? undefined : loadSandboxLibrary(options.library);
+  // Without --library: the demo's target library, which matches the bundled Plex sample.
+  const library = options.library === undefined ? demoTargetLibrary() : loadSandboxLibrary(options.library);
   if (options.apiKey) context.redactor.add(options.apiKey);
   const box: Sandbox = await startSandbox({
     kind,
     ...(options.version !== undefined ? { version: options.version } : {}),
-    ...(library !== undefined ? { library } : {}),
+    library,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(port !== undefined ? { port } : {}),
     faults: {
