@@ -1,17 +1,9 @@
 import type { TargetUserData } from "../model/index.js";
 import type { PlanUserData } from "../planner/plan.js";
+import { sameField as sameUserDataField, USER_DATA_FIELDS, type UserDataField } from "../planner/userdata.js";
 import type { UserDataChange } from "../targets/types.js";
 
-/** The fields a set-user-data action may set, in a fixed order for stable journals. */
-export const USER_DATA_FIELDS = [
-  "played",
-  "playCount",
-  "lastPlayedAt",
-  "positionMs",
-  "rating",
-  "isFavorite",
-] as const;
-export type UserDataField = (typeof USER_DATA_FIELDS)[number];
+export { USER_DATA_FIELDS, type UserDataField };
 
 /** A partial plan-form value (JSON-safe: dates as ISO strings). */
 export type PlanUserDataPart = Partial<PlanUserData>;
@@ -53,15 +45,13 @@ export function pick(value: PlanUserData, fields: readonly UserDataField[]): Pla
 }
 
 /**
- * Dates compare at whole seconds: Plex dates are epoch seconds, and a target that stores
- * fewer digits than it was sent must not turn every rerun into a conflict.
+ * One notion of "the same value" for planner and executor (whole seconds for dates, whole
+ * milliseconds for positions), so a value the planner counts as done is never a conflict here.
  */
 function sameField(field: UserDataField, a: unknown, b: unknown): boolean {
-  if (field === "lastPlayedAt") {
-    if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-    return Math.floor(Date.parse(a as string) / 1000) === Math.floor(Date.parse(b as string) / 1000);
-  }
-  return a === b;
+  const model = (value: unknown) =>
+    field === "lastPlayedAt" && typeof value === "string" ? new Date(value) : (value ?? null);
+  return sameUserDataField(field, model(a) as never, model(b) as never);
 }
 
 /** True when `current` holds `wanted`'s value in every field `wanted` names. */
