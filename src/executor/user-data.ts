@@ -1,6 +1,11 @@
 import type { TargetUserData } from "../model/index.js";
 import type { PlanUserData } from "../planner/plan.js";
-import { sameField as sameUserDataField, USER_DATA_FIELDS, type UserDataField } from "../planner/userdata.js";
+import {
+  sameField as sameUserDataField,
+  toPlanUserData,
+  USER_DATA_FIELDS,
+  type UserDataField,
+} from "../planner/userdata.js";
 import type { UserDataChange } from "../targets/types.js";
 
 export { USER_DATA_FIELDS, type UserDataField };
@@ -13,16 +18,7 @@ export function fieldsOf(set: PlanUserDataPart): UserDataField[] {
 }
 
 /** Target value → plan form, for the journal and for comparisons. */
-export function toPlanForm(data: TargetUserData): PlanUserData {
-  return {
-    played: data.played,
-    playCount: data.playCount,
-    lastPlayedAt: data.lastPlayedAt === null ? null : data.lastPlayedAt.toISOString(),
-    positionMs: data.positionMs,
-    rating: data.rating,
-    isFavorite: data.isFavorite,
-  };
-}
+export const toPlanForm: (data: TargetUserData) => PlanUserData = toPlanUserData;
 
 /** Plan-form partial value → the adapter's change type (dates back to Date). */
 export function toChange(part: PlanUserDataPart): UserDataChange {
