@@ -12,6 +12,9 @@ import { type Rig, SENTINEL_API_KEY, sampleRig } from "./harness.js";
  * option and where the value came from, echoes no secret, and reads or writes nothing.
  */
 
+/** The table, typed as plain specs (the literal tuple type knows no optional fields). */
+const SPECS: readonly OptionSpec[] = OPTIONS;
+
 const BAD = new Map<unknown, string>([
   [v.filePath, "   "],
   [v.secret, "   "],
@@ -68,10 +71,10 @@ function expectRefused(
 
 describe("failure matrix: invalid configuration values (exit 3, naming the key)", () => {
   it("knows a bad value for every option in the table", () => {
-    for (const spec of OPTIONS) expect(() => badValue(spec)).not.toThrow();
+    for (const spec of SPECS) expect(() => badValue(spec)).not.toThrow();
   });
 
-  it.each(OPTIONS.filter((o) => !isFlag(o)).map((o) => [o.key, o] as const))(
+  it.each(SPECS.filter((o) => !isFlag(o)).map((o) => [o.key, o] as const))(
     "%s through its flag",
     async (_key, spec) => {
       const result = await run([...rig.args(commandFor(spec)), flagName(spec), badValue(spec)], {
@@ -82,15 +85,13 @@ describe("failure matrix: invalid configuration values (exit 3, naming the key)"
   );
 
   it.each(
-    OPTIONS.filter((o) => "env" in o && o.env && !blankMeansUnset(o)).map(
-      (o) => [o.env as string, o] as const,
-    ),
+    SPECS.filter((o) => "env" in o && o.env && !blankMeansUnset(o)).map((o) => [o.env as string, o] as const),
   )("%s through the environment", async (env, spec) => {
     const result = await run([commandFor(spec)], { cwd: rig.dir, env: { [env]: badValue(spec) } });
     expectRefused(result, spec, `environment variable ${env}`);
   });
 
-  it.each(OPTIONS.map((o) => [o.key, o] as const))("%s through a config file", async (key, spec) => {
+  it.each(SPECS.map((o) => [o.key, o] as const))("%s through a config file", async (key, spec) => {
     const file = join(rig.dir, `bad-${key}.json`);
     writeFileSync(file, JSON.stringify({ [key]: spec.repeatable ? [badValue(spec)] : badValue(spec) }));
     const result = await run([commandFor(spec), "--config", file], { cwd: rig.dir });
@@ -98,9 +99,7 @@ describe("failure matrix: invalid configuration values (exit 3, naming the key)"
   });
 
   it.each(
-    OPTIONS.filter((o) => "env" in o && o.env && blankMeansUnset(o)).map(
-      (o) => [o.env as string, o] as const,
-    ),
+    SPECS.filter((o) => "env" in o && o.env && blankMeansUnset(o)).map((o) => [o.env as string, o] as const),
   )("%s blank counts as unset (the flag still wins)", async (env, spec) => {
     const result = await run([commandFor(spec), flagName(spec), badValue(spec)], {
       cwd: rig.dir,
