@@ -44,14 +44,19 @@ function field(body: unknown, name: string): unknown {
   return undefined;
 }
 
-/** Username rules (JF UserManager): 10.11 allows "+" and rejects leading/trailing spaces. */
+/**
+ * Username rules (JF UserManager): 10.11 allows "+" and rejects leading/trailing spaces. .NET's
+ * `\w` is Unicode-aware (letters of any script, combining marks, digits, connectors), unlike
+ * JavaScript's ASCII `\w`, so it is spelled out; characters above U+FFFF (emoji) are two UTF-16
+ * surrogates in .NET and match nothing, which `u`-mode code points outside these classes mirror.
+ */
+const WORD = String.raw`\p{L}\p{Mn}\p{Nd}\p{Pc}`;
+const NAME_10_11 = new RegExp(String.raw`^(?!\s)[${WORD} \-'._@+]+(?<!\s)$`, "u");
+const NAME_OLDER = new RegExp(String.raw`^[${WORD} \-'._@]+$`, "u");
+
 function checkName(p: Personality, name: string): void {
   const valid =
-    p.kind === "emby"
-      ? name.trim().length > 0
-      : p.atLeast("10.11")
-        ? /^(?!\s)[\w \-'._@+]+(?<!\s)$/u.test(name)
-        : /^[\w \-'._@]+$/u.test(name);
+    p.kind === "emby" ? name.trim().length > 0 : (p.atLeast("10.11") ? NAME_10_11 : NAME_OLDER).test(name);
   if (!valid) {
     throw badRequest(
       `Usernames can contain unicode symbols, numbers (0-9), dashes (-), underscores (_), apostrophes ('), and periods (.) (Parameter 'name')`,
