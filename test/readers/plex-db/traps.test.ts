@@ -106,10 +106,14 @@ describe("reading a database Plex is writing", () => {
 
   it("gives the same fingerprint for the same schema and a different one for another shape", async () => {
     const paths = ["a.db", "b.db", "c.db"].map((name) => join(tempDir(), name));
+    const tmp = tempDir();
     writeSampleDatabase(paths[0]!);
     writeSampleDatabase(paths[1]!, { variant: "hostile" });
     writeSampleDatabase(paths[2]!, { variant: "legacy" });
-    const [a, b, c] = await Promise.all(paths.map((p) => openPlexDatabase(p).check()));
+    const readers = paths.map((p) => openPlexDatabase(p, { tmpDir: tmp }));
+    const [a, b, c] = await Promise.all(readers.map((reader) => reader.check()));
+    for (const reader of readers) reader.close();
+    expect(readdirSync(tmp)).toEqual([]);
     expect(a!.schemaFingerprint).toBe(b!.schemaFingerprint);
     expect(c!.schemaFingerprint).not.toBe(a!.schemaFingerprint);
   });
