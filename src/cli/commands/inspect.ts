@@ -35,37 +35,62 @@ export interface InspectReport {
   warnings: Array<{ code: string; message: string }>;
 }
 
-/** Counts per user and library. A state counts once per identity, however many items share it. */
+type UserCounts = Pick<
+  InspectReport["users"][number],
+  "watched" | "inProgress" | "rated" | "playlists" | "historyPlays"
+>;
+
+/**
+ * Counts per user and library. A state counts once per identity, however many items share it.
+ * Every list is walked once and counted into per-user and per-library buckets: a snapshot may
+ * hold millions of states, so filtering them once per user would cost users × states steps.
+ */
 export function summarize(snapshot: Snapshot): InspectReport {
-  const leafIdentities = new Set(snapshot.items.filter((i) => LEAF_KINDS.has(i.kind)).map((i) => i.identity));
-  const users = snapshot.users.map((user) => {
-    const states = snapshot.states.filter((s) => s.userId === user.id);
-    const leaf = states.filter((s) => leafIdentities.has(s.identity));
-    return {
-      id: user.id,
-      name: user.name,
-      isOwner: user.isOwner,
-      isPlaceholder: user.isPlaceholder,
-      watched: leaf.filter((s) => s.played).length,
-      inProgress: leaf.filter((s) => s.positionMs > 0).length,
-      rated: states.filter((s) => s.rating !== null).length,
-      playlists: snapshot.playlists.filter((p) => p.ownerUserId === user.id).length,
-      historyPlays: snapshot.history.filter((h) => h.userId === user.id).reduce((sum, h) => sum + h.plays, 0),
-    };
-  });
-  const libraries = snapshot.libraries.map((library) => {
-    const items = snapshot.items.filter((i) => i.libraryId === library.id);
-    const withIds = items.filter(
-      (i) => Object.keys(i.externalIds).length > 0 || Object.keys(i.showExternalIds).length > 0,
-    );
-    return {
-      id: library.id,
-      name: library.name,
-      kind: library.kind,
-      items: items.length,
-      withExternalIds: withIds.length,
-    };
-  });
+  const leafIdentities = new Set<string>();
+  for (const item of snapshot.items) if (LEAF_KINDS.has(item.kind)) leafIdentities.add(item.identity);
+  const perUser = new Map<string, UserCounts>();
+  for (const user of snapshot.users) {
+    perUser.set(user.id, { watched: 0, inProgress: 0, rated: 0, playlists: 0, historyPlays: 0 });
+  }
+  for (const state of snapshot.states) {
+    const counts = perUser.get(state.userId);
+    if (!counts) continue;
+    if (state.rating !== null) counts.rated++;
+    if (!leafIdentities.has(state.identity)) continue;
+    if (state.played) counts.watched++;
+    if (state.positionMs > 0) counts.inProgress++;
+  }
+  for (const playlist of snapshot.playlists) {
+    const counts = perUser.get(playlist.ownerUserId);
+    if (counts) counts.playlists++;
+  }
+  for (const summary of snapshot.history) {
+    const counts = perUser.get(summary.userId);
+    if (counts) counts.historyPlays += summary.plays;
+  }
+  const users = snapshot.users.map((user) => ({
+    id: user.id,
+    name: user.name,
+    isOwner: user.isOwner,
+    isPlaceholder: user.isPlaceholder,
+    ...perUser.get(user.id)!,
+  }));
+  const perLibrary = new Map<string, { items: number; withExternalIds: number }>();
+  for (const library of snapshot.libraries) perLibrary.set(library.id, { items: 0, withExternalIds: 0 });
+  for (const item of snapshot.items) {
+    const counts = perLibrary.get(item.libraryId);
+    if (!counts) continue;
+    counts.items++;
+    if (Object.keys(item.externalIds).length > 0 || Object.keys(item.showExternalIds).length > 0) {
+      counts.withExternalIds++;
+    }
+  }
+  const libraries = snapshot.libraries.map((library) => ({
+    id: library.id,
+    name: library.name,
+    kind: library.kind,
+    ...perLibrary.get(library.id)!,
+  }));
   const sum = (key: "watched" | "inProgress" | "rated") =>
     users.reduce((total, user) => total + user[key], 0);
   return {
