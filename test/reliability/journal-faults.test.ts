@@ -18,7 +18,7 @@ afterEach(async () => {
 async function interruptedRun(): Promise<Rig> {
   const r = await sampleRig();
   rig = r;
-  r.sandbox.faults.set({ latencyMs: 20, onlyWrites: true });
+  r.sandbox.faults.set({ latencyMs: 150, onlyWrites: true });
   const running = r.run("migrate");
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {

@@ -57,7 +57,7 @@ describe("failure matrix: the target", () => {
   it("target restarts mid-run (in-flight requests dropped): the run completes with the exact state", async () => {
     rig = await sampleRig();
     const r = rig;
-    r.sandbox.faults.set({ latencyMs: 20, onlyWrites: true });
+    r.sandbox.faults.set({ latencyMs: 150, onlyWrites: true });
     const running = r.run("migrate");
     await afterWrites(r, 4, () => r.sandbox.restart());
     const result = await running;
@@ -70,7 +70,7 @@ describe("failure matrix: the target", () => {
   it("target dies mid-run and comes back on the same port: the rerun completes, exact state", async () => {
     rig = await sampleRig();
     const r = rig;
-    r.sandbox.faults.set({ latencyMs: 20, onlyWrites: true });
+    r.sandbox.faults.set({ latencyMs: 150, onlyWrites: true });
     const running = r.run("migrate");
     await afterWrites(r, 4, () => r.sandbox.stop());
     const first = await running;
@@ -93,24 +93,32 @@ describe("failure matrix: the target", () => {
   it("bursts of 503 with Retry-After: waits, retries and completes with the exact state", async () => {
     rig = await sampleRig();
     const r = rig;
-    r.sandbox.faults.set({ latencyMs: 10, onlyWrites: true });
+    // After the 3rd write every write answers 503 (Retry-After: 1) until the burst is over.
+    r.sandbox.faults.set({ onlyWrites: true, failAfterRequests: 3, retryAfterSeconds: 1 });
     const running = r.run("migrate");
-    // From the 4th write on, every request answers 503 (Retry-After: 1) for 2.5 s.
-    await afterWrites(r, 4, () =>
-      r.sandbox.faults.set({ error503Rate: 1, retryAfterSeconds: 1, onlyWrites: false }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    r.sandbox.faults.clear();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (r.sandbox.requests.filter((q) => q.fault === "503").length >= 8) {
+          clearInterval(timer);
+          r.sandbox.faults.clear();
+          resolve();
+        }
+      }, 5);
+    });
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
     const faulted = r.sandbox.requests.filter((q) => q.fault === "503");
     expect(faulted.filter((q) => q.write).length).toBeGreaterThan(0);
-    // Each write that was refused was tried again no sooner than its Retry-After.
-    for (const failed of faulted.filter((q) => q.write)) {
-      const again = r.sandbox.requests.find(
-        (q) => q.at > failed.at && q.method === failed.method && q.path === failed.path,
-      );
-      if (again) expect(again.at - failed.at).toBeGreaterThanOrEqual(990);
+    // Each refused user-data write (one user, one item: its own path and query) was tried
+    // again no sooner than its Retry-After.
+    const same = (a: (typeof faulted)[number], b: (typeof faulted)[number]) =>
+      a.method === b.method && a.path === b.path && JSON.stringify(a.query) === JSON.stringify(b.query);
+    const refusedData = faulted.filter((q) => q.write && /UserData|PlayedItems/.test(q.path));
+    expect(refusedData.length).toBeGreaterThan(0);
+    for (const failed of refusedData) {
+      const again = r.sandbox.requests.find((q) => q.at > failed.at && same(q, failed));
+      expect(again, `${failed.path} retried`).toBeDefined();
+      expect(again!.at - failed.at).toBeGreaterThanOrEqual(990);
     }
     expect(endState(r.sandbox.dump())).toEqual(await cleanEndState());
   }, 60_000);
@@ -140,7 +148,7 @@ describe("failure matrix: the target", () => {
   it("API key revoked mid-run: stops cleanly with exit 4, the journal intact", async () => {
     rig = await sampleRig();
     const r = rig;
-    r.sandbox.faults.set({ latencyMs: 20, onlyWrites: true });
+    r.sandbox.faults.set({ latencyMs: 150, onlyWrites: true });
     const running = r.run("migrate");
     await afterWrites(r, 4, () => r.sandbox.revokeApiKey());
     const result = await running;
