@@ -125,9 +125,8 @@ describe("user naming properties", () => {
             expect(Array.from(m.targetName).length).toBeLessThanOrEqual(64);
           }
           // The same accounts in another order pair the same way.
-          const shuffled = [...sources].sort(() =>
-            ((seed = (seed * 1103515245 + 12345) | 0) >>> 16) & 1 ? 1 : -1,
-          );
+          const turn = sources.length === 0 ? 0 : Math.abs(seed) % sources.length;
+          const shuffled = [...sources.slice(turn), ...sources.slice(0, turn)].reverse();
           const again = mapUsers(shuffled, existing, options);
           const byId = (r: typeof result) =>
             [...r.mapped].sort((a, b) => Number(a.sourceUserId) - Number(b.sourceUserId));

@@ -86,7 +86,7 @@ describe("privacy: per-user isolation of writes", () => {
           expect(playlist.owner?.toLowerCase()).toBe(want!.owner.toLowerCase());
           expect(playlist.isPublic).toBe(false);
           // The servers list the owner among a playlist's shares; nobody else may be there.
-        expect(playlist.shares.filter((share) => share.userId !== playlist.ownerId)).toEqual([]);
+          expect(playlist.shares.filter((share) => share.userId !== playlist.ownerId)).toEqual([]);
           for (const entry of playlist.entries)
             expect(want!.items.has(entry.itemId), playlist.name).toBe(true);
         }
