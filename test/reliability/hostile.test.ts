@@ -8,8 +8,6 @@ import { type Built, build, type Film, type Watch, type World } from "./hostile-
  * and a second run sends no write.
  */
 
-const TARGET = { kind: "jellyfin", version: "10.11" } as const;
-
 /** What a watch becomes on the target (SEMANTICS §3, target empty before). */
 function expected(w: Watch) {
   return {
@@ -74,34 +72,41 @@ const film = (title: string, imdb: string, year = 2001): Film => ({
 });
 
 describe("hostile data", () => {
-  it("Unicode, emoji, right-to-left and very long titles and user names", async () => {
-    const users = ["Zoë 👩‍👧", "مريم", "山田 太郎", `${"Ν".repeat(90)}é`];
-    const world: World = {
-      users,
-      films: [
-        film("Amélie 🎬🍿", "tt0211915"),
-        film("\u200fשלום עולם\u200f", "tt1000001"),
-        film("T".repeat(2000), "tt1000002"),
-        film("日本語のタイトル「テスト」", "tt1000003"),
-      ],
-      watches: users.map((user, i) => ({
-        user,
-        film: i,
-        viewCount: i + 1,
-        viewOffsetMs: 60_000 * (i + 1),
-        lastViewedAt: `2023-0${i + 1}-15T20:00:00Z`,
-        rating: 2 * (i + 1),
-      })),
-    };
-    await migrateTwice(world, (built) => {
-      const names = built.sandbox.dump().users.map((u) => u.name);
-      for (const user of users) {
-        const name = sanitizeUserName(user, TARGET);
-        expect(names).toContain(name);
-        expect(dataOf(built, name)).toEqual(expectedOf(world, user));
-      }
-    });
-  });
+  it.each([
+    ["jellyfin", "10.11"],
+    ["emby", "4.9"],
+  ] as const)(
+    "Unicode, emoji, right-to-left and very long titles and user names (%s)",
+    async (kind, version) => {
+      const users = ["Zoë 👩‍👧", "مريم", "山田 太郎", `${"Ν".repeat(90)}é`];
+      const world: World = {
+        users,
+        films: [
+          film("Amélie 🎬🍿", "tt0211915"),
+          film("\u200fשלום עולם\u200f", "tt1000001"),
+          film("T".repeat(2000), "tt1000002"),
+          film("日本語のタイトル「テスト」", "tt1000003"),
+        ],
+        watches: users.map((user, i) => ({
+          user,
+          film: i,
+          viewCount: i + 1,
+          viewOffsetMs: 60_000 * (i + 1),
+          lastViewedAt: `2023-0${i + 1}-15T20:00:00Z`,
+          rating: 2 * (i + 1),
+        })),
+        kind,
+      };
+      await migrateTwice(world, (built) => {
+        const names = built.sandbox.dump().users.map((u) => u.name);
+        for (const user of users) {
+          const name = sanitizeUserName(user, { kind, version });
+          expect(names).toContain(name);
+          expect(dataOf(built, name)).toEqual(expectedOf(world, user));
+        }
+      });
+    },
+  );
 
   it("names that clash after sanitizing get distinct users (lower Plex id first), each with only its own data", async () => {
     const users = ["Bob!", "Bob?", "Bob#"];
