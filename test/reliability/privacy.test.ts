@@ -1,7 +1,11 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_SCENARIO } from "../../fixtures/plex/scenarios/sample.js";
+import { serveSandbox } from "../../src/cli/commands/sandbox.js";
+import { createContext } from "../../src/cli/context.js";
+import type { Io } from "../../src/cli/io.js";
 import { type PlexSandbox, startPlexSandbox } from "../../src/sandbox/plex/index.js";
 import { type CliResult, run } from "../helpers/io.js";
 import { filesUnder, type Rig, SENTINEL_API_KEY, SENTINEL_PLEX_TOKEN, sampleRig } from "./harness.js";
@@ -181,5 +185,33 @@ describe("security and privacy across every command", () => {
       }
     }
     for (const file of files) for (const name of names) expect(file.text, file.path).not.toContain(name);
+  });
+});
+
+describe("security: the sandbox command with a given API key", () => {
+  it("serves with the key but never prints it", async () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let text = "";
+    stdout.on("data", (chunk) => {
+      text += chunk;
+    });
+    stderr.on("data", (chunk) => {
+      text += chunk;
+    });
+    const io: Io = { stdout, stderr, env: {}, cwd: process.cwd(), stdinIsTTY: false, stderrIsTTY: false };
+    const controller = new AbortController();
+    const serving = serveSandbox(
+      { kind: "jellyfin", apiKey: SENTINEL_API_KEY },
+      createContext(io, {}),
+      controller.signal,
+    );
+    while (!text.includes("\n")) await new Promise((resolve) => setTimeout(resolve, 10));
+    const url = text.split("\n")[0]!;
+    const answer = await fetch(`${url}/Users`, { headers: { "X-Emby-Token": SENTINEL_API_KEY } });
+    expect(answer.status).toBe(200);
+    controller.abort();
+    await serving;
+    for (const secret of forms(SENTINEL_API_KEY)) expect(text).not.toContain(secret);
   });
 });
