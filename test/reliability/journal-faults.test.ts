@@ -106,6 +106,34 @@ describe("failure matrix: the journal", () => {
     expect(endState(r.sandbox.dump())).toEqual(await cleanEndState());
   });
 
+  it("journal deleted before a rollback: refused with exit 3 naming the file, nothing written", async () => {
+    const { r } = await appliedPlan();
+    const after = writesOf(r.sandbox);
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(r.journal + suffix, { force: true });
+    const result = await run(["rollback", "--journal", r.journal, "--yes", "--target-url", r.sandbox.url], {
+      cwd: r.dir,
+      env: { PLEXODUS_TARGET_API_KEY: r.sandbox.apiKey },
+    });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`the journal ${r.journal} cannot be used: the file does not exist`);
+    expect(writesOf(r.sandbox)).toBe(after);
+    expect(endState(r.sandbox.dump())).toEqual(await cleanEndState());
+  });
+
+  it("journal corrupted before a rollback: refused with exit 3, nothing written", async () => {
+    const { r } = await appliedPlan();
+    const after = writesOf(r.sandbox);
+    for (const suffix of ["-wal", "-shm"]) rmSync(r.journal + suffix, { force: true });
+    truncateSync(r.journal, Math.floor(readFileSync(r.journal).length / 2));
+    const result = await run(["rollback", "--journal", r.journal, "--yes", "--target-url", r.sandbox.url], {
+      cwd: r.dir,
+      env: { PLEXODUS_TARGET_API_KEY: r.sandbox.apiKey },
+    });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`the journal ${r.journal} cannot be used`);
+    expect(writesOf(r.sandbox)).toBe(after);
+  });
+
   it("journal deleted in the middle of an interrupted run: the rerun applies nothing twice, exact state", async () => {
     const r = await interruptedRun();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(r.journal + suffix, { force: true });
