@@ -29,6 +29,8 @@ import { SourceError } from "../../errors.js";
  */
 export interface OpenedSnapshot {
   db: Database.Database;
+  /** The private copy `db` reads; more read-only connections (a worker's) may open it too. */
+  path: string;
   /** Closes the snapshot and removes every temporary file. Safe to call twice. */
   close(): void;
 }
@@ -64,7 +66,7 @@ export async function openSnapshot(
     }
     db = new Database(snapshotPath, { readonly: true, fileMustExist: true });
     db.pragma("query_only = 1");
-    return { db, close };
+    return { db, path: snapshotPath, close };
   } catch (error) {
     close();
     throw asSourceError(error, path);

@@ -1,10 +1,12 @@
 import type { ItemKind, Snapshot, SourceInfo, SourceUser } from "../../model/index.js";
 import { type Progress, SILENT_PROGRESS } from "../../progress.js";
+import { HistoryCollector, readHistory } from "./history.js";
+import { type HistoryWorker, startHistoryWorker } from "./history-worker.js";
 import { readItems, readLibraries } from "./items.js";
 import { readCollections, readPlaylists } from "./lists.js";
 import { asSourceError, type OpenedSnapshot, openSnapshot } from "./open.js";
 import { detectSchema, type SchemaInfo } from "./schema.js";
-import { readHistory, readStates } from "./state.js";
+import { readStates } from "./state.js";
 import { machineTimeZone } from "./timezone.js";
 import { Notes, TimeDecoder } from "./values.js";
 
@@ -13,6 +15,11 @@ export interface PlexDatabaseOptions {
   timeZone?: string;
   /** Where the snapshot copy goes (default: the OS temp folder). */
   tmpDir?: string;
+  /**
+   * Sum the history in a worker thread while items and states are read (default true).
+   * false reads it afterwards on the main thread; both give the same snapshot.
+   */
+  historyInWorker?: boolean;
 }
 
 export interface PlexDatabaseReader {
@@ -59,7 +66,10 @@ export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}
     async read(progress = SILENT_PROGRESS) {
       try {
         const { snapshot, schema } = await open();
-        return readSnapshot(snapshot, schema, info(schema), timeZone, progress);
+        return await readSnapshot(snapshot, schema, info(schema), timeZone, {
+          progress,
+          historyInWorker: options.historyInWorker ?? true,
+        });
       } catch (error) {
         throw asSourceError(error, path);
       } finally {
@@ -70,13 +80,30 @@ export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}
   };
 }
 
-function readSnapshot(
-  { db }: OpenedSnapshot,
+async function readSnapshot(
+  { db, path }: OpenedSnapshot,
+  schema: SchemaInfo,
+  source: SourceInfo,
+  timeZone: string,
+  { progress, historyInWorker }: { progress: Progress; historyInWorker: boolean },
+): Promise<Snapshot> {
+  const worker = historyInWorker ? startHistoryWorker(path) : undefined;
+  try {
+    return await readWith(db, schema, source, timeZone, progress, worker);
+  } finally {
+    // Before the snapshot is removed: the worker must have let go of it (also after errors).
+    await worker?.stop();
+  }
+}
+
+async function readWith(
+  db: OpenedSnapshot["db"],
   schema: SchemaInfo,
   source: SourceInfo,
   timeZone: string,
   progress: Progress,
-): Snapshot {
+  worker: HistoryWorker | undefined,
+): Promise<Snapshot> {
   const notes = new Notes();
   const times = new TimeDecoder(timeZone, notes);
 
@@ -97,7 +124,8 @@ function readSnapshot(
   const state = readStates(db, schema, kindsByGuid, times, notes, task);
   task.finish();
   task = progress.task("reading Plex history");
-  const history = readHistory(db, times, notes, task, state.undated);
+  const collector = new HistoryCollector(times, notes, task, state.undated);
+  const history = worker ? await worker.collect(collector) : readHistory(db, collector);
   task.finish();
 
   const playlists = readPlaylists(db, schema, lists, itemsByKey, notes);

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { type HistorySummary, type ItemKind, LEAF_KINDS, type WatchState } from "../../model/index.js";
+import { type ItemKind, LEAF_KINDS, type WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
@@ -12,7 +12,7 @@ import { int, type Notes, num, type TimeDecoder } from "./values.js";
  * plus one sort beats millions of index-ordered row lookups.
  */
 
-const NONE = Number.NEGATIVE_INFINITY;
+export const NONE = Number.NEGATIVE_INFINITY;
 
 /** Undated leaf states per account, then per guid: most accounts have none, so most history groups cost one number lookup. */
 export type UndatedStates = Map<number, Map<string, WatchState>>;
@@ -198,87 +198,4 @@ function flush(
 function hasLeaf(kinds: ReadonlySet<ItemKind>): boolean {
   for (const kind of kinds) if (LEAF_KINDS.has(kind)) return true;
   return false;
-}
-
-export interface HistoryResult {
-  summaries: HistorySummary[];
-  eventCount: number;
-  accountIds: Set<number>;
-}
-
-/** Timestamps as Plex writes them: a number, or local text starting `YYYY-MM-DD`. */
-const TEXT_TIME = "viewed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'";
-
-/**
- * metadata_item_views summed per (account, guid). Integer and text timestamps are maxed
- * separately: text sorts after numbers in SQLite, and Plex's local-time text sorts in time
- * order. Converting the latest text equals taking the latest converted time, because the
- * wall-time → instant rule (timezone.ts) never reverses order. Also fills in the last-played
- * date of `undated` states.
- */
-export function readHistory(
-  db: Database.Database,
-  times: TimeDecoder,
-  notes: Notes,
-  task: ProgressTask,
-  undated: UndatedStates,
-): HistoryResult {
-  const rows = db
-    .prepare(
-      `SELECT account_id, guid, count(*),
-         max(CASE WHEN typeof(viewed_at) IN ('integer', 'real') THEN viewed_at END),
-         max(CASE WHEN typeof(viewed_at) = 'text' AND ${TEXT_TIME} THEN viewed_at END),
-         sum(CASE WHEN typeof(viewed_at) IN ('integer', 'real') OR (typeof(viewed_at) = 'text' AND ${TEXT_TIME}) THEN 0 ELSE 1 END)
-       FROM metadata_item_views NOT INDEXED GROUP BY account_id, guid`,
-    )
-    .raw()
-    .iterate() as Iterable<unknown[]>;
-  const result: HistoryResult = { summaries: [], eventCount: 0, accountIds: new Set() };
-  // Groups arrive sorted by account: make each account's id text and lookup once.
-  let lastAccount = Number.NaN;
-  let userId = "";
-  let undatedOfAccount: Map<string, WatchState> | undefined;
-  for (const [account, guid, plays, maxNumber, maxText, unreadable] of rows) {
-    const count = plays as number;
-    result.eventCount += count;
-    task.tick(count);
-    const accountId = int(account);
-    if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
-      notes.add(
-        "history-row-skipped",
-        (n) => `${n} history row(s) without a valid account or guid were skipped`,
-        count,
-      );
-      continue;
-    }
-    if (accountId !== lastAccount) {
-      lastAccount = accountId;
-      userId = String(accountId);
-      undatedOfAccount = undated.get(accountId);
-      result.accountIds.add(accountId);
-    }
-    const undatedRows = unreadable as number;
-    if (undatedRows > 0) {
-      notes.add(
-        "unreadable-timestamp",
-        (n) => `${n} timestamp(s) in the Plex database could not be read and were treated as unknown`,
-        undatedRows,
-      );
-    }
-    const fromNumber = times.ms(maxNumber) ?? NONE;
-    const fromText = times.ms(maxText) ?? NONE;
-    const lastMs = Math.max(fromNumber, fromText);
-    if (lastMs === NONE) {
-      notes.add(
-        "history-without-date",
-        (n) => `${n} history pair(s) had no readable play date and were left out`,
-      );
-      continue;
-    }
-    const lastViewedAt = new Date(lastMs);
-    result.summaries.push({ userId, identity: guid, plays: count, lastViewedAt });
-    const state = undatedOfAccount?.get(guid);
-    if (state) state.lastPlayedAt = lastViewedAt;
-  }
-  return result;
 }

@@ -1,0 +1,108 @@
+import type Database from "better-sqlite3";
+import type { HistorySummary, WatchState } from "../../model/index.js";
+import type { ProgressTask } from "../../progress.js";
+import { NONE, type UndatedStates } from "./state.js";
+import { int, type Notes, type TimeDecoder } from "./values.js";
+
+export interface HistoryResult {
+  summaries: HistorySummary[];
+  eventCount: number;
+  accountIds: Set<number>;
+}
+
+/** Timestamps as Plex writes them: a number, or local text starting `YYYY-MM-DD`. */
+const TEXT_TIME = "viewed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'";
+
+/**
+ * metadata_item_views summed per (account, guid): `account_id, guid, plays, latest numeric
+ * viewed_at, latest text viewed_at, unreadable viewed_at count`. Integer and text timestamps
+ * are maxed separately: text sorts after numbers in SQLite, and Plex's local-time text sorts in
+ * time order. Converting the latest text equals taking the latest converted time, because the
+ * wall-time → instant rule (timezone.ts) never reverses order. SQLite groups with its own
+ * sorter (bounded memory, spills to temporary files), so memory grows with the pairs, not the
+ * rows. The same text runs on the main thread (`readHistory`) or in a worker (history-worker.ts).
+ */
+export const HISTORY_SQL = `SELECT account_id, guid, count(*),
+     max(CASE WHEN typeof(viewed_at) IN ('integer', 'real') THEN viewed_at END),
+     max(CASE WHEN typeof(viewed_at) = 'text' AND ${TEXT_TIME} THEN viewed_at END),
+     sum(CASE WHEN typeof(viewed_at) IN ('integer', 'real') OR (typeof(viewed_at) = 'text' AND ${TEXT_TIME}) THEN 0 ELSE 1 END)
+   FROM metadata_item_views NOT INDEXED GROUP BY account_id, guid`;
+
+/**
+ * Turns the groups of HISTORY_SQL, in their order, into summaries; also fills in the
+ * last-played date of `undated` states. Whoever runs the query feeds every group to `add`.
+ */
+export class HistoryCollector {
+  readonly result: HistoryResult = { summaries: [], eventCount: 0, accountIds: new Set() };
+  // Groups arrive sorted by account: make each account's id text and lookup once.
+  private lastAccount = Number.NaN;
+  private userId = "";
+  private undatedOfAccount: Map<string, WatchState> | undefined;
+
+  constructor(
+    private readonly times: TimeDecoder,
+    private readonly notes: Notes,
+    private readonly task: ProgressTask,
+    private readonly undated: UndatedStates,
+  ) {}
+
+  add(
+    account: unknown,
+    guid: unknown,
+    plays: unknown,
+    maxNumber: unknown,
+    maxText: unknown,
+    unreadable: unknown,
+  ): void {
+    const { result, notes, times } = this;
+    const count = plays as number;
+    result.eventCount += count;
+    this.task.tick(count);
+    const accountId = int(account);
+    if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
+      notes.add(
+        "history-row-skipped",
+        (n) => `${n} history row(s) without a valid account or guid were skipped`,
+        count,
+      );
+      return;
+    }
+    if (accountId !== this.lastAccount) {
+      this.lastAccount = accountId;
+      this.userId = String(accountId);
+      this.undatedOfAccount = this.undated.get(accountId);
+      result.accountIds.add(accountId);
+    }
+    const undatedRows = unreadable as number;
+    if (undatedRows > 0) {
+      notes.add(
+        "unreadable-timestamp",
+        (n) => `${n} timestamp(s) in the Plex database could not be read and were treated as unknown`,
+        undatedRows,
+      );
+    }
+    const fromNumber = times.ms(maxNumber) ?? NONE;
+    const fromText = times.ms(maxText) ?? NONE;
+    const lastMs = Math.max(fromNumber, fromText);
+    if (lastMs === NONE) {
+      notes.add(
+        "history-without-date",
+        (n) => `${n} history pair(s) had no readable play date and were left out`,
+      );
+      return;
+    }
+    const lastViewedAt = new Date(lastMs);
+    result.summaries.push({ userId: this.userId, identity: guid, plays: count, lastViewedAt });
+    const state = this.undatedOfAccount?.get(guid);
+    if (state) state.lastPlayedAt = lastViewedAt;
+  }
+}
+
+/** HISTORY_SQL on this thread's connection, each group straight into the collector. */
+export function readHistory(db: Database.Database, collector: HistoryCollector): HistoryResult {
+  const rows = db.prepare(HISTORY_SQL).raw().iterate() as Iterable<unknown[]>;
+  for (const [account, guid, plays, maxNumber, maxText, unreadable] of rows) {
+    collector.add(account, guid, plays, maxNumber, maxText, unreadable);
+  }
+  return collector.result;
+}
