@@ -19,18 +19,30 @@ export function progressFor(ctx: CommandContext): Progress & { stop(): void } {
  */
 export function writePlanFile(path: string, plan: Plan): void {
   const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, "w", 0o600);
+  const cannot = (error: unknown) =>
+    new ConfigError(`cannot write the plan to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      hint: "Give --out a path in an existing, writable folder with free space.",
+    });
+  let fd: number;
+  try {
+    fd = openSync(temporary, "w", 0o600);
+  } catch (error) {
+    throw cannot(error);
+  }
   try {
     writeSync(fd, `${JSON.stringify(plan, null, 2)}\n`);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    unlinkSync(temporary);
+    throw cannot(error);
   }
+  closeSync(fd);
   try {
     renameSync(temporary, path);
   } catch (error) {
     unlinkSync(temporary);
-    throw new ConfigError(`cannot write the plan to ${path}: ${(error as NodeJS.ErrnoException).code}`);
+    throw cannot(error);
   }
 }
 
