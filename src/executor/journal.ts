@@ -212,7 +212,8 @@ export class Journal {
       db?.close();
       for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
       const code = (error as { code?: unknown }).code;
-      throw new JournalWriteError(`cannot create the journal ${path}: ${String(code ?? error)}`, {
+      const why = code ?? (error instanceof Error ? error.message : String(error));
+      throw new JournalWriteError(`cannot create the journal ${path}: ${String(why)}`, {
         hint: "Nothing was written to the target. Free disk space or choose a writable --journal location, then rerun.",
         cause: error,
       });
