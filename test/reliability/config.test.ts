@@ -108,6 +108,20 @@ describe("failure matrix: invalid configuration values (exit 3, naming the key)"
     expect(rig.sandbox.requests).toEqual([]);
   });
 
+  it.each([
+    ["invalid YAML", "bad.yaml", "mode: [unclosed\n", /is not valid YAML/],
+    ["not a mapping", "list.json", "[1, 2]", /must hold a mapping of option names to values/],
+    ["an unknown key", "unknown.yaml", "plexodus_unknown: 1\n", /unknown key "plexodus_unknown"/],
+    ["missing", null, "", /cannot read config file .*ENOENT/],
+  ] as const)("a config file that is %s: exit 3 with the reason", async (_what, name, text, reason) => {
+    const file = join(rig.dir, name ?? "does-not-exist.yaml");
+    if (name !== null) writeFileSync(file, text);
+    const result = await run(["plan", "--config", file], { cwd: rig.dir });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(reason);
+    expect(rig.sandbox.requests).toEqual([]);
+  });
+
   it("a secret given badly is never echoed back, even when it is not blank", async () => {
     const result = await run(["migrate", "--target-url", "not a url", "--target-api-key", SENTINEL_API_KEY], {
       cwd: rig.dir,
