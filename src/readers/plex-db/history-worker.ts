@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
-import { HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
+import { HISTORY_CACHE_SIZE, HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
 
 /**
  * Runs HISTORY_SQL in a worker thread on its own read-only connection to the private
@@ -65,6 +65,7 @@ let db;
 try {
   db = new Database(workerData.dbPath, { readonly: true, fileMustExist: true });
   db.pragma("query_only = 1");
+  db.pragma("cache_size = " + Number(workerData.cacheSize));
   chunk = fresh();
   for (const row of db.prepare(workerData.sql).raw().iterate()) {
     const [account, guid, plays, maxNumber, maxText, unreadable] = row;
@@ -123,6 +124,7 @@ export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): Hist
       betterSqlitePath: createRequire(import.meta.url).resolve("better-sqlite3"),
       dbPath,
       sql: HISTORY_SQL,
+      cacheSize: HISTORY_CACHE_SIZE,
       chunkSize,
     },
   });

@@ -1,4 +1,4 @@
-import type { ItemKind, Snapshot, SourceInfo, SourceUser } from "../../model/index.js";
+import { LEAF_KINDS, type Snapshot, type SourceInfo, type SourceUser } from "../../model/index.js";
 import { type Progress, SILENT_PROGRESS } from "../../progress.js";
 import { HistoryCollector, readHistory } from "./history.js";
 import { type HistoryWorker, startHistoryWorker } from "./history-worker.js";
@@ -113,15 +113,14 @@ async function readWith(
   task.finish();
 
   const itemsByKey = new Map(items.map((item) => [item.key, item]));
-  const kindsByGuid = new Map<string, Set<ItemKind>>();
+  const leafByGuid = new Map<string, boolean>();
   for (const item of items) {
-    const kinds = kindsByGuid.get(item.identity) ?? new Set<ItemKind>();
-    kinds.add(item.kind);
-    kindsByGuid.set(item.identity, kinds);
+    if (LEAF_KINDS.has(item.kind)) leafByGuid.set(item.identity, true);
+    else if (!leafByGuid.has(item.identity)) leafByGuid.set(item.identity, false);
   }
 
   task = progress.task("reading Plex watch state");
-  const state = readStates(db, schema, kindsByGuid, times, notes, task);
+  const state = readStates(db, schema, leafByGuid, times, notes, task);
   task.finish();
   task = progress.task("reading Plex history");
   const collector = new HistoryCollector(times, notes, task, state.undated);

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { type ItemKind, LEAF_KINDS, type WatchState } from "../../model/index.js";
+import type { WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
@@ -54,7 +54,8 @@ interface Group {
 export function readStates(
   db: Database.Database,
   schema: SchemaInfo,
-  kindsByGuid: ReadonlyMap<string, ReadonlySet<ItemKind>>,
+  /** Per item guid: whether any item with it is a leaf (movie, episode, track). */
+  leafByGuid: ReadonlyMap<string, boolean>,
   times: TimeDecoder,
   notes: Notes,
   task: ProgressTask,
@@ -73,9 +74,23 @@ export function readStates(
     accountIds: new Set(),
     undated: new Map(),
   };
-  let group: Group | undefined;
+  // One record, refilled for each (account, guid): millions of rows must not mean millions of objects.
+  const group: Group = {
+    account: Number.NaN,
+    userId: "",
+    guid: "",
+    rows: 0,
+    playCount: 0,
+    lastViewedMs: NONE,
+    positionMs: 0,
+    positionViewedMs: NONE,
+    positionRowId: 0,
+    rating: Number.NaN,
+    ratingRatedMs: NONE,
+    ratingUpdatedMs: NONE,
+    ratingRowId: 0,
+  };
   let seen = 0;
-  let userId = "";
   for (const row of rows) {
     if (++seen % 50_000 === 0) task.tick(50_000);
     const [account, guid, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt] = row;
@@ -96,24 +111,21 @@ export function readStates(
     const updatedMs = rated ? (times.ms(updatedAt) ?? NONE) : NONE;
     const playCount = Math.max(0, int(viewCount) ?? 0);
     const positionMs = Math.max(0, num(viewOffset) ?? 0);
-    if (group === undefined || group.account !== accountId || group.guid !== guid) {
-      if (group) flush(group, kindsByGuid, result);
-      if (group?.account !== accountId) userId = String(accountId);
-      group = {
-        account: accountId,
-        userId,
-        guid,
-        rows: 1,
-        playCount,
-        lastViewedMs: viewedMs,
-        positionMs,
-        positionViewedMs: viewedMs,
-        positionRowId: id,
-        rating: value,
-        ratingRatedMs: ratedMs,
-        ratingUpdatedMs: updatedMs,
-        ratingRowId: id,
-      };
+    if (group.rows === 0 || group.account !== accountId || group.guid !== guid) {
+      if (group.rows > 0) flush(group, leafByGuid, result);
+      if (group.account !== accountId) group.userId = String(accountId);
+      group.account = accountId;
+      group.guid = guid;
+      group.rows = 1;
+      group.playCount = playCount;
+      group.lastViewedMs = viewedMs;
+      group.positionMs = positionMs;
+      group.positionViewedMs = viewedMs;
+      group.positionRowId = id;
+      group.rating = value;
+      group.ratingRatedMs = ratedMs;
+      group.ratingUpdatedMs = updatedMs;
+      group.ratingRowId = id;
       continue;
     }
     group.rows++;
@@ -134,7 +146,7 @@ export function readStates(
       group.ratingRowId = id;
     }
   }
-  if (group) flush(group, kindsByGuid, result);
+  if (group.rows > 0) flush(group, leafByGuid, result);
   task.tick(seen % 50_000);
   return result;
 }
@@ -145,21 +157,17 @@ function ratedLater(rated: number, updated: number, id: number, best: Group): bo
   return id > best.ratingRowId;
 }
 
-function flush(
-  group: Group,
-  kindsByGuid: ReadonlyMap<string, ReadonlySet<ItemKind>>,
-  result: StateResult,
-): void {
+function flush(group: Group, leafByGuid: ReadonlyMap<string, boolean>, result: StateResult): void {
   result.accountIds.add(group.account);
-  const kinds = kindsByGuid.get(group.guid);
-  if (!kinds) {
+  const leaf = leafByGuid.get(group.guid);
+  if (leaf === undefined) {
     result.orphanedStateCount += group.rows;
     return;
   }
   const rating = Number.isNaN(group.rating) ? null : group.rating;
   const ratedAt = rating === null || group.ratingRatedMs === NONE ? null : new Date(group.ratingRatedMs);
   const userId = group.userId;
-  if (!hasLeaf(kinds)) {
+  if (!leaf) {
     // A show/season/album/artist row: its view_count counts watched children, not plays.
     if (rating === null) return;
     result.states.push({
@@ -193,9 +201,4 @@ function flush(
     }
     byGuid.set(group.guid, state);
   }
-}
-
-function hasLeaf(kinds: ReadonlySet<ItemKind>): boolean {
-  for (const kind of kinds) if (LEAF_KINDS.has(kind)) return true;
-  return false;
 }
