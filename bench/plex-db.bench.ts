@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, renameSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -83,6 +83,9 @@ export async function run(): Promise<void> {
     return { result, wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu };
   };
 
+  console.log(
+    `load average ${loadavg()[0]?.toFixed(2)} before the raw scan (other work on the machine slows wall times)`,
+  );
   const raw1 = measure(() => rawScan(path));
   const raw2 = measure(() => rawScan(path));
   const rawWall = (raw1.wallMs + raw2.wallMs) / 2;
@@ -92,20 +95,28 @@ export async function run(): Promise<void> {
     `raw scan:  ${seconds(rawWall)} wall, ${seconds(rawCpu)} CPU (mean of 2) for ${raw1.result} rows (peak RSS so far ${mb(rssAfterRaw)})`,
   );
 
-  const wall = performance.now();
-  const cpu = cpuMs();
-  const snapshot = await openPlexDatabase(path, { timeZone: "UTC" }).read();
-  const readWall = performance.now() - wall;
-  const readCpu = cpuMs() - cpu;
-  const heap = process.memoryUsage().heapUsed;
-  const peakRss = process.resourceUsage().maxRSS * 1024;
+  // The default (history summed in a worker thread), then everything on the main thread.
+  const read = async (historyInWorker: boolean, label: string) => {
+    const wall = performance.now();
+    const cpu = cpuMs();
+    const snapshot = await openPlexDatabase(path, { timeZone: "UTC", historyInWorker }).read();
+    const readWall = performance.now() - wall;
+    const readCpu = cpuMs() - cpu;
+    const heap = process.memoryUsage().heapUsed;
+    const peakRss = process.resourceUsage().maxRSS * 1024;
+    console.log(
+      `${label} ${seconds(readWall)} wall, ${seconds(readCpu)} CPU (snapshot copy included) → ${snapshot.items.length} items, ` +
+        `${snapshot.states.length} states, ${snapshot.history.length} history pairs from ${snapshot.historyEventCount} rows, ` +
+        `${snapshot.orphanedStateCount} orphaned state rows`,
+    );
+    console.log(
+      `  ratio:   ${(readWall / rawWall).toFixed(2)}× wall, ${(readCpu / rawCpu).toFixed(2)}× CPU of the raw scan (target ≤ 2× wall)`,
+    );
+    console.log(`  memory:  peak RSS so far ${mb(peakRss)}, heap in use with the snapshot held ${mb(heap)}`);
+  };
+  await read(true, "reader (history in a worker):");
+  await read(false, "reader (all on the main thread):");
   console.log(
-    `reader:    ${seconds(readWall)} wall, ${seconds(readCpu)} CPU (snapshot copy included) → ${snapshot.items.length} items, ` +
-      `${snapshot.states.length} states, ${snapshot.history.length} history pairs from ${snapshot.historyEventCount} rows, ` +
-      `${snapshot.orphanedStateCount} orphaned state rows`,
+    `scale ${factor}; ${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(2)} now`,
   );
-  console.log(
-    `ratio:     ${(readWall / rawWall).toFixed(2)}× wall, ${(readCpu / rawCpu).toFixed(2)}× CPU of the raw scan (target ≤ 2×)`,
-  );
-  console.log(`memory:    peak RSS ${mb(peakRss)}, heap in use with the snapshot held ${mb(heap)}`);
 }

@@ -2,7 +2,8 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
-import { HISTORY_CACHE_SIZE, HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
+import { HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
+import { SNAPSHOT_CACHE_SIZE } from "./open.js";
 
 /**
  * Runs HISTORY_SQL in a worker thread on its own read-only connection to the private
@@ -124,7 +125,7 @@ export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): Hist
       betterSqlitePath: createRequire(import.meta.url).resolve("better-sqlite3"),
       dbPath,
       sql: HISTORY_SQL,
-      cacheSize: HISTORY_CACHE_SIZE,
+      cacheSize: SNAPSHOT_CACHE_SIZE,
       chunkSize,
     },
   });

@@ -36,6 +36,14 @@ export interface OpenedSnapshot {
 }
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+
+/**
+ * Page cache of snapshot connections, in SQLite's negative-KiB form. SQLite sizes its sort runs
+ * by it, and the big reads are sorts (states by pair, history grouped by pair): 2 MB runs fit
+ * the CPU cache and sort faster than the 16 MB of better-sqlite3's default (measured on 5M
+ * history rows: 9.3 s → 7.5 s CPU; 2M state rows: 4.4 s → 3.9 s). Memory stays small too.
+ */
+export const SNAPSHOT_CACHE_SIZE = -2000;
 const COPY_ATTEMPTS = 5;
 
 export async function openSnapshot(
@@ -66,6 +74,7 @@ export async function openSnapshot(
     }
     db = new Database(snapshotPath, { readonly: true, fileMustExist: true });
     db.pragma("query_only = 1");
+    db.pragma(`cache_size = ${SNAPSHOT_CACHE_SIZE}`);
     return { db, path: snapshotPath, close };
   } catch (error) {
     close();
