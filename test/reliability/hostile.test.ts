@@ -24,8 +24,9 @@ function dataOf(built: Built, user: string) {
   const data = built.sandbox.dump().userData[user];
   expect(data, `user ${user} exists`).toBeDefined();
   const out: Record<number, ReturnType<typeof expected>> = {};
+  const filmOf = new Map(built.ids.map((id, index) => [id, index]));
   for (const [id, entry] of Object.entries(data!)) {
-    const film = built.ids.indexOf(id);
+    const film = filmOf.get(id) ?? -1;
     out[film] = {
       played: entry.played,
       playCount: entry.playCount,
