@@ -52,8 +52,14 @@ export function summarize(snapshot: Snapshot): InspectReport {
   for (const user of snapshot.users) {
     perUser.set(user.id, { watched: 0, inProgress: 0, rated: 0, playlists: 0, historyPlays: 0 });
   }
+  // States come grouped by user from the reader; look the user up only when it changes.
+  let lastUserId: string | undefined;
+  let counts: UserCounts | undefined;
   for (const state of snapshot.states) {
-    const counts = perUser.get(state.userId);
+    if (state.userId !== lastUserId) {
+      lastUserId = state.userId;
+      counts = perUser.get(state.userId);
+    }
     if (!counts) continue;
     if (state.rating !== null) counts.rated++;
     if (!leafIdentities.has(state.identity)) continue;
