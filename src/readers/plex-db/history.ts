@@ -20,7 +20,9 @@ const TEXT_TIME = "viewed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
  * time order. Converting the latest text equals taking the latest converted time, because the
  * wall-time → instant rule (timezone.ts) never reverses order. SQLite groups with its own
  * sorter (bounded memory, spills to temporary files), so memory grows with the pairs, not the
- * rows. The same text runs on the main thread (`readHistory`) or in a worker (history-worker.ts).
+ * rows. Summing the raw rows in a JavaScript Map instead measured slower (2.7 s vs 2.0 s CPU
+ * on 1.25M rows): handing every row to JavaScript costs more than SQLite's sort. The same text
+ * runs on the main thread (`readHistory`) or in a worker (history-worker.ts).
  */
 export const HISTORY_SQL = `SELECT account_id, guid, count(*),
      max(CASE WHEN typeof(viewed_at) IN ('integer', 'real') THEN viewed_at END),

@@ -5,7 +5,7 @@ import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
 /**
- * Per-person state and history. SQLite groups rows by (account, guid) with its own sorter
+ * Per-person watch state (history is in history.ts). SQLite orders rows by (account, guid) with its own sorter
  * (bounded memory, spills to temporary files) and the rows are streamed with `iterate()`, so
  * memory here grows with the number of (account, guid) pairs, never with the number of rows,
  * and no per-row hashing happens in JavaScript. Tables are scanned `NOT INDEXED`: a full scan
