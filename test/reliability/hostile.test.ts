@@ -228,5 +228,5 @@ describe.skipIf(!process.env.PLEXODUS_SLOW_TESTS)("hostile data at scale (PLEXOD
     await migrateTwice(world, (built) => {
       expect(dataOf(built, "owner")).toEqual(expectedOf(world, "owner"));
     });
-  }, 1_800_000);
+  }, 3_600_000);
 });
