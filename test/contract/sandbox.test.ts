@@ -68,8 +68,13 @@ for (const [kind, version] of PERSONALITIES) {
         versionPrefix: version,
         features:
           kind === "jellyfin"
-            ? { userDataWrite: minor >= 9, privatePlaylists: true }
-            : { userDataWrite: true, privatePlaylists: minor >= 8 },
+            ? {
+                userDataWrite: minor >= 9,
+                privatePlaylists: true,
+                // 10.9–10.10 refuse entry removal to an API key.
+                playlistEntryRemoval: minor === 8 || minor >= 11,
+              }
+            : { userDataWrite: true, privatePlaylists: minor >= 8, playlistEntryRemoval: true },
         connect,
         basePathUrl: `${sandbox.url}/emby`,
         itemCount: countItems(lib),
