@@ -68,7 +68,7 @@ describe.each(TARGETS)("plan files on $kind $version", ({ kind, version }) => {
       plan: { version: 1, target: { kind, serverId: expect.any(String), url: w.box.url } },
     });
     // Only Jellyfin 10.9–10.10 cannot undo entries appended to an existing playlist.
-    const entryRemoval = !(kind === "jellyfin" && (version === "10.9" || version === "10.10"));
+    const entryRemoval = !(kind === "jellyfin" && ["10.9", "10.10"].includes(version));
     expect(document.limitations).toEqual(
       entryRemoval ? [] : [expect.stringMatching(/cannot undo the entries appended to 1 existing playlist/)],
     );
