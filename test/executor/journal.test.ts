@@ -9,6 +9,16 @@ import { applyOptions, neutral, referenceState, tempDir } from "./helpers.js";
 import { scenario } from "./scenario.js";
 
 describe("journal", () => {
+  it("finds the next confirmation number through an index, not a scan per write", async () => {
+    const dir = tempDir();
+    const { fake, plan } = await scenario();
+    await applyPlan(plan, fake, applyOptions(dir));
+    const db = new Database(join(dir, "run.journal"), { readonly: true });
+    const steps = db.prepare("EXPLAIN QUERY PLAN SELECT MAX(seq) FROM actions").all() as { detail: string }[];
+    expect(steps.map((s) => s.detail).join(" ")).toMatch(/USING COVERING INDEX actions_seq/);
+    db.close();
+  });
+
   it("is WAL with synchronous FULL and records prior value, confirmation and created ids", async () => {
     const dir = tempDir();
     const { fake, plan } = await scenario();
