@@ -11,5 +11,11 @@ describe.each(["jellyfin", "emby"])("plexodus demo --kind %s", (kind) => {
     expect(result.stdout).toMatch(/watched\s+13\s+13\s+0\s+0\s+0/);
     expect(result.stdout).toContain("No drift");
     expect(result.stdout).toContain("A second run would send 0 writes");
+    // The summary counts what the plan carried per person (the owner kept the target's 5 plays
+    // of The Matrix, so only the other items add plays).
+    expect(result.stdout).toContain(
+      "admin: 5 items marked played (17 plays added), 8 last-played dates, 1 resume position, 3 ratings, 1 playlist",
+    );
+    expect(result.stdout).toContain("users created: account-23456789, Kids");
   });
 });

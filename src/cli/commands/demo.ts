@@ -105,16 +105,25 @@ function describeOptions(): string {
   return [...maps, ...users, "--create-users", "--favorite-min-rating 9"].join(" ");
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** Per target user: what the plan carried over, in words. */
 export function whatMoved(plan: Plan): string {
-  const perUser = new Map<
-    string,
-    { played: number; plays: number; positions: number; ratings: number; lists: number }
-  >();
+  type Moved = {
+    played: number;
+    plays: number;
+    dates: number;
+    positions: number;
+    ratings: number;
+    lists: number;
+  };
+  const perUser = new Map<string, Moved>();
   const row = (name: string) => {
     let entry = perUser.get(name);
     if (!entry) {
-      entry = { played: 0, plays: 0, positions: 0, ratings: 0, lists: 0 };
+      entry = { played: 0, plays: 0, dates: 0, positions: 0, ratings: 0, lists: 0 };
       perUser.set(name, entry);
     }
     return entry;
@@ -125,6 +134,7 @@ export function whatMoved(plan: Plan): string {
       const entry = row(action.user.name);
       if (action.set.played) entry.played += 1;
       if (action.set.playCount !== undefined) entry.plays += action.set.playCount - action.before.playCount;
+      if (action.set.lastPlayedAt !== undefined) entry.dates += 1;
       if (action.set.positionMs !== undefined) entry.positions += 1;
       if (action.set.rating !== undefined) entry.ratings += 1;
     } else if (action.type === "create-playlist" || action.type === "add-playlist-entries") {
@@ -135,7 +145,7 @@ export function whatMoved(plan: Plan): string {
   }
   const lines = [...perUser].map(
     ([name, e]) =>
-      `  ${name}: ${e.played} items marked played (${e.plays} plays added), ${e.positions} resume positions, ${e.ratings} ratings, ${e.lists} playlists`,
+      `  ${name}: ${count(e.played, "item")} marked played (${count(e.plays, "play")} added), ${count(e.dates, "last-played date")}, ${count(e.positions, "resume position")}, ${count(e.ratings, "rating")}, ${count(e.lists, "playlist")}`,
   );
   const created = plan.actions.filter((a) => a.type === "create-user").map((a) => a.user.name);
   if (created.length > 0)
