@@ -1,5 +1,6 @@
-import type { ExternalIds, Item, ItemKind, Library, LibraryKind } from "../../model/index.js";
+import type { ExternalIds, Item, Library, LibraryKind } from "../../model/index.js";
 import { parseExternalIdTag, parseGuid } from "../plex-db/guid.js";
+import { ITEM_KINDS } from "../plex-db/items.js";
 import type { Notes } from "../plex-db/values.js";
 import type { WireMetadata, WireSection } from "./schema.js";
 
@@ -20,16 +21,6 @@ export const LISTED_TYPES: Readonly<Record<LibraryKind, readonly number[]>> = {
   other: [1],
 };
 
-export const TYPE_KINDS: Readonly<Record<number, ItemKind>> = {
-  1: "movie",
-  2: "show",
-  3: "season",
-  4: "episode",
-  8: "artist",
-  9: "album",
-  10: "track",
-};
-
 export function toLibrary(section: WireSection): Library {
   const paths = section.Location.map((location) => location.path).filter((path) => path !== "");
   return {
@@ -46,7 +37,7 @@ export function toLibrary(section: WireSection): Library {
  * in providers they lack, exactly as the database reader does with tag_type 314 tags.
  */
 export function toItem(wire: WireMetadata, libraryId: string, type: number, notes: Notes): Item | null {
-  const kind = TYPE_KINDS[type];
+  const kind = ITEM_KINDS[type];
   if (kind === undefined || wire.type !== kind) {
     notes.add(
       "api-unexpected-type",

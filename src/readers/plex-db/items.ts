@@ -5,7 +5,8 @@ import { parseExternalIdTag, parseGuid } from "./guid.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { count, int, type Notes, type TimeDecoder } from "./values.js";
 
-const ITEM_KINDS: Readonly<Record<number, ItemKind>> = {
+/** Plex `metadata_type` → item kind; the same numbers in the database and in the API's `type=`. */
+export const ITEM_KINDS: Readonly<Record<number, ItemKind>> = {
   1: "movie",
   2: "show",
   3: "season",
