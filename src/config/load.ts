@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
+import type { Mode } from "../model/index.js";
 import { flagName, normalizeKey, OPTION_BY_KEY, OPTIONS, type OptionSpec } from "./options.js";
 import type { Kind, Mapping } from "./values.js";
 
@@ -13,7 +14,7 @@ export type ConfigValues = { [S in Spec as S["key"]]?: z.output<S["schema"]> };
 /** Options after defaults: what commands read. */
 export interface Config extends ConfigValues {
   targetKind: "auto" | "jellyfin" | "emby";
-  mode: "merge" | "mirror";
+  mode: Mode;
   concurrency: number;
   timeout: number;
   createUsers: boolean;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ModeSchema } from "../model/index.js";
 
 /**
  * Value schemas for options. Every schema accepts what a config file gives (typed JSON/YAML
@@ -145,4 +146,4 @@ export const mappingList = z.preprocess(
 );
 
 export const targetKind = z.enum(["auto", "jellyfin", "emby"], { error: "must be auto, jellyfin or emby" });
-export const mode = z.enum(["merge", "mirror"], { error: "must be merge or mirror" });
+export const mode = z.enum(ModeSchema.options, { error: "must be merge or mirror" });

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import PQueue from "p-queue";
 import { ConfigError } from "../errors.js";
+import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
@@ -196,11 +197,11 @@ function infoOf(action: Action, userIds: Map<string, string>): ActionInfo {
 
 async function resolveUsers(ctx: RunContext): Promise<Map<string, string>> {
   const list = await ctx.lookup(() => ctx.adapter.listUsers());
-  return new Map(list.map((u) => [u.name.toLowerCase(), u.id]));
+  return new Map(list.map((u) => [nameKey(u.name), u.id]));
 }
 
 function userIdOf(ref: PlanUserRef, userIds: Map<string, string>): string | undefined {
-  return ref.id ?? userIds.get(ref.name.toLowerCase());
+  return ref.id ?? userIds.get(nameKey(ref.name));
 }
 
 function runOne(action: Action, ctx: RunContext, userIds: Map<string, string>): Promise<Outcome> {

@@ -1,5 +1,6 @@
 import PQueue from "p-queue";
 import { ConfigError, PlexodusError } from "../errors.js";
+import { sameName } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import type { PlanUserData } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
@@ -214,7 +215,7 @@ async function deleteUser(row: JournalRow, ctx: RunContext): Promise<Undo> {
   const user =
     users.find((u) => u.id === row.created.userId) ??
     (row.status === "prior-recorded" && row.userName !== null
-      ? users.find((u) => u.name.toLowerCase() === row.userName!.toLowerCase())
+      ? users.find((u) => sameName(u.name, row.userName!))
       : undefined);
   if (user === undefined) return { kind: "already" };
   await ctx.write(noJournalBefore, () => ctx.adapter.deleteUser(user.id));

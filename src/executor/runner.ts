@@ -1,4 +1,5 @@
 import { PlexodusError } from "../errors.js";
+import { nameKey } from "../model/index.js";
 import type { Action } from "../planner/plan.js";
 import { fingerprint, type Outcome, type RunContext, Stopped } from "./context.js";
 import type { ActionInfo } from "./journal.js";
@@ -32,12 +33,12 @@ class KeyedLock {
 function lockKey(action: Action): string {
   switch (action.type) {
     case "create-user":
-      return `user:${action.user.name.toLowerCase()}`;
+      return `user:${nameKey(action.user.name)}`;
     case "set-user-data":
-      return `data:${action.user.id ?? action.user.name.toLowerCase()}:${action.itemId}`;
+      return `data:${action.user.id ?? nameKey(action.user.name)}:${action.itemId}`;
     case "create-playlist":
     case "add-playlist-entries":
-      return `playlist:${action.user.id ?? action.user.name.toLowerCase()}:${action.title}`;
+      return `playlist:${action.user.id ?? nameKey(action.user.name)}:${action.title}`;
     case "create-collection":
     case "add-collection-members":
       return `collection:${action.title}`;

@@ -12,8 +12,10 @@
  * creation fails loudly with the server's message rather than producing a wrong user.
  */
 
+import type { TargetKind } from "../model/index.js";
+
 export interface NameTarget {
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   version: string;
 }
 
@@ -78,9 +80,4 @@ export function suffixedName(base: string, n: number): string {
   const room = MAX_USER_NAME_LENGTH - suffix.length;
   const head = capName(base, room);
   return `${head === "" ? FALLBACK_USER_NAME : head}${suffix}`;
-}
-
-/** Names compare the way the targets compare them: case-insensitively. */
-export function nameKey(name: string): string {
-  return name.normalize("NFC").toLowerCase();
 }

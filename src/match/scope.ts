@@ -1,7 +1,7 @@
 import type { Mapping } from "../config/values.js";
 import { ConfigError } from "../errors.js";
 import type { ItemKind, Library, LibraryKind, TargetItem, TargetLibrary } from "../model/index.js";
-import { nameKey } from "./names.js";
+import { nameKey } from "../model/index.js";
 
 type TargetLibraryKind = TargetLibrary["kind"];
 

@@ -1,7 +1,8 @@
 import type { Mapping } from "../config/values.js";
 import { ConfigError } from "../errors.js";
 import type { SourceUser, TargetUser } from "../model/index.js";
-import { type NameTarget, nameKey, sanitizeUserName, suffixedName } from "./names.js";
+import { nameKey } from "../model/index.js";
+import { type NameTarget, sanitizeUserName, suffixedName } from "./names.js";
 import type { UserMapping, UserMappingResult, UserMiss } from "./types.js";
 
 export interface MapUsersOptions {

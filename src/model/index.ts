@@ -1,5 +1,7 @@
 export * from "./item.js";
 export * from "./library.js";
+export * from "./names.js";
+export * from "./options.js";
 export * from "./playlist.js";
 export * from "./snapshot.js";
 export * from "./source.js";

@@ -1,5 +1,5 @@
 import type { MatchResult, UserMappingResult } from "../match/types.js";
-import type { Snapshot, TargetServerInfo } from "../model/index.js";
+import type { Mode, Snapshot, TargetServerInfo } from "../model/index.js";
 import { planCollections } from "./collections.js";
 import { indexSnapshot, neededFromIndex } from "./context.js";
 import { type Action, CATEGORIES, type Category, type Plan } from "./plan.js";
@@ -10,7 +10,7 @@ import { planUsers } from "./users.js";
 import { planUserData } from "./watched.js";
 
 export interface PlanOptions {
-  mode: "merge" | "mirror";
+  mode: Mode;
   kinds: ReadonlySet<Category>;
   /** Mark items rated at least this (0–10) as favorites; off when absent. */
   favoriteMinRating?: number | null | undefined;

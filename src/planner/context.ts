@@ -1,5 +1,5 @@
 import type { MatchResult, UserMappingResult } from "../match/types.js";
-import type { HistorySummary, Item, Library, Snapshot, WatchState } from "../model/index.js";
+import type { HistorySummary, Item, Library, Mode, Snapshot, WatchState } from "../model/index.js";
 
 /** Lookups over a scoped snapshot and its matches, built once per plan. */
 export interface SnapshotIndex {
@@ -79,7 +79,7 @@ export function neededUserData(
   snapshot: Snapshot,
   users: UserMappingResult,
   matches: MatchResult,
-  mode: "merge" | "mirror",
+  mode: Mode,
 ): Map<string, Set<string>> {
   return neededFromIndex(snapshot, indexSnapshot(snapshot, matches), users, mode);
 }
@@ -88,7 +88,7 @@ export function neededFromIndex(
   snapshot: Snapshot,
   index: SnapshotIndex,
   users: UserMappingResult,
-  mode: "merge" | "mirror",
+  mode: Mode,
 ): Map<string, Set<string>> {
   const present = new Set(snapshot.users.map((user) => user.id));
   const out = new Map<string, Set<string>>();

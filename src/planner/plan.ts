@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ModeSchema, TargetKindSchema } from "../model/index.js";
 
 /**
  * The plan: the dry run, the file `plan --out` writes and `apply --plan` reads. Versioned and
@@ -149,14 +150,14 @@ export const PlanSchema = z.object({
     schemaFingerprint: z.string(),
   }),
   target: z.object({
-    kind: z.enum(["jellyfin", "emby"]),
+    kind: TargetKindSchema,
     version: z.string(),
     serverId: z.string(),
     serverName: z.string(),
     url: z.string(),
   }),
   options: z.object({
-    mode: z.enum(["merge", "mirror"]),
+    mode: ModeSchema,
     kinds: z.array(CategorySchema),
     favoriteMinRating: z.number().nullable(),
   }),

@@ -1,5 +1,4 @@
-import { EMPTY_USER_DATA, type TargetPlaylist, type TargetUserData } from "../model/index.js";
-import { nameKey } from "../scope/scope.js";
+import { EMPTY_USER_DATA, nameKey, type TargetPlaylist, type TargetUserData } from "../model/index.js";
 import { intentDigest } from "./keys.js";
 import type { Action, Plan, PlanUserRef } from "./plan.js";
 import { cloneTargetState, type TargetState } from "./state.js";

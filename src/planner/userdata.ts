@@ -1,4 +1,4 @@
-import type { TargetUserData } from "../model/index.js";
+import type { Mode, TargetUserData } from "../model/index.js";
 import type { Category, PlanUserData } from "./plan.js";
 
 /** One source person's state for one item, before or after combining (SEMANTICS §3). */
@@ -123,7 +123,7 @@ export function combineStates(states: readonly SourceState[]): SourceState | nul
 }
 
 export interface FieldPolicy {
-  mode: "merge" | "mirror";
+  mode: Mode;
   /** Categories that may be written for this user and item (kinds minus unknown fields). */
   categories: ReadonlySet<Category>;
   favoriteMinRating: number | null;

@@ -1,6 +1,6 @@
 import type { UserMapping, UserMappingResult } from "../match/types.js";
 import type { SourceUser, UnknownField } from "../model/index.js";
-import { nameKey } from "../scope/scope.js";
+import { nameKey } from "../model/index.js";
 import { compareKeys } from "./context.js";
 import { userKey } from "./keys.js";
 import type { ActionOf, Category, PlanUserRef, Skip } from "./plan.js";

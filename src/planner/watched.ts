@@ -1,5 +1,11 @@
 import { PlexodusError } from "../errors.js";
-import { EMPTY_USER_DATA, LEAF_KINDS, type Snapshot, type TargetUserData } from "../model/index.js";
+import {
+  EMPTY_USER_DATA,
+  LEAF_KINDS,
+  type Mode,
+  type Snapshot,
+  type TargetUserData,
+} from "../model/index.js";
 import type { SnapshotIndex } from "./context.js";
 import { displayTitle } from "./context.js";
 import { userDataKey } from "./keys.js";
@@ -18,7 +24,7 @@ import {
 import { knownCategories, type PlannedUser } from "./users.js";
 
 export interface UserDataOptions {
-  mode: "merge" | "mirror";
+  mode: Mode;
   kinds: ReadonlySet<Category>;
   favoriteMinRating: number | null;
   /** False on targets without an absolute user-data write (Jellyfin 10.8). */

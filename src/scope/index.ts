@@ -1,1 +1,1 @@
-export { applyScope, nameKey, type ScopeOptions, type ScopeResult } from "./scope.js";
+export { applyScope, type ScopeOptions, type ScopeResult } from "./scope.js";

@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors.js";
-import type { Library, Snapshot, SourceUser } from "../model/index.js";
+import { type Library, nameKey, type Snapshot, type SourceUser } from "../model/index.js";
 
 /** Which Plex accounts and libraries take part (names compare case-insensitively). */
 export interface ScopeOptions {
@@ -14,11 +14,6 @@ export interface ScopeResult {
   snapshot: Snapshot;
   /** How much was left out; numbers only, never names. */
   excluded: { users: number; libraries: number; items: number };
-}
-
-/** Case-insensitive comparison key for names given on the command line. */
-export function nameKey(name: string): string {
-  return name.normalize("NFC").trim().toLowerCase();
 }
 
 /**

@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nameKey, sanitizeUserName } from "../../src/match/names.js";
+import { sanitizeUserName } from "../../src/match/names.js";
 import { cleanPath, PathMapper, pathKey } from "../../src/match/paths.js";
 import { mapUsers } from "../../src/match/users.js";
 import type { SourceUser, TargetUser } from "../../src/model/index.js";
+import { nameKey } from "../../src/model/index.js";
 
 /**
  * Properties of the path mapper and of user naming that test/match/** does not already cover:

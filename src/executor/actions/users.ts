@@ -1,3 +1,4 @@
+import { sameName } from "../../model/index.js";
 import type { ActionOf } from "../../planner/plan.js";
 import type { Outcome, RunContext } from "../context.js";
 import { saveCredentials, strongPassword } from "../credentials.js";
@@ -11,8 +12,6 @@ export interface UserRun {
   /** One password per name within a run, so retries do not pile up lines. */
   passwords: Map<string, string>;
 }
-
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * One attempt of a create-user action. The user is looked up by name first, so a user
