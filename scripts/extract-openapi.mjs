@@ -18,9 +18,13 @@ const SOURCES = {
   "jellyfin-10.9": "jellyfin-openapi-10.9.11.json",
   "jellyfin-10.10": "jellyfin-openapi-10.10.7.json",
   "jellyfin-10.11": "jellyfin-openapi-10.11.11.json",
+  // 12.0 final's document is not stored; rc1's is the closest (target-apis §12, SOURCES.md).
+  "jellyfin-12.0": "jellyfin-openapi-12.0.0-rc1.json",
   "emby-4.7": "emby-openapi-4.7.5.json",
   "emby-4.8": "emby-openapi-4.8.11.json",
-  "emby-4.9": "emby-openapi-4.9.3.0.json",
+  // 4.9.5.0 is JSON-identical to 4.9.3.0 apart from info.version (target-apis §13); this one
+  // extract serves Emby 4.9 and 4.10, which has no document here.
+  "emby-4.9": "emby-openapi-4.9.5.0.json",
 };
 
 /** Operations the sandbox serves; the ones a version lacks are simply absent from its extract. */
@@ -43,6 +47,7 @@ const JELLYFIN_OPERATIONS = [
   "GET /Users/{userId}/Items",
   "GET /Items/{itemId}",
   "DELETE /Items/{itemId}",
+  "GET /Items/{itemId}/Collections",
   "GET /Users/{userId}/Items/{itemId}",
   "GET /Shows/{seriesId}/Episodes",
   "GET /Shows/{seriesId}/Seasons",

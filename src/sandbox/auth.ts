@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { unauthorized } from "./http-error.js";
-import type { Personality } from "./personality.js";
+import { jellyfinAtLeast, type Personality } from "./personality.js";
 import type { QueryParams } from "./query.js";
 import type { Store } from "./store.js";
 
@@ -17,8 +17,16 @@ export interface Caller {
 export interface AuthSettings {
   apiKey: string;
   revoked: boolean;
-  /** Jellyfin 10.11 EnableLegacyAuthorization. */
-  legacyAuth: boolean;
+  /** Jellyfin 10.11+ EnableLegacyAuthorization (ignored by earlier Jellyfin and by Emby). */
+  legacyAuthorization: boolean;
+}
+
+/**
+ * EnableLegacyAuthorization as a fresh server has it: on in 10.11 (#13306), off in 12.0, where
+ * a migration also turns it off on upgrade (target-apis §12.2).
+ */
+export function legacyAuthorizationDefault(personality: Personality): boolean {
+  return !jellyfinAtLeast(personality, "12.0");
 }
 
 /** `MediaBrowser Client="a", Token="b"` → scheme and key/value pairs (values URL-decoded). */
@@ -111,7 +119,7 @@ export function resolveCaller(
   settings: AuthSettings,
 ): { caller: Caller | null; client: Record<string, string> } {
   // Jellyfin before 10.11 has no switch: legacy forms always work.
-  const legacy = personality.kind === "emby" || !personality.atLeast("10.11") || settings.legacyAuth;
+  const legacy = personality.kind === "emby" || !personality.atLeast("10.11") || settings.legacyAuthorization;
   const dictionary = authDictionary(headers, personality, legacy);
   const token = findToken(headers, query, personality, dictionary, legacy);
   const client = { ...(dictionary ?? {}) };

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { AuthSettings } from "./auth.js";
+import { type AuthSettings, legacyAuthorizationDefault } from "./auth.js";
 import { type FaultController, type FaultOptions, Faults } from "./faults.js";
 import { IdFactory } from "./ids.js";
 import { parseSandboxLibrary, type SandboxLibrary } from "./library.js";
-import { dataKeyFor, newestVersion, personality } from "./personalities.js";
-import { SUPPORTED_VERSIONS } from "./personality.js";
+import { dataKeyFor, personality, playlistRulesFor } from "./personalities.js";
+import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "./personality.js";
 import { sampleSandboxLibrary } from "./sample-library.js";
 import { type RequestLogEntry, SandboxServer } from "./server.js";
 import { dumpState, type SandboxState } from "./state.js";
@@ -16,11 +16,11 @@ export { loadSandboxLibrary, parseSandboxLibrary, type SandboxLibrary } from "./
 export { sampleSandboxLibrary } from "./sample-library.js";
 export type { RequestLogEntry } from "./server.js";
 export type { SandboxState } from "./state.js";
-export { SUPPORTED_VERSIONS };
+export { DEFAULT_VERSIONS, SUPPORTED_VERSIONS };
 
 export interface SandboxOptions {
   kind: "jellyfin" | "emby";
-  /** "10.8" | "10.9" | "10.10" | "10.11" | "4.7" | "4.8" | "4.9"; default the newest of the kind. */
+  /** One of SUPPORTED_VERSIONS[kind] ("10.11", "12.0", "4.9" …); default DEFAULT_VERSIONS[kind]. */
   version?: string;
   /** Default: the bundled sample library. */
   library?: SandboxLibrary;
@@ -34,8 +34,13 @@ export interface SandboxOptions {
    */
   validate?: boolean;
   faults?: FaultOptions;
-  /** Jellyfin 10.11 EnableLegacyAuthorization (default true). */
-  legacyAuth?: boolean;
+  /**
+   * Jellyfin's EnableLegacyAuthorization (10.11+): when on, `X-Emby-Token`,
+   * `X-MediaBrowser-Token`, `api_key`, `X-Emby-Authorization` and the `Emby` scheme count as
+   * credentials. Default: on for 10.11, off for 12.0 (as the servers ship). Earlier Jellyfin
+   * versions and Emby always accept them.
+   */
+  legacyAuthorization?: boolean;
   /** Serve HTTPS with this key and certificate (PEM); the URL then starts with https://. */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Clock for "now" (LastPlayedDate defaults); default the system clock. */
@@ -64,7 +69,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const kind = options.kind;
-  const version = options.version ?? newestVersion(kind);
+  const version = options.version ?? DEFAULT_VERSIONS[kind];
   if (!SUPPORTED_VERSIONS[kind]?.includes(version)) {
     throw new Error(
       `sandbox: unsupported ${kind} version "${version}" (supported: ${SUPPORTED_VERSIONS[kind].join(", ")})`,
@@ -72,9 +77,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const library = parseSandboxLibrary(options.library ?? sampleSandboxLibrary());
   const p = personality(kind, version);
-  const store = new Store(new IdFactory(kind), library, dataKeyFor(kind, version));
+  const store = new Store(
+    new IdFactory(kind),
+    library,
+    dataKeyFor(kind, version),
+    playlistRulesFor(kind, version),
+  );
   const apiKey = options.apiKey ?? randomBytes(16).toString("hex");
-  const auth: AuthSettings = { apiKey, revoked: false, legacyAuth: options.legacyAuth ?? true };
+  const auth: AuthSettings = {
+    apiKey,
+    revoked: false,
+    legacyAuthorization: options.legacyAuthorization ?? legacyAuthorizationDefault(p),
+  };
   const faults = new Faults(options.faults);
   const requests: RequestLogEntry[] = [];
   const violations: string[] = [];

@@ -100,7 +100,8 @@ export const SandboxLibrarySchema = z
       z
         .object({
           name: z.string().min(1),
-          collectionType: z.enum(["movies", "tvshows", "music", "mixed"]),
+          // "boxsets": the collections library; it holds the file's collections, no items.
+          collectionType: z.enum(["movies", "tvshows", "music", "mixed", "boxsets"]),
           paths: z.array(z.string().min(1)).default([]),
           items: z.array(ItemSchema).default([]),
         })
@@ -162,6 +163,9 @@ function checkReferences(library: ParsedSandboxLibrary, ctx: z.RefinementCtx): v
     });
   };
   library.libraries.forEach((lib, l) => {
+    if (lib.collectionType === "boxsets" && lib.items.length > 0) {
+      ctx.addIssue({ code: "custom", message: `libraries[${l}]: a boxsets library holds no items` });
+    }
     lib.items.forEach((item, i) => {
       visit(item, `libraries[${l}].items[${i}]`, null);
     });

@@ -20,6 +20,14 @@ export interface PlaylistState {
   entries: PlaylistEntry[];
 }
 
+/** How a personality's playlists hold entries (target-apis §6.2, §12.6). */
+export interface PlaylistRules {
+  /** Jellyfin 12: adding an item already present (or twice) appends another entry. */
+  keepDuplicates: boolean;
+  /** Jellyfin 10.10+: PlaylistItemId is the item's id; 10.8–10.9 and Emby number entries. */
+  entryIdIsItemId: boolean;
+}
+
 export interface StoredItem {
   id: string;
   /** Position in library order, so merged index lists can be put back in order. */

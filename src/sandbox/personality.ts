@@ -12,7 +12,7 @@ export interface Personality {
   fullVersion: string;
   /** Name of the trimmed OpenAPI extract in src/sandbox/openapi (without .json). */
   spec: string;
-  /** Version comparison on major.minor: atLeast("10.9"). Always false across kinds. */
+  /** Version comparison on major.minor within the kind: atLeast("10.9"), atLeast("4.8"). */
   atLeast(version: string): boolean;
   routes: Route[];
 }
@@ -62,14 +62,36 @@ export const FULL_VERSIONS: Readonly<Record<string, string>> = {
   "jellyfin@10.9": "10.9.11",
   "jellyfin@10.10": "10.10.7",
   "jellyfin@10.11": "10.11.11",
+  // Tags are two-part (v12.0) but the server reports three (target-apis §12.1).
+  "jellyfin@12.0": "12.0.0",
   "emby@4.7": "4.7.5.0",
   "emby@4.8": "4.8.11.0",
   "emby@4.9": "4.9.3.0",
+  // The release the [obs] facts of target-apis §13 were measured against.
+  "emby@4.10": "4.10.1.0",
 };
 
 export const SUPPORTED_VERSIONS: Readonly<Record<SandboxKind, readonly string[]>> = {
-  jellyfin: ["10.8", "10.9", "10.10", "10.11"],
-  emby: ["4.7", "4.8", "4.9"],
+  jellyfin: ["10.8", "10.9", "10.10", "10.11", "12.0"],
+  emby: ["4.7", "4.8", "4.9", "4.10"],
+};
+
+/**
+ * The version a sandbox serves when none is asked for. Not the newest: Jellyfin 12.0 and
+ * Emby 4.10 are served on request only until the adapter (src/targets) accepts them.
+ */
+export const DEFAULT_VERSIONS: Readonly<Record<SandboxKind, string>> = {
+  jellyfin: "10.11",
+  emby: "4.9",
+};
+
+/**
+ * Personalities validated against another version's extract because theirs is not stored.
+ * Emby 4.10: UNCERTAIN — an official 4.10.0.40 document exists but no copy is available
+ * (target-apis §13); third-party definitions list the same routes for what this sandbox serves.
+ */
+const BORROWED_SPECS: Readonly<Record<string, string>> = {
+  "emby@4.10": "emby-4.9",
 };
 
 export function compareVersions(a: string, b: string): number {
@@ -87,7 +109,12 @@ export function basePersonality(kind: SandboxKind, version: string): Omit<Person
     kind,
     version,
     fullVersion: FULL_VERSIONS[`${kind}@${version}`]!,
-    spec: `${kind}-${version}`,
+    spec: BORROWED_SPECS[`${kind}@${version}`] ?? `${kind}-${version}`,
     atLeast: (other) => compareVersions(version, other) >= 0,
   };
+}
+
+/** A Jellyfin personality at or above this version (false for Emby, whose numbers are lower). */
+export function jellyfinAtLeast(p: Pick<Personality, "kind" | "atLeast">, version: string): boolean {
+  return p.kind === "jellyfin" && p.atLeast(version);
 }

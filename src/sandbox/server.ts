@@ -4,7 +4,13 @@ import type { Socket } from "node:net";
 import { type AuthSettings, resolveCaller } from "./auth.js";
 import type { Faults } from "./faults.js";
 import { badRequest, forbidden, HttpError, notFound, renderError, unauthorized } from "./http-error.js";
-import type { Personality, Reply, Route, RouteContext } from "./personality.js";
+import {
+  jellyfinAtLeast,
+  type Personality,
+  type Reply,
+  type Route,
+  type RouteContext,
+} from "./personality.js";
 import { QueryParams } from "./query.js";
 import type { Store } from "./store.js";
 import type { SpecValidator } from "./validate.js";
@@ -190,7 +196,10 @@ export class SandboxServer {
     const { deps } = this;
     const p = deps.personality;
     // Jellyfin 10.8–10.11 strip a leading /emby or /mediabrowser; Emby serves both forms.
-    const path = url.pathname.replace(/^\/(emby|mediabrowser)(?=\/|$)/i, "") || "/";
+    // Jellyfin 12.0 deleted that middleware, so such paths find no route (target-apis §12.2).
+    const path = jellyfinAtLeast(p, "12.0")
+      ? url.pathname
+      : url.pathname.replace(/^\/(emby|mediabrowser)(?=\/|$)/i, "") || "/";
     const query = new QueryParams(url.searchParams, p.kind === "jellyfin");
     try {
       const found = this.match(method, path);

@@ -7,6 +7,7 @@ import {
   mediaSourcesOf,
   newItem,
   type PlaylistEntry,
+  type PlaylistRules,
   type PlaylistState,
   type StoredItem,
   type StoredUser,
@@ -20,6 +21,7 @@ export {
   mediaSourcesOf,
   newItem,
   type PlaylistEntry,
+  type PlaylistRules,
   type PlaylistState,
   type StoredItem,
   type StoredUser,
@@ -57,6 +59,7 @@ export class Store {
     library: ParsedSandboxLibrary,
     /** Where a user's data for an item is stored: shared keys make items share state. */
     readonly dataKey: (item: StoredItem, store: Store) => string,
+    private readonly playlistRules: PlaylistRules,
   ) {
     this.serverName = library.serverName;
     this.serverId = ids.serverId(library.serverName);
@@ -261,18 +264,25 @@ export class Store {
     return playlist;
   }
 
-  /** Adds entries in order; items already in the playlist (or repeated) are skipped. Returns the count added. */
-  addToPlaylist(playlist: StoredItem, itemIds: readonly string[]): number {
+  /**
+   * Adds entries in order at `position` (0-based; ≤0 the front; absent or past the end the
+   * end). Items already in the playlist (or repeated) are skipped unless the personality keeps
+   * duplicates. Returns the count added.
+   */
+  addToPlaylist(playlist: StoredItem, itemIds: readonly string[], position?: number): number {
     const state = playlist.playlist!;
+    const { keepDuplicates, entryIdIsItemId } = this.playlistRules;
     const present = new Set(state.entries.map((entry) => entry.itemId));
-    let added = 0;
+    const added: PlaylistEntry[] = [];
     for (const itemId of itemIds) {
-      if (present.has(itemId)) continue;
+      if (!keepDuplicates && present.has(itemId)) continue;
       present.add(itemId);
-      state.entries.push({ entryId: this.ids.itemId(), itemId });
-      added++;
+      added.push({ entryId: entryIdIsItemId ? itemId : this.ids.itemId(), itemId });
     }
-    return added;
+    const at = Math.min(Math.max(position ?? state.entries.length, 0), state.entries.length);
+    if (at === state.entries.length) for (const entry of added) state.entries.push(entry);
+    else state.entries = [...state.entries.slice(0, at), ...added, ...state.entries.slice(at)];
+    return added.length;
   }
 
   createCollection(name: string, memberIds: readonly string[]): StoredItem {

@@ -37,6 +37,7 @@ const OUR_SIDE = (violation: string) =>
   // Documented in EmbySDK Playlists.html though absent from the spec; ownership is verified after creation.
   !/POST \/Playlists: query parameter "UserId"/.test(violation);
 
+// jellyfin@12.0 and emby@4.10 are left out: enabled when the adapter supports 12.x/4.10.
 const PERSONALITIES = [
   ["jellyfin", "10.8"],
   ["jellyfin", "10.9"],

@@ -6,10 +6,15 @@ export const PERSONALITIES = [
   { kind: "jellyfin", version: "10.9" },
   { kind: "jellyfin", version: "10.10" },
   { kind: "jellyfin", version: "10.11" },
+  { kind: "jellyfin", version: "12.0" },
   { kind: "emby", version: "4.7" },
   { kind: "emby", version: "4.8" },
   { kind: "emby", version: "4.9" },
+  { kind: "emby", version: "4.10" },
 ] as const;
+
+/** Jellyfin 12: legacy credentials and the /emby prefix refused, duplicates kept (target-apis §12). */
+export const isJellyfin12 = (kind: string, version: string) => kind === "jellyfin" && version === "12.0";
 
 export const JELLYFIN = PERSONALITIES.filter((p) => p.kind === "jellyfin");
 export const EMBY = PERSONALITIES.filter((p) => p.kind === "emby");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, EMBY, JELLYFIN, login, PERSONALITIES, sandbox, userId } from "./helpers.js";
+import { call, EMBY, isJellyfin12, JELLYFIN, login, PERSONALITIES, sandbox, userId } from "./helpers.js";
 
 /** target-apis §6: playlists (ownership, visibility, dedupe, caller identity) and collections. */
 
@@ -11,7 +11,7 @@ interface Page {
 const modern = (version: string) => version !== "10.8";
 
 describe.each(JELLYFIN)("jellyfin@$version playlists", ({ kind, version }) => {
-  it("creates with a JSON body for a given user; duplicates are dropped; entries carry PlaylistItemId", async () => {
+  it("creates with a JSON body for a given user; duplicates are dropped (kept on 12.0); entries carry PlaylistItemId", async () => {
     const box = await sandbox({ kind, version });
     const bob = await userId(box, "bob");
     const [heat, arrival] = [box.idOf("heat"), box.idOf("arrival")];
@@ -31,11 +31,15 @@ describe.each(JELLYFIN)("jellyfin@$version playlists", ({ kind, version }) => {
       ).status,
     ).toBe(204);
     const entries = (await call(box, "GET", `/Playlists/${id}/Items?userId=${bob}`)).body as Page;
-    expect(entries.Items.map((item) => item.Name)).toEqual(["Heat", "Arrival", "The Shawshank Redemption"]);
+    const refs = isJellyfin12(kind, version)
+      ? ["heat", "arrival", "heat", "arrival", "shawshank"]
+      : ["heat", "arrival", "shawshank"];
+    expect(entries.Items.map((item) => item.Id)).toEqual(refs.map((ref) => box.idOf(ref)));
     expect(entries.Items.every((item) => typeof item.PlaylistItemId === "string")).toBe(true);
     const playlist = box.dump().playlists.find((p) => p.id === id)!;
-    expect(playlist).toMatchObject({ owner: "bob", isPublic: false });
-    expect(playlist.entries.map((e) => e.ref)).toEqual(["heat", "arrival", "shawshank"]);
+    // The body leaves IsPublic out: CreatePlaylistDto's default (true) applies from 10.9 on.
+    expect(playlist).toMatchObject({ owner: "bob", isPublic: modern(version) });
+    expect(playlist.entries.map((e) => e.ref)).toEqual(refs);
     expect(box.violations).toEqual([]);
   });
 
@@ -79,14 +83,14 @@ describe.each(JELLYFIN)("jellyfin@$version playlists", ({ kind, version }) => {
     }
   });
 
-  it("removes entries by PlaylistItemId; API keys may do so only on 10.8 and 10.11", async () => {
+  it("removes entries by PlaylistItemId; API keys may do so only on 10.8 and 10.11+", async () => {
     const box = await sandbox({ kind, version });
     const alice = await userId(box, "alice");
     const id = box.dump().playlists[0]!.id;
     const entries = (await call(box, "GET", `/Playlists/${id}/Items?userId=${alice}`)).body as Page;
     const entryId = entries.Items[0]!.PlaylistItemId as string;
     const withKey = await call(box, "DELETE", `/Playlists/${id}/Items?entryIds=${entryId}`);
-    const keyAllowed = version === "10.8" || version === "10.11";
+    const keyAllowed = version === "10.8" || version === "10.11" || version === "12.0";
     expect(withKey.status).toBe(keyAllowed ? 204 : 400);
     if (!keyAllowed) {
       const token = await login(box, "alice", "alice");

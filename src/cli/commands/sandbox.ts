@@ -17,6 +17,7 @@ export interface SandboxCommandOptions {
   latency?: string;
   failRate?: string;
   seed?: string;
+  legacyAuthorization?: boolean;
 }
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -67,6 +68,7 @@ export async function serveSandbox(
     library,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(port !== undefined ? { port } : {}),
+    ...(options.legacyAuthorization ? { legacyAuthorization: true } : {}),
     faults: {
       ...(seed !== undefined ? { seed } : {}),
       ...(latency !== undefined ? { latencyMs: latency } : {}),
@@ -166,6 +168,10 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
     .option("--latency <ms>", "delay every answer by this many milliseconds")
     .option("--fail-rate <rate>", "share of requests answered 503 with Retry-After (0–1)")
     .option("--seed <n>", "seed for the injected faults")
+    .option(
+      "--legacy-authorization",
+      "Jellyfin 10.11+: turn the server's EnableLegacyAuthorization on (X-Emby-Token, api_key, the Emby scheme); on by default for 10.11, off for 12.0",
+    )
     .action(async (options: SandboxCommandOptions) => {
       const version = options.version ?? versionAfterSandbox((program as unknown as RawArgs).rawArgs);
       if (version !== null && version !== undefined) options.version = version;

@@ -11,6 +11,13 @@ export function parseId(context: RouteContext, name: string, value: string): str
   return guid;
 }
 
+/** An id list from the query (comma-joined or repeated), else from a body array. */
+export function idList(context: RouteContext, name: string, fromBody?: unknown): string[] {
+  const fromQuery = context.query.list(name);
+  const raw = fromQuery.length > 0 ? fromQuery : Array.isArray(fromBody) ? fromBody.map(String) : [];
+  return raw.map((id) => parseId(context, name, id));
+}
+
 export function param(context: RouteContext, name: string): string {
   const value = context.params[name];
   if (value === undefined) throw new Error(`route has no {${name}}`);

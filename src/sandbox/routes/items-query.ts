@@ -3,6 +3,7 @@ import { unauthorized } from "../http-error.js";
 import type { RouteContext } from "../personality.js";
 import type { StoredItem, StoredUser } from "../store.js";
 import { parseId } from "./common.js";
+import { holdsItemBelow, type ItemScope, itemScope } from "./items-scope.js";
 
 /**
  * The item query engine behind /Items, /Users/{id}/Items and /Shows/{id}/Episodes: candidate
@@ -55,8 +56,13 @@ function typeUnion(store: RouteContext["store"], types: string[]): StoredItem[] 
   return items;
 }
 
+/** BoxSets live in a collections library when the library file declares one. */
+const isCollectionsLibrary = (item: StoredItem) =>
+  item.type === "CollectionFolder" && item.collectionType === "boxsets";
+
 function descendants(context: RouteContext, parent: StoredItem): StoredItem[] {
   const store = context.store;
+  if (isCollectionsLibrary(parent)) return store.byType.get("BoxSet") ?? [];
   if (parent.type === "CollectionFolder")
     return (store.byLibrary.get(parent.id) ?? []).filter((i) => i !== parent);
   if (parent.type === "BoxSet") return directChildren(context, parent);
@@ -74,6 +80,7 @@ function descendants(context: RouteContext, parent: StoredItem): StoredItem[] {
 
 function directChildren(context: RouteContext, parent: StoredItem): StoredItem[] {
   const store = context.store;
+  if (isCollectionsLibrary(parent)) return store.byType.get("BoxSet") ?? [];
   const ids = parent.memberIds ?? parent.playlist?.entries.map((entry) => entry.itemId);
   if (ids) return ids.map((id) => store.items.get(id)).filter((item) => item !== undefined);
   return store.children.get(parent.id) ?? [];
@@ -90,11 +97,7 @@ function typesFilter(context: RouteContext, name: string): Set<string> | null {
   return values.length > 0 ? new Set(values.map((value) => value.toLowerCase())) : null;
 }
 
-function candidates(
-  context: RouteContext,
-  input: QueryInput,
-  includeTypes: Set<string> | null,
-): StoredItem[] {
+function candidates(context: RouteContext, input: QueryInput, scope: ItemScope): StoredItem[] {
   const { store, query, personality: p } = context;
   if (input.within) return input.within;
   const ids = query.list("ids");
@@ -112,24 +115,22 @@ function candidates(
     const path = query.get("Path");
     if (path) return store.byPath.get(path) ?? [];
   }
-  const parentId = query.get("parentId");
-  const recursive = query.bool("recursive") === true;
-  if (parentId) {
-    const parent = store.items.get(parseId(context, "parentId", parentId));
-    if (!parent) return [];
+  if (scope.unknownParent) return [];
+  const parent = scope.parent;
+  if (parent) {
     const allowed = visibleLibraries(input.user);
     const library = parent.libraryId ? store.items.get(parent.libraryId) : undefined;
     if (allowed && library && !allowed.has(library.id) && context.caller && !context.caller.isApiKey) {
       // JF ItemsController.GetItems: a user asking into a library they may not see.
       throw unauthorized(`${input.user!.name} is not permitted to access Library ${library.name}.`);
     }
-    return recursive ? descendants(context, parent) : directChildren(context, parent);
+    return scope.recursive ? descendants(context, parent) : directChildren(context, parent);
   }
-  if (!recursive) return store.libraries;
-  if (includeTypes)
+  if (!scope.recursive) return store.libraries;
+  if (scope.includeTypes)
     return typeUnion(
       store,
-      [...includeTypes].map((type) => canonicalType(store, type)),
+      [...scope.includeTypes].map((type) => canonicalType(store, type)),
     );
   return store.ordered.filter((item) => item.type !== "CollectionFolder");
 }
@@ -141,7 +142,9 @@ function canonicalType(store: RouteContext["store"], lowered: string): string {
 
 export function runItemQuery(context: RouteContext, input: QueryInput) {
   const { query, store, personality: p } = context;
-  const includeTypes = typesFilter(context, "includeItemTypes");
+  const scope = itemScope(context, typesFilter(context, "includeItemTypes"));
+  const includeTypes = scope.includeTypes;
+  const containing = scope.containing;
   const excludeTypes = typesFilter(context, "excludeItemTypes");
   const user = input.user;
   const isPlayed = query.bool("isPlayed");
@@ -162,6 +165,7 @@ export function runItemQuery(context: RouteContext, input: QueryInput) {
     if (includeTypes && !includeTypes.has(type)) return false;
     if (excludeTypes?.has(type)) return false;
     if (item.type === "Playlist" && !playlistVisible(context, item, user)) return false;
+    if (containing && !holdsItemBelow(context, item, containing)) return false;
     if (parentIndex !== undefined && item.parentIndexNumber !== parentIndex) return false;
     if (index !== undefined && item.indexNumber !== index) return false;
     if (minIndex !== undefined && (item.indexNumber ?? -1) < minIndex) return false;
@@ -185,12 +189,14 @@ export function runItemQuery(context: RouteContext, input: QueryInput) {
     return true;
   };
 
-  const all = candidates(context, input, includeTypes);
+  const all = candidates(context, input, scope);
   const fromTypeIndex =
     !input.within &&
     query.list("ids").length === 0 &&
-    !query.get("parentId") &&
-    query.bool("recursive") === true &&
+    scope.parent === null &&
+    !scope.unknownParent &&
+    scope.recursive &&
+    containing === null &&
     (p.kind === "jellyfin" || (query.list("AnyProviderIdEquals").length === 0 && !query.get("Path")));
   const trivial =
     fromTypeIndex &&

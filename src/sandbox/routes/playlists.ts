@@ -1,11 +1,14 @@
 import { itemDto } from "../dto.js";
 import { badRequest, forbidden, notFound, notFoundText, serverError } from "../http-error.js";
-import type { Personality, Route, RouteContext } from "../personality.js";
+import { jellyfinAtLeast, type Personality, type Route, type RouteContext } from "../personality.js";
 import type { StoredItem, StoredUser } from "../store.js";
-import { actingUser, findItem, noContent, ok, optionalUser, param, parseId } from "./common.js";
+import { actingUser, idList, noContent, ok, optionalUser, param, parseId } from "./common.js";
 import { dtoOptions, playlistVisible } from "./items-query.js";
 
-/** Playlists per target-apis §6: ownership/visibility by version, dedupe on add, caller-identity routes. */
+/**
+ * Playlists per target-apis §6 and §12.6: ownership/visibility by version, dedupe on add (kept
+ * duplicates on 12), caller-identity routes.
+ */
 
 function field(body: unknown, name: string): unknown {
   if (!body || typeof body !== "object") return undefined;
@@ -19,12 +22,6 @@ function playlistOf(context: RouteContext): StoredItem {
   if (!item?.playlist)
     throw context.personality.kind === "jellyfin" ? notFoundText("Playlist not found") : notFound();
   return item;
-}
-
-function idList(context: RouteContext, name: string, fromBody?: unknown): string[] {
-  const fromQuery = context.query.list(name);
-  const raw = fromQuery.length > 0 ? fromQuery : Array.isArray(fromBody) ? fromBody.map(String) : [];
-  return raw.map((id) => parseId(context, name, id));
 }
 
 /** Routes that use only the caller's identity: an API key is "user Guid.Empty" → 400 (jellyfin#15600). */
@@ -54,7 +51,9 @@ function createJellyfin(context: RouteContext) {
     if (!context.store.items.has(id) && !mediaTypeRaw) throw badRequest(`Item with id ${id} not found`);
   }
   const mediaType = mediaTypeRaw === "Audio" || mediaTypeRaw === "Video" ? mediaTypeRaw : undefined;
-  const isPublic = p.atLeast("10.9") && field(body, "IsPublic") === true;
+  // CreatePlaylistDto.IsPublic is initialised to true (10.9–12): a JSON body that leaves it out
+  // makes an open playlist; only the body-less query form makes a private one (§6.2, §12.6).
+  const isPublic = p.atLeast("10.9") && body !== undefined && field(body, "IsPublic") !== false;
   const playlist = context.store.createPlaylist(
     String(name ?? "New Playlist"),
     owner?.id ?? null,
@@ -89,8 +88,11 @@ function inferType(context: RouteContext, ids: string[]): "Audio" | "Video" | un
   return undefined;
 }
 
-/** Expands folders to their playable children; 10.8 drops items of another media type. */
-function addEntries(context: RouteContext, playlist: StoredItem, ids: string[]): number {
+/**
+ * Expands folders to their playable children; 10.8 drops items of another media type.
+ * `position` (Jellyfin 12) inserts there instead of appending.
+ */
+function addEntries(context: RouteContext, playlist: StoredItem, ids: string[], position?: number): number {
   const p = context.personality;
   const leaves: string[] = [];
   const expand = (item: StoredItem) => {
@@ -107,7 +109,7 @@ function addEntries(context: RouteContext, playlist: StoredItem, ids: string[]):
     p.kind === "jellyfin" && !p.atLeast("10.9")
       ? leaves.filter((id) => context.store.items.get(id)!.mediaType === mediaType)
       : leaves;
-  return context.store.addToPlaylist(playlist, kept);
+  return context.store.addToPlaylist(playlist, kept, position);
 }
 
 function addJellyfin(context: RouteContext) {
@@ -118,7 +120,9 @@ function addJellyfin(context: RouteContext) {
     if (!playlistVisible(context, playlist, user)) throw notFound();
     if (!canEdit(playlist, user)) throw forbidden();
   }
-  addEntries(context, playlist, idList(context, "ids"));
+  // `position` is new in 12.0; earlier servers ignore the parameter.
+  const position = jellyfinAtLeast(context.personality, "12.0") ? context.query.int("position") : undefined;
+  addEntries(context, playlist, idList(context, "ids"), position);
   return noContent();
 }
 
@@ -253,54 +257,4 @@ export function playlistRoutes(p: Personality): Route[] {
   if (p.atLeast("10.10"))
     routes.push({ method: "GET", path: "/Playlists/{playlistId}", auth: "user", handler: playlistDto });
   return routes;
-}
-
-export function collectionRoutes(p: Personality): Route[] {
-  const jf = p.kind === "jellyfin";
-  const id = jf ? "collectionid" : "id";
-  const collectionOf = (c: RouteContext) => {
-    const item = findItem(c, param(c, id));
-    if (item.type !== "BoxSet") throw notFound();
-    return item;
-  };
-  const addMembers = (c: RouteContext, collection: StoredItem, ids: string[]) => {
-    const members = collection.memberIds!;
-    for (const memberId of ids) {
-      // AddToCollection throws on the first unknown id, after earlier ones were added.
-      if (!c.store.items.has(memberId)) throw badRequest(`No item exists with the supplied Id ${memberId}`);
-      if (!members.includes(memberId)) members.push(memberId);
-    }
-  };
-  return [
-    {
-      method: "POST",
-      path: "/Collections",
-      auth: "admin",
-      handler: (c) => {
-        const collection = c.store.createCollection(c.query.get("name") ?? "New Collection", []);
-        addMembers(c, collection, idList(c, "ids"));
-        return ok(jf ? { Id: collection.id } : { Id: collection.id, Name: collection.name });
-      },
-    },
-    {
-      method: "POST",
-      path: jf ? "/Collections/{collectionId}/Items" : "/Collections/{Id}/Items",
-      auth: "admin",
-      handler: (c) => {
-        addMembers(c, collectionOf(c), idList(c, "ids"));
-        return noContent();
-      },
-    },
-    {
-      method: "DELETE",
-      path: jf ? "/Collections/{collectionId}/Items" : "/Collections/{Id}/Items",
-      auth: "admin",
-      handler: (c) => {
-        const collection = collectionOf(c);
-        const remove = new Set(idList(c, "ids"));
-        collection.memberIds = collection.memberIds!.filter((member) => !remove.has(member));
-        return noContent();
-      },
-    },
-  ];
 }

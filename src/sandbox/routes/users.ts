@@ -1,5 +1,5 @@
 import { badRequest, forbidden, unauthorized } from "../http-error.js";
-import type { Personality, Route, RouteContext } from "../personality.js";
+import { jellyfinAtLeast, type Personality, type Route, type RouteContext } from "../personality.js";
 import type { StoredUser } from "../store.js";
 import { formatDate } from "../store.js";
 import { actingUser, noContent, ok } from "./common.js";
@@ -10,7 +10,8 @@ const PROVIDERS = {
 };
 
 export function userDto(p: Personality, context: RouteContext, user: StoredUser): Record<string, unknown> {
-  const hasPassword = user.password !== "";
+  // Jellyfin 12 no longer computes these: obsolete and always true (target-apis §12.3).
+  const hasPassword = jellyfinAtLeast(p, "12.0") || user.password !== "";
   const policy: Record<string, unknown> = {
     ...user.policyExtra,
     IsAdministrator: user.isAdmin,
@@ -54,9 +55,15 @@ const WORD = String.raw`\p{L}\p{Mn}\p{Nd}\p{Pc}`;
 const NAME_10_11 = new RegExp(String.raw`^(?!\s)[${WORD} \-'._@+]+(?<!\s)$`, "u");
 const NAME_OLDER = new RegExp(String.raw`^[${WORD} \-'._@]+$`, "u");
 
+/** Jellyfin 12's UserManager.ThrowIfInvalidUsername also refuses these two (target-apis §12.3). */
+const DOT_NAMES = new Set([".", ".."]);
+
 function checkName(p: Personality, name: string): void {
   const valid =
-    p.kind === "emby" ? name.trim().length > 0 : (p.atLeast("10.11") ? NAME_10_11 : NAME_OLDER).test(name);
+    p.kind === "emby"
+      ? name.trim().length > 0
+      : (p.atLeast("10.11") ? NAME_10_11 : NAME_OLDER).test(name) &&
+        !(p.atLeast("12.0") && DOT_NAMES.has(name));
   if (!valid) {
     throw badRequest(
       `Usernames can contain unicode symbols, numbers (0-9), dashes (-), underscores (_), apostrophes ('), and periods (.) (Parameter 'name')`,
