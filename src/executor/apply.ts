@@ -5,13 +5,13 @@ import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
+import { ACTION_RETRY, type RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
 import { addToContainer, collectionApi, createContainer, playlistApi } from "./actions/containers.js";
 import { setUserData } from "./actions/user-data.js";
 import { createUser, type UserRun } from "./actions/users.js";
 import { fingerprint, type Outcome, RunContext, Stopped } from "./context.js";
 import { type ActionInfo, Journal } from "./journal.js";
-import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { retrying, runActions } from "./runner.js";
 
 export interface ApplyOptions {
@@ -23,7 +23,7 @@ export interface ApplyOptions {
   progress: Progress;
   /** Ctrl-C: no new action starts; in-flight ones finish and are journaled. */
   signal?: AbortSignal;
-  retry?: RetryPolicy;
+  retry?: Partial<RetryPolicy>;
   now?: () => Date;
   /** For tests: jitter source. */
   random?: () => number;
@@ -124,7 +124,7 @@ export async function applyPlan(
     const rest = ordered.filter((a) => a.type !== "create-user");
     const runOptions = {
       concurrency,
-      retry: options.retry ?? DEFAULT_RETRY,
+      retry: { ...ACTION_RETRY, ...options.retry },
       random: options.random ?? Math.random,
     };
     const record = (action: Action, outcome: Outcome) => {

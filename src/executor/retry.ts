@@ -1,15 +1,6 @@
 import { PlexodusError } from "../errors.js";
 import { JournalWriteError } from "./journal.js";
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
-
 /** What the executor does with an error from the target. */
 export type ErrorAction = "retry" | "fail-action" | "stop-run";
 
@@ -30,36 +21,8 @@ export function classify(error: unknown): ErrorAction {
   }
 }
 
-/** Exponential backoff with full jitter, never shorter than the server's Retry-After. */
-export function backoffMs(
-  policy: RetryPolicy,
-  attempt: number,
-  error: unknown,
-  random: () => number,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
-  const retryAfter = (error as { retryAfterMs?: unknown }).retryAfterMs;
-  return typeof retryAfter === "number" && Number.isFinite(retryAfter) && retryAfter > 0
-    ? Math.max(jittered, retryAfter)
-    : jittered;
-}
-
-/** Resolves after `ms`, or early (to false) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve(false);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/** The server's Retry-After an error carries, when it is a wait worth honouring. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const ms = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === "number" && Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

@@ -4,10 +4,11 @@ import { sameName } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import type { PlanUserData } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
+import { ACTION_RETRY, mayRetry, type RetryPolicy, retryDelayMs, sleep } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
 import { RunContext, Stopped } from "./context.js";
 import { Journal, type JournalRow } from "./journal.js";
-import { backoffMs, classify, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry.js";
+import { classify, retryAfterOf } from "./retry.js";
 import { restoreContainer } from "./undo-containers.js";
 import {
   holds,
@@ -24,7 +25,7 @@ export interface RollbackOptions {
   includeUsers: boolean;
   progress: Progress;
   signal?: AbortSignal;
-  retry?: RetryPolicy;
+  retry?: Partial<RetryPolicy>;
   now?: () => Date;
   random?: () => number;
 }
@@ -137,7 +138,7 @@ export async function rollback(
 type Settled = Undo | { kind: "failed"; reason: string } | null;
 
 async function undoWithRetries(row: JournalRow, ctx: RunContext, options: RollbackOptions): Promise<Settled> {
-  const policy = options.retry ?? DEFAULT_RETRY;
+  const policy: RetryPolicy = { ...ACTION_RETRY, ...options.retry };
   try {
     for (let attempt = 0; ; attempt++) {
       if (ctx.stopped) return null;
@@ -152,7 +153,7 @@ async function undoWithRetries(row: JournalRow, ctx: RunContext, options: Rollba
       } catch (error) {
         if (error instanceof Stopped) return null;
         const next = classify(error);
-        const spent = attempt + 1 >= policy.attempts;
+        const spent = !mayRetry(attempt + 1, policy, retryAfterOf(error));
         if (
           next === "stop-run" ||
           (next === "retry" && spent && (error as { category?: string }).category === "unreachable")
@@ -165,8 +166,8 @@ async function undoWithRetries(row: JournalRow, ctx: RunContext, options: Rollba
           ctx.journal.settleRollback(row.key, "failed", reason);
           return { kind: "failed", reason };
         }
-        if (!(await sleep(backoffMs(policy, attempt, error, options.random ?? Math.random), ctx.haltSignal)))
-          return null;
+        const waitMs = retryDelayMs(attempt + 1, policy, retryAfterOf(error), options.random ?? Math.random);
+        if (!(await sleep(waitMs, ctx.haltSignal))) return null;
       }
     }
   } catch (error) {

@@ -1,9 +1,10 @@
 import { PlexodusError } from "../errors.js";
 import { nameKey } from "../model/index.js";
 import type { Action } from "../planner/plan.js";
+import { mayRetry, type RetryPolicy, retryDelayMs, sleep } from "../retry.js";
 import { fingerprint, type Outcome, type RunContext, Stopped } from "./context.js";
 import type { ActionInfo } from "./journal.js";
-import { backoffMs, classify, type RetryPolicy, sleep } from "./retry.js";
+import { classify, retryAfterOf } from "./retry.js";
 
 export interface RunOptions {
   concurrency: number;
@@ -102,7 +103,7 @@ async function runAction(
           return NOT_STARTED;
         }
         const reason = describe(error);
-        const budgetSpent = attempt + 1 >= options.retry.attempts;
+        const budgetSpent = !mayRetry(attempt + 1, options.retry, retryAfterOf(error));
         if (next === "retry" && budgetSpent && (error as PlexodusError).category === "unreachable") {
           ctx.stop(error);
           return NOT_STARTED;
@@ -111,7 +112,8 @@ async function runAction(
           ctx.journal.settle(action.key, "failed", reason);
           return { kind: "failed", reason };
         }
-        if (!(await sleep(backoffMs(options.retry, attempt, error, options.random), ctx.haltSignal))) {
+        const waitMs = retryDelayMs(attempt + 1, options.retry, retryAfterOf(error), options.random);
+        if (!(await sleep(waitMs, ctx.haltSignal))) {
           return NOT_STARTED;
         }
       }
@@ -129,9 +131,10 @@ export async function retrying<T>(ctx: RunContext, options: RunOptions, read: ()
     try {
       return await read();
     } catch (error) {
-      if (classify(error) !== "retry" || attempt + 1 >= options.retry.attempts) throw error;
-      if (!(await sleep(backoffMs(options.retry, attempt, error, options.random), ctx.haltSignal)))
-        throw error;
+      const retryAfterMs = retryAfterOf(error);
+      if (classify(error) !== "retry" || !mayRetry(attempt + 1, options.retry, retryAfterMs)) throw error;
+      const waitMs = retryDelayMs(attempt + 1, options.retry, retryAfterMs, options.random);
+      if (!(await sleep(waitMs, ctx.haltSignal))) throw error;
     }
   }
 }
