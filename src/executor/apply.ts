@@ -5,14 +5,15 @@ import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
-import { ACTION_RETRY, type RetryPolicy } from "../retry.js";
+import type { RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
 import { addToContainer, collectionApi, createContainer, playlistApi } from "./actions/containers.js";
 import { setUserData } from "./actions/user-data.js";
 import { createUser, type UserRun } from "./actions/users.js";
+import { backoffOf, retrying } from "./attempt.js";
 import { fingerprint, type Outcome, RunContext, Stopped } from "./context.js";
 import { type ActionInfo, Journal } from "./journal.js";
-import { retrying, runActions } from "./runner.js";
+import { runActions } from "./runner.js";
 
 export interface ApplyOptions {
   journalPath: string;
@@ -122,11 +123,7 @@ export async function applyPlan(
     const ordered = [...plan.actions].sort((a, b) => PHASE_ORDER[a.type] - PHASE_ORDER[b.type]);
     const creations = ordered.filter((a) => a.type === "create-user");
     const rest = ordered.filter((a) => a.type !== "create-user");
-    const runOptions = {
-      concurrency,
-      retry: { ...ACTION_RETRY, ...options.retry },
-      random: options.random ?? Math.random,
-    };
+    const runOptions = { concurrency, ...backoffOf(options) };
     const record = (action: Action, outcome: Outcome) => {
       outcomes.set(action.key, outcome);
       task.tick();

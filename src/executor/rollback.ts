@@ -4,11 +4,11 @@ import { sameName } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import type { PlanUserData } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
-import { ACTION_RETRY, mayRetry, type RetryPolicy, retryDelayMs, sleep } from "../retry.js";
+import type { RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
-import { RunContext, Stopped } from "./context.js";
+import { attempt, type Backoff, backoffOf } from "./attempt.js";
+import { RunContext } from "./context.js";
 import { Journal, type JournalRow } from "./journal.js";
-import { classify, retryAfterOf } from "./retry.js";
 import { restoreContainer } from "./undo-containers.js";
 import {
   holds,
@@ -88,6 +88,7 @@ export async function rollback(
       new PQueue({ concurrency: 1 }),
       options.signal,
     );
+    const backoff = backoffOf(options);
     const runId = journal.startRun("rollback");
     const rows = journal.rowsForRollback().filter((row) => row.rollbackStatus !== "done");
     const task = options.progress.task("rolling back", rows.length);
@@ -106,9 +107,11 @@ export async function rollback(
     };
     for (const row of rows) {
       const issue = (reason: string) => ({ key: row.key, type: row.type, title: row.title ?? "", reason });
-      const outcome = ctx.stopped ? null : await undoWithRetries(row, ctx, options);
+      const outcome = ctx.stopped
+        ? undefined
+        : await undoWithRetries(row, ctx, backoff, options.includeUsers);
       task.tick();
-      if (outcome === null) result.notStarted += 1;
+      if (outcome === undefined) result.notStarted += 1;
       else if (outcome.kind === "restored") result.restored += 1;
       else if (outcome.kind === "already") result.alreadyRestored += 1;
       else if (outcome.kind === "kept") result.keptUsers += 1;
@@ -135,45 +138,31 @@ export async function rollback(
   }
 }
 
-type Settled = Undo | { kind: "failed"; reason: string } | null;
+type Settled = Undo | { kind: "failed"; reason: string } | undefined;
 
-async function undoWithRetries(row: JournalRow, ctx: RunContext, options: RollbackOptions): Promise<Settled> {
-  const policy: RetryPolicy = { ...ACTION_RETRY, ...options.retry };
-  try {
-    for (let attempt = 0; ; attempt++) {
-      if (ctx.stopped) return null;
-      try {
-        const outcome = await undo(row, ctx, options.includeUsers);
-        ctx.journal.settleRollback(
-          row.key,
-          outcome.kind === "conflict" ? "conflict" : outcome.kind === "kept" ? "kept" : "done",
-          outcome.kind === "conflict" ? outcome.reason : null,
-        );
-        return outcome;
-      } catch (error) {
-        if (error instanceof Stopped) return null;
-        const next = classify(error);
-        const spent = !mayRetry(attempt + 1, policy, retryAfterOf(error));
-        if (
-          next === "stop-run" ||
-          (next === "retry" && spent && (error as { category?: string }).category === "unreachable")
-        ) {
-          ctx.stop(error);
-          return null;
-        }
-        if (next === "fail-action" || spent) {
-          const reason = error instanceof Error ? error.message : String(error);
-          ctx.journal.settleRollback(row.key, "failed", reason);
-          return { kind: "failed", reason };
-        }
-        const waitMs = retryDelayMs(attempt + 1, policy, retryAfterOf(error), options.random ?? Math.random);
-        if (!(await sleep(waitMs, ctx.haltSignal))) return null;
-      }
-    }
-  } catch (error) {
-    ctx.stop(error);
-    return null;
-  }
+/** One journal row undone, retried like an apply action; its outcome is journaled. */
+function undoWithRetries(
+  row: JournalRow,
+  ctx: RunContext,
+  backoff: Backoff,
+  includeUsers: boolean,
+): Promise<Settled> {
+  return attempt<Settled>(ctx, backoff, {
+    run: async () => {
+      const outcome = await undo(row, ctx, includeUsers);
+      ctx.journal.settleRollback(
+        row.key,
+        outcome.kind === "conflict" ? "conflict" : outcome.kind === "kept" ? "kept" : "done",
+        outcome.kind === "conflict" ? outcome.reason : null,
+      );
+      return outcome;
+    },
+    fail: (error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      ctx.journal.settleRollback(row.key, "failed", reason);
+      return { kind: "failed", reason };
+    },
+  });
 }
 
 const noJournalBefore = () => {};
