@@ -12,7 +12,7 @@ import { setUserData } from "./actions/user-data.js";
 import { createUser, type UserRun } from "./actions/users.js";
 import { backoffOf, retrying } from "./attempt.js";
 import { fingerprint, type Outcome, RunContext, Stopped } from "./context.js";
-import { type ActionInfo, Journal } from "./journal.js";
+import { type ActionInfo, Journal } from "./journal/index.js";
 import { runActions } from "./runner.js";
 
 export interface ApplyOptions {

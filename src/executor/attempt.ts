@@ -1,7 +1,7 @@
 import { PlexodusError } from "../errors.js";
 import { ACTION_RETRY, mayRetry, type RetryPolicy, retryDelayMs, sleep } from "../retry.js";
 import { type RunContext, Stopped } from "./context.js";
-import { JournalWriteError } from "./journal.js";
+import { JournalWriteError } from "./journal/index.js";
 
 /** How a run's steps are retried: the policy, and the jitter source (fixed by tests). */
 export interface Backoff {

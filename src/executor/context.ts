@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type PQueue from "p-queue";
 import type { TargetAdapter } from "../targets/types.js";
-import type { Journal } from "./journal.js";
+import type { Journal } from "./journal/index.js";
 
 /** Thrown inside an action when the run is stopping; the action simply does not go on. */
 export class Stopped extends Error {

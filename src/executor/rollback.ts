@@ -8,7 +8,7 @@ import type { RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
 import { attempt, type Backoff, backoffOf } from "./attempt.js";
 import { RunContext } from "./context.js";
-import { Journal, type JournalRow } from "./journal.js";
+import { Journal, type JournalRow } from "./journal/index.js";
 import { restoreContainer } from "./undo-containers.js";
 import {
   holds,

@@ -3,7 +3,7 @@ import { nameKey } from "../model/index.js";
 import type { Action } from "../planner/plan.js";
 import { attempt, type Backoff } from "./attempt.js";
 import { fingerprint, type Outcome, type RunContext } from "./context.js";
-import type { ActionInfo } from "./journal.js";
+import type { ActionInfo } from "./journal/index.js";
 
 export interface RunOptions extends Backoff {
   concurrency: number;

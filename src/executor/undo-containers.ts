@@ -6,7 +6,7 @@ import {
   playlistApi,
 } from "./actions/containers.js";
 import type { RunContext } from "./context.js";
-import type { JournalRow } from "./journal.js";
+import type { JournalRow } from "./journal/index.js";
 import type { Undo } from "./rollback.js";
 
 interface ContainerWanted {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { PlexodusError } from "../../src/errors.js";
 import { attempt, type Backoff, retrying } from "../../src/executor/attempt.js";
 import { RunContext, Stopped } from "../../src/executor/context.js";
-import { type Journal, JournalWriteError } from "../../src/executor/journal.js";
+import { type Journal, JournalWriteError } from "../../src/executor/journal/index.js";
 import { TargetError } from "../../src/http/errors.js";
 import type { TargetAdapter } from "../../src/targets/types.js";
 
