@@ -1,33 +1,16 @@
-import PQueue from "p-queue";
-import { ConfigError, PlexodusError } from "../errors.js";
-import { sameName } from "../model/index.js";
+import { ConfigError } from "../errors.js";
 import { packageVersion } from "../paths.js";
-import type { PlanUserData } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
-import type { RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
 import { attempt, type Backoff, backoffOf } from "./attempt.js";
-import { RunContext } from "./context.js";
+import { RunContext, type RunSettings, type Undo } from "./context.js";
 import { Journal, type JournalRow } from "./journal/index.js";
-import { restoreContainer } from "./undo-containers.js";
-import {
-  holds,
-  type PlanUserDataPart,
-  pick,
-  sameIn,
-  toChange,
-  toPlanForm,
-  type UserDataField,
-} from "./user-data.js";
+import { undo } from "./undo/index.js";
 
-export interface RollbackOptions {
+export interface RollbackOptions extends RunSettings {
   /** Also delete the users the migration created (`--include-users`). */
   includeUsers: boolean;
   progress: Progress;
-  signal?: AbortSignal;
-  retry?: Partial<RetryPolicy>;
-  now?: () => Date;
-  random?: () => number;
 }
 
 export interface RollbackIssue {
@@ -52,12 +35,6 @@ export interface RollbackResult {
   interrupted: boolean;
 }
 
-export type Undo =
-  | { kind: "restored" }
-  | { kind: "already" }
-  | { kind: "kept" }
-  | { kind: "conflict"; reason: string };
-
 /**
  * Undoes what a journal recorded, latest confirmation first: prior user-data values come
  * back (only where the target still holds what the migration wrote), added entries and
@@ -81,13 +58,7 @@ export async function rollback(
       );
     }
     // One step at a time: undoing in reverse order is what makes dependent steps safe.
-    const ctx = new RunContext(
-      adapter,
-      journal,
-      new PQueue({ concurrency: 1 }),
-      new PQueue({ concurrency: 1 }),
-      options.signal,
-    );
+    const ctx = new RunContext(adapter, journal, 1, options.signal);
     const backoff = backoffOf(options);
     const runId = journal.startRun("rollback");
     const rows = journal.rowsForRollback().filter((row) => row.rollbackStatus !== "done");
@@ -126,12 +97,8 @@ export async function rollback(
     task.finish();
     result.writesSent = ctx.writesSent;
     result.durationMs = Date.now() - started;
-    result.interrupted = options.signal?.aborted === true;
-    journal.finishRun(
-      runId,
-      ctx.fatalError !== undefined ? "stopped" : result.interrupted ? "interrupted" : "finished",
-    );
-    if (ctx.fatalError !== undefined) throw ctx.fatalError;
+    result.interrupted = ctx.interrupted;
+    ctx.finishRun(runId);
     return result;
   } finally {
     journal.close();
@@ -163,51 +130,4 @@ function undoWithRetries(
       return { kind: "failed", reason };
     },
   });
-}
-
-const noJournalBefore = () => {};
-
-function undo(row: JournalRow, ctx: RunContext, includeUsers: boolean): Promise<Undo> {
-  switch (row.type) {
-    case "set-user-data":
-      return restoreUserData(row, ctx);
-    case "create-user":
-      return includeUsers ? deleteUser(row, ctx) : Promise.resolve({ kind: "kept" });
-    default:
-      return restoreContainer(row, ctx);
-  }
-}
-
-async function restoreUserData(row: JournalRow, ctx: RunContext): Promise<Undo> {
-  const original = row.original as PlanUserData | null;
-  if (row.userId === null || row.itemId === null || original === null) return { kind: "already" };
-  const { userId, itemId } = row;
-  const fields = row.fields as UserDataField[];
-  const current = toPlanForm(await ctx.lookup(() => ctx.adapter.getUserData(userId, itemId)));
-  if (sameIn(current, original, fields)) return { kind: "already" };
-  const wrote =
-    holds(current, pick(row.wanted as PlanUserData, fields)) ||
-    (row.result !== null && sameIn(current, row.result as PlanUserData, fields));
-  if (!wrote) {
-    return { kind: "conflict", reason: "the target no longer holds what the migration wrote; left as it is" };
-  }
-  const prior: PlanUserDataPart = pick(original, fields);
-  const after = toPlanForm(
-    await ctx.write(noJournalBefore, () => ctx.adapter.setUserData(userId, itemId, toChange(prior))),
-  );
-  if (!holds(after, prior)) throw new PlexodusError("failed", "the target did not take the prior value back");
-  return { kind: "restored" };
-}
-
-async function deleteUser(row: JournalRow, ctx: RunContext): Promise<Undo> {
-  const users = await ctx.lookup(() => ctx.adapter.listUsers());
-  // A creation whose confirmation was lost is recognised by name, as apply does.
-  const user =
-    users.find((u) => u.id === row.created.userId) ??
-    (row.status === "prior-recorded" && row.userName !== null
-      ? users.find((u) => sameName(u.name, row.userName!))
-      : undefined);
-  if (user === undefined) return { kind: "already" };
-  await ctx.write(noJournalBefore, () => ctx.adapter.deleteUser(user.id));
-  return { kind: "restored" };
 }

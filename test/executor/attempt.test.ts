@@ -1,4 +1,3 @@
-import PQueue from "p-queue";
 import { describe, expect, it } from "vitest";
 import { PlexodusError } from "../../src/errors.js";
 import { attempt, type Backoff, retrying } from "../../src/executor/attempt.js";
@@ -8,8 +7,7 @@ import { TargetError } from "../../src/http/errors.js";
 import type { TargetAdapter } from "../../src/targets/types.js";
 
 // attempt() only uses the run's stop switch; the adapter and journal are never touched.
-const context = () =>
-  new RunContext({} as TargetAdapter, {} as Journal, new PQueue(), new PQueue(), undefined);
+const context = () => new RunContext({} as TargetAdapter, {} as Journal, 1, undefined);
 const backoff: Backoff = {
   retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 1000 },
   random: () => 0,
