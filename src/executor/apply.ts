@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import PQueue from "p-queue";
 import { ConfigError } from "../errors.js";
 import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
@@ -9,24 +8,18 @@ import type { TargetAdapter } from "../targets/types.js";
 import { addToContainer, collectionApi, createContainer, playlistApi } from "./actions/containers.js";
 import { setUserData } from "./actions/user-data.js";
 import { createUser, type UserRun } from "./actions/users.js";
-import { fingerprint, type Outcome, RunContext, Stopped } from "./context.js";
-import { type ActionInfo, Journal } from "./journal.js";
-import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
-import { retrying, runActions } from "./runner.js";
+import { backoffOf, retrying } from "./attempt.js";
+import { fingerprint, type Outcome, RunContext, type RunSettings, Stopped } from "./context.js";
+import { type ActionInfo, Journal } from "./journal/index.js";
+import { runActions } from "./runner.js";
 
-export interface ApplyOptions {
+export interface ApplyOptions extends RunSettings {
   journalPath: string;
   /** Bound of each queue (lookups, writes). */
   concurrency: number;
   /** Where created users' passwords go (mode 0600, appended). */
   credentialsFile: string;
   progress: Progress;
-  /** Ctrl-C: no new action starts; in-flight ones finish and are journaled. */
-  signal?: AbortSignal;
-  retry?: RetryPolicy;
-  now?: () => Date;
-  /** For tests: jitter source. */
-  random?: () => number;
   /** For tests: caps the journal's size in pages to simulate a full disk. */
   journalMaxPageCount?: number;
 }
@@ -59,14 +52,7 @@ export interface ApplyResult {
 }
 
 export function titleOf(action: Action): string {
-  switch (action.type) {
-    case "create-user":
-      return action.user.name;
-    case "set-user-data":
-      return action.title;
-    default:
-      return action.title;
-  }
+  return action.type === "create-user" ? action.user.name : action.title;
 }
 
 const PHASE_ORDER: Record<Action["type"], number> = {
@@ -102,13 +88,7 @@ export async function applyPlan(
     { toolVersion: packageVersion(), now, maxPageCount: options.journalMaxPageCount },
   );
   const concurrency = Math.max(1, Math.floor(options.concurrency));
-  const ctx = new RunContext(
-    adapter,
-    journal,
-    new PQueue({ concurrency }),
-    new PQueue({ concurrency }),
-    options.signal,
-  );
+  const ctx = new RunContext(adapter, journal, concurrency, options.signal);
   const users: UserRun = {
     credentialsFile: options.credentialsFile,
     credentialsWritten: false,
@@ -116,17 +96,15 @@ export async function applyPlan(
   };
   const outcomes = new Map<string, Outcome>();
   const task = options.progress.task("applying", plan.actions.length);
-  let runId: number | undefined;
   try {
-    runId = journal.startRun("apply", { fingerprint: fingerprint(plan.actions), createdAt: plan.createdAt });
+    const runId = journal.startRun("apply", {
+      fingerprint: fingerprint(plan.actions),
+      createdAt: plan.createdAt,
+    });
     const ordered = [...plan.actions].sort((a, b) => PHASE_ORDER[a.type] - PHASE_ORDER[b.type]);
     const creations = ordered.filter((a) => a.type === "create-user");
     const rest = ordered.filter((a) => a.type !== "create-user");
-    const runOptions = {
-      concurrency,
-      retry: options.retry ?? DEFAULT_RETRY,
-      random: options.random ?? Math.random,
-    };
+    const runOptions = { concurrency, ...backoffOf(options) };
     const record = (action: Action, outcome: Outcome) => {
       outcomes.set(action.key, outcome);
       task.tick();
@@ -164,11 +142,7 @@ export async function applyPlan(
     task.finish();
 
     const result = summarize(plan.actions, outcomes, ctx, started, users);
-    journal.finishRun(
-      runId,
-      ctx.fatalError !== undefined ? "stopped" : result.interrupted ? "interrupted" : "finished",
-    );
-    if (ctx.fatalError !== undefined) throw ctx.fatalError;
+    ctx.finishRun(runId);
     return result;
   } finally {
     journal.close();
@@ -243,7 +217,7 @@ function summarize(
     skips: [],
     writesSent: ctx.writesSent,
     durationMs: Date.now() - started,
-    interrupted: ctx.signal?.aborted === true,
+    interrupted: ctx.interrupted,
     credentialsFile: users.credentialsWritten ? resolve(users.credentialsFile) : null,
     journalPath: resolve(ctx.journal.path),
   };

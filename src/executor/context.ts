@@ -1,7 +1,19 @@
 import { createHash } from "node:crypto";
-import type PQueue from "p-queue";
+import PQueue from "p-queue";
+import type { RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
-import type { Journal } from "./journal.js";
+import type { Journal } from "./journal/index.js";
+
+/** How a run goes, whatever it does: options apply and rollback share. */
+export interface RunSettings {
+  /** Ctrl-C: no new step starts; in-flight ones finish and are journaled. */
+  signal?: AbortSignal;
+  /** Overrides of the actions' retry policy (ACTION_RETRY). */
+  retry?: Partial<RetryPolicy>;
+  now?: () => Date;
+  /** For tests: jitter source. */
+  random?: () => number;
+}
 
 /** Thrown inside an action when the run is stopping; the action simply does not go on. */
 export class Stopped extends Error {
@@ -19,6 +31,13 @@ export type Outcome =
   | { kind: "skipped"; reason: string }
   | { kind: "not-started" };
 
+/** How one rollback step ended (a failure is added by the retry loop). */
+export type Undo =
+  | { kind: "restored" }
+  | { kind: "already" }
+  | { kind: "kept" }
+  | { kind: "conflict"; reason: string };
+
 /**
  * What one run shares between its actions: the adapter behind two bounded queues (lookups
  * and writes, like rclone's checkers and transfers), the journal, and the stop switch.
@@ -28,14 +47,18 @@ export class RunContext {
   private stopError: unknown;
   private stopping = false;
   private readonly halt = new AbortController();
+  private readonly lookups: PQueue;
+  private readonly writes: PQueue;
 
+  /** `concurrency` bounds each queue. */
   constructor(
     readonly adapter: TargetAdapter,
     readonly journal: Journal,
-    private readonly lookups: PQueue,
-    private readonly writes: PQueue,
+    concurrency: number,
     readonly signal: AbortSignal | undefined,
   ) {
+    this.lookups = new PQueue({ concurrency });
+    this.writes = new PQueue({ concurrency });
     signal?.addEventListener("abort", () => this.halt.abort(), { once: true });
     if (signal?.aborted) this.halt.abort();
   }
@@ -52,6 +75,18 @@ export class RunContext {
   /** The first fatal error; later ones are consequences of the same cause. */
   get fatalError(): unknown {
     return this.stopError;
+  }
+
+  /** Ctrl-C came. */
+  get interrupted(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  /** Records in the journal how the run ended; the error that stopped it is raised. */
+  finishRun(runId: number): void {
+    const stopped = this.stopError !== undefined;
+    this.journal.finishRun(runId, stopped ? "stopped" : this.interrupted ? "interrupted" : "finished");
+    if (stopped) throw this.stopError;
   }
 
   stop(error: unknown): void {
@@ -79,6 +114,11 @@ export class RunContext {
       this.writesSent += 1;
       return send();
     }) as Promise<T>;
+  }
+
+  /** A rollback write: nothing to journal first, the row already holds what it undoes. */
+  undoWrite<T>(send: () => Promise<T>): Promise<T> {
+    return this.write(() => {}, send);
   }
 }
 

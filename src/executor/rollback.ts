@@ -1,32 +1,16 @@
-import PQueue from "p-queue";
-import { ConfigError, PlexodusError } from "../errors.js";
-import { sameName } from "../model/index.js";
+import { ConfigError } from "../errors.js";
 import { packageVersion } from "../paths.js";
-import type { PlanUserData } from "../planner/plan.js";
 import type { Progress } from "../progress.js";
 import type { TargetAdapter } from "../targets/types.js";
-import { RunContext, Stopped } from "./context.js";
-import { Journal, type JournalRow } from "./journal.js";
-import { backoffMs, classify, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry.js";
-import { restoreContainer } from "./undo-containers.js";
-import {
-  holds,
-  type PlanUserDataPart,
-  pick,
-  sameIn,
-  toChange,
-  toPlanForm,
-  type UserDataField,
-} from "./user-data.js";
+import { attempt, type Backoff, backoffOf } from "./attempt.js";
+import { RunContext, type RunSettings, type Undo } from "./context.js";
+import { Journal, type JournalRow } from "./journal/index.js";
+import { undo } from "./undo/index.js";
 
-export interface RollbackOptions {
+export interface RollbackOptions extends RunSettings {
   /** Also delete the users the migration created (`--include-users`). */
   includeUsers: boolean;
   progress: Progress;
-  signal?: AbortSignal;
-  retry?: RetryPolicy;
-  now?: () => Date;
-  random?: () => number;
 }
 
 export interface RollbackIssue {
@@ -51,12 +35,6 @@ export interface RollbackResult {
   interrupted: boolean;
 }
 
-export type Undo =
-  | { kind: "restored" }
-  | { kind: "already" }
-  | { kind: "kept" }
-  | { kind: "conflict"; reason: string };
-
 /**
  * Undoes what a journal recorded, latest confirmation first: prior user-data values come
  * back (only where the target still holds what the migration wrote), added entries and
@@ -80,13 +58,8 @@ export async function rollback(
       );
     }
     // One step at a time: undoing in reverse order is what makes dependent steps safe.
-    const ctx = new RunContext(
-      adapter,
-      journal,
-      new PQueue({ concurrency: 1 }),
-      new PQueue({ concurrency: 1 }),
-      options.signal,
-    );
+    const ctx = new RunContext(adapter, journal, 1, options.signal);
+    const backoff = backoffOf(options);
     const runId = journal.startRun("rollback");
     const rows = journal.rowsForRollback().filter((row) => row.rollbackStatus !== "done");
     const task = options.progress.task("rolling back", rows.length);
@@ -105,9 +78,11 @@ export async function rollback(
     };
     for (const row of rows) {
       const issue = (reason: string) => ({ key: row.key, type: row.type, title: row.title ?? "", reason });
-      const outcome = ctx.stopped ? null : await undoWithRetries(row, ctx, options);
+      const outcome = ctx.stopped
+        ? undefined
+        : await undoWithRetries(row, ctx, backoff, options.includeUsers);
       task.tick();
-      if (outcome === null) result.notStarted += 1;
+      if (outcome === undefined) result.notStarted += 1;
       else if (outcome.kind === "restored") result.restored += 1;
       else if (outcome.kind === "already") result.alreadyRestored += 1;
       else if (outcome.kind === "kept") result.keptUsers += 1;
@@ -122,102 +97,37 @@ export async function rollback(
     task.finish();
     result.writesSent = ctx.writesSent;
     result.durationMs = Date.now() - started;
-    result.interrupted = options.signal?.aborted === true;
-    journal.finishRun(
-      runId,
-      ctx.fatalError !== undefined ? "stopped" : result.interrupted ? "interrupted" : "finished",
-    );
-    if (ctx.fatalError !== undefined) throw ctx.fatalError;
+    result.interrupted = ctx.interrupted;
+    ctx.finishRun(runId);
     return result;
   } finally {
     journal.close();
   }
 }
 
-type Settled = Undo | { kind: "failed"; reason: string } | null;
+type Settled = Undo | { kind: "failed"; reason: string } | undefined;
 
-async function undoWithRetries(row: JournalRow, ctx: RunContext, options: RollbackOptions): Promise<Settled> {
-  const policy = options.retry ?? DEFAULT_RETRY;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      if (ctx.stopped) return null;
-      try {
-        const outcome = await undo(row, ctx, options.includeUsers);
-        ctx.journal.settleRollback(
-          row.key,
-          outcome.kind === "conflict" ? "conflict" : outcome.kind === "kept" ? "kept" : "done",
-          outcome.kind === "conflict" ? outcome.reason : null,
-        );
-        return outcome;
-      } catch (error) {
-        if (error instanceof Stopped) return null;
-        const next = classify(error);
-        const spent = attempt + 1 >= policy.attempts;
-        if (
-          next === "stop-run" ||
-          (next === "retry" && spent && (error as { category?: string }).category === "unreachable")
-        ) {
-          ctx.stop(error);
-          return null;
-        }
-        if (next === "fail-action" || spent) {
-          const reason = error instanceof Error ? error.message : String(error);
-          ctx.journal.settleRollback(row.key, "failed", reason);
-          return { kind: "failed", reason };
-        }
-        if (!(await sleep(backoffMs(policy, attempt, error, options.random ?? Math.random), ctx.haltSignal)))
-          return null;
-      }
-    }
-  } catch (error) {
-    ctx.stop(error);
-    return null;
-  }
-}
-
-const noJournalBefore = () => {};
-
-function undo(row: JournalRow, ctx: RunContext, includeUsers: boolean): Promise<Undo> {
-  switch (row.type) {
-    case "set-user-data":
-      return restoreUserData(row, ctx);
-    case "create-user":
-      return includeUsers ? deleteUser(row, ctx) : Promise.resolve({ kind: "kept" });
-    default:
-      return restoreContainer(row, ctx);
-  }
-}
-
-async function restoreUserData(row: JournalRow, ctx: RunContext): Promise<Undo> {
-  const original = row.original as PlanUserData | null;
-  if (row.userId === null || row.itemId === null || original === null) return { kind: "already" };
-  const { userId, itemId } = row;
-  const fields = row.fields as UserDataField[];
-  const current = toPlanForm(await ctx.lookup(() => ctx.adapter.getUserData(userId, itemId)));
-  if (sameIn(current, original, fields)) return { kind: "already" };
-  const wrote =
-    holds(current, pick(row.wanted as PlanUserData, fields)) ||
-    (row.result !== null && sameIn(current, row.result as PlanUserData, fields));
-  if (!wrote) {
-    return { kind: "conflict", reason: "the target no longer holds what the migration wrote; left as it is" };
-  }
-  const prior: PlanUserDataPart = pick(original, fields);
-  const after = toPlanForm(
-    await ctx.write(noJournalBefore, () => ctx.adapter.setUserData(userId, itemId, toChange(prior))),
-  );
-  if (!holds(after, prior)) throw new PlexodusError("failed", "the target did not take the prior value back");
-  return { kind: "restored" };
-}
-
-async function deleteUser(row: JournalRow, ctx: RunContext): Promise<Undo> {
-  const users = await ctx.lookup(() => ctx.adapter.listUsers());
-  // A creation whose confirmation was lost is recognised by name, as apply does.
-  const user =
-    users.find((u) => u.id === row.created.userId) ??
-    (row.status === "prior-recorded" && row.userName !== null
-      ? users.find((u) => sameName(u.name, row.userName!))
-      : undefined);
-  if (user === undefined) return { kind: "already" };
-  await ctx.write(noJournalBefore, () => ctx.adapter.deleteUser(user.id));
-  return { kind: "restored" };
+/** One journal row undone, retried like an apply action; its outcome is journaled. */
+function undoWithRetries(
+  row: JournalRow,
+  ctx: RunContext,
+  backoff: Backoff,
+  includeUsers: boolean,
+): Promise<Settled> {
+  return attempt<Settled>(ctx, backoff, {
+    run: async () => {
+      const outcome = await undo(row, ctx, includeUsers);
+      ctx.journal.settleRollback(
+        row.key,
+        outcome.kind === "conflict" ? "conflict" : outcome.kind === "kept" ? "kept" : "done",
+        outcome.kind === "conflict" ? outcome.reason : null,
+      );
+      return outcome;
+    },
+    fail: (error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      ctx.journal.settleRollback(row.key, "failed", reason);
+      return { kind: "failed", reason };
+    },
+  });
 }

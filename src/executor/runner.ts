@@ -1,14 +1,12 @@
 import { PlexodusError } from "../errors.js";
 import { nameKey } from "../model/index.js";
 import type { Action } from "../planner/plan.js";
-import { fingerprint, type Outcome, type RunContext, Stopped } from "./context.js";
-import type { ActionInfo } from "./journal.js";
-import { backoffMs, classify, type RetryPolicy, sleep } from "./retry.js";
+import { attempt, type Backoff } from "./attempt.js";
+import { fingerprint, type Outcome, type RunContext } from "./context.js";
+import type { ActionInfo } from "./journal/index.js";
 
-export interface RunOptions {
+export interface RunOptions extends Backoff {
   concurrency: number;
-  retry: RetryPolicy;
-  random: () => number;
 }
 
 const NOT_STARTED: Outcome = { kind: "not-started" };
@@ -84,54 +82,24 @@ async function runAction(
   handler: (action: Action) => Promise<Outcome>,
   infoOf: (action: Action) => ActionInfo,
 ): Promise<Outcome> {
+  if (ctx.stopped) return NOT_STARTED;
   try {
-    if (ctx.stopped) return NOT_STARTED;
     const print = fingerprint(action);
     const row = ctx.journal.begin(action.key, { ...infoOf(action), fingerprint: print });
     // Confirmed by an earlier run of this very action: nothing to read, nothing to write.
     if (row.status === "done" && row.fingerprint === print) return { kind: "already-done" };
-    for (let attempt = 0; ; attempt++) {
-      if (ctx.stopped) return NOT_STARTED;
-      try {
-        return await handler(action);
-      } catch (error) {
-        if (error instanceof Stopped) return NOT_STARTED;
-        const next = classify(error);
-        if (next === "stop-run") {
-          ctx.stop(error);
-          return NOT_STARTED;
-        }
-        const reason = describe(error);
-        const budgetSpent = attempt + 1 >= options.retry.attempts;
-        if (next === "retry" && budgetSpent && (error as PlexodusError).category === "unreachable") {
-          ctx.stop(error);
-          return NOT_STARTED;
-        }
-        if (next === "fail-action" || budgetSpent) {
-          ctx.journal.settle(action.key, "failed", reason);
-          return { kind: "failed", reason };
-        }
-        if (!(await sleep(backoffMs(options.retry, attempt, error, options.random), ctx.haltSignal))) {
-          return NOT_STARTED;
-        }
-      }
-    }
   } catch (error) {
-    // The journal could not be written: stop before any further target write.
+    // The journal could not be written: stop before any target write.
     ctx.stop(error);
     return NOT_STARTED;
   }
-}
-
-/** A read outside any action (resolving users), retried like an action's. */
-export async function retrying<T>(ctx: RunContext, options: RunOptions, read: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await read();
-    } catch (error) {
-      if (classify(error) !== "retry" || attempt + 1 >= options.retry.attempts) throw error;
-      if (!(await sleep(backoffMs(options.retry, attempt, error, options.random), ctx.haltSignal)))
-        throw error;
-    }
-  }
+  const outcome = await attempt<Outcome>(ctx, options, {
+    run: () => handler(action),
+    fail: (error) => {
+      const reason = describe(error);
+      ctx.journal.settle(action.key, "failed", reason);
+      return { kind: "failed", reason };
+    },
+  });
+  return outcome ?? NOT_STARTED;
 }

@@ -5,9 +5,9 @@ import { rootCertificates } from "node:tls";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { READ_RETRY as DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retryDelayMs } from "../retry.js";
 import { authError, serverMessage, TargetError, unreachableError } from "./errors.js";
 import { redactCredentials } from "./redact.js";
-import { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
 
 export type QueryValue = string | number | boolean | readonly string[] | null | undefined;
 export type Query = Readonly<Record<string, QueryValue>>;

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { applyPlan } from "../../src/executor/apply.js";
-import { Journal, JournalWriteError } from "../../src/executor/journal.js";
+import { Journal, JournalWriteError } from "../../src/executor/journal/index.js";
 import { applyOptions, neutral, referenceState, tempDir } from "./helpers.js";
 import { scenario } from "./scenario.js";
 

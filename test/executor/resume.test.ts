@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PlexodusError } from "../../src/errors.js";
 import { applyPlan } from "../../src/executor/apply.js";
-import { Journal } from "../../src/executor/journal.js";
+import { Journal } from "../../src/executor/journal/index.js";
 import { applyOptions, neutral, referenceState, tempDir } from "./helpers.js";
 import { scenario } from "./scenario.js";
 

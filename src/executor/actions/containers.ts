@@ -1,6 +1,6 @@
 import type { TargetAdapter } from "../../targets/types.js";
 import { type Outcome, type RunContext, unique } from "../context.js";
-import type { Created } from "../journal.js";
+import type { Created } from "../journal/index.js";
 
 /**
  * Playlists and collections behave alike here: a titled container of items that the

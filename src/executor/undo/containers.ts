@@ -4,10 +4,9 @@ import {
   collectionApi,
   type Member,
   playlistApi,
-} from "./actions/containers.js";
-import type { RunContext } from "./context.js";
-import type { JournalRow } from "./journal.js";
-import type { Undo } from "./rollback.js";
+} from "../actions/containers.js";
+import type { RunContext, Undo } from "../context.js";
+import type { JournalRow } from "../journal/index.js";
 
 interface ContainerWanted {
   create?: boolean;
@@ -15,8 +14,6 @@ interface ContainerWanted {
   itemIds?: string[];
   add?: string[];
 }
-
-const noJournalBefore = () => {};
 
 /**
  * Rollback of a playlist or collection action: a container the migration created is
@@ -55,7 +52,7 @@ export async function restoreContainer(row: JournalRow, ctx: RunContext): Promis
   }
   const present = container.members.filter((m) => added.has(m.entryId)).map((m) => m.entryId);
   if (present.length === 0) return { kind: "already" };
-  await ctx.write(noJournalBefore, () => api.remove(container.id, present));
+  await ctx.undoWrite(() => api.remove(container.id, present));
   return { kind: "restored" };
 }
 
@@ -75,6 +72,6 @@ async function deleteOwn(
       reason: `the ${api.noun} now holds ${foreign.length} item(s) the migration did not add; left as it is`,
     };
   }
-  await ctx.write(noJournalBefore, () => api.delete(own.id));
+  await ctx.undoWrite(() => api.delete(own.id));
   return { kind: "restored" };
 }

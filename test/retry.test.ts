@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactCredentials } from "../../src/http/redact.js";
-import { DEFAULT_RETRY, parseRetryAfter, retryDelayMs } from "../../src/http/retry.js";
+import { ACTION_RETRY, mayRetry, parseRetryAfter, READ_RETRY, retryDelayMs, sleep } from "../src/retry.js";
 
 describe("parseRetryAfter", () => {
   const now = Date.parse("2025-01-01T00:00:00Z");
@@ -18,27 +17,34 @@ describe("parseRetryAfter", () => {
 
 describe("retryDelayMs", () => {
   it("doubles per retry, jitters between half and full step, and caps", () => {
-    const policy = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
+    const policy = { ...READ_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
     expect(retryDelayMs(1, policy, undefined, () => 1)).toBe(100);
     expect(retryDelayMs(3, policy, undefined, () => 1)).toBe(400);
     expect(retryDelayMs(3, policy, undefined, () => 0)).toBe(200);
     expect(retryDelayMs(10, policy, undefined, () => 1)).toBe(1000);
   });
   it("waits at least what the server asked", () => {
-    expect(retryDelayMs(1, { ...DEFAULT_RETRY, baseDelayMs: 100 }, 5000, () => 1)).toBe(5000);
+    expect(retryDelayMs(1, { ...READ_RETRY, baseDelayMs: 100 }, 5000, () => 1)).toBe(5000);
   });
 });
 
-describe("redactCredentials", () => {
-  it("removes tokens in every shape", () => {
-    const text =
-      'Authorization: MediaBrowser Client="plexodus", Token="s3cr3t-token" X-Emby-Token: s3cr3t-token ' +
-      "/Items?api_key=s3cr3t-token&ApiKey=s3cr3t-token";
-    const out = redactCredentials(text);
-    expect(out).not.toContain("s3cr3t-token");
-    expect(out).toContain('Token="***"');
+describe("mayRetry", () => {
+  it("stops at the attempt budget and at a Retry-After longer than the policy accepts", () => {
+    expect(mayRetry(3, READ_RETRY, undefined)).toBe(true);
+    expect(mayRetry(4, READ_RETRY, undefined)).toBe(false);
+    expect(mayRetry(1, READ_RETRY, 120_000)).toBe(true);
+    expect(mayRetry(1, READ_RETRY, 120_001)).toBe(false);
+    expect(mayRetry(1, ACTION_RETRY, 3_600_000)).toBe(true);
   });
-  it("removes registered secrets verbatim and URL-encoded", () => {
-    expect(redactCredentials("key a b/c and a%20b%2Fc", ["a b/c"])).toBe("key *** and ***");
+});
+
+describe("sleep", () => {
+  it("resolves true after the wait, false at once when aborted", async () => {
+    expect(await sleep(1)).toBe(true);
+    const halt = new AbortController();
+    const waiting = sleep(60_000, halt.signal);
+    halt.abort();
+    expect(await waiting).toBe(false);
+    expect(await sleep(60_000, halt.signal)).toBe(false);
   });
 });

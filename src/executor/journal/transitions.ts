@@ -1,0 +1,269 @@
+import type Database from "better-sqlite3";
+import {
+  type JournalFile,
+  type JournalTarget,
+  JournalWriteError,
+  type OpenOptions,
+  openForTarget,
+  openRecorded,
+} from "./open.js";
+import {
+  type ActionInfo,
+  type Created,
+  type JournalRow,
+  json,
+  mergeCreated,
+  pendingRow,
+  type RawRow,
+  type RollbackStatus,
+  toRow,
+} from "./rows.js";
+
+/**
+ * The journal: a SQLite file (WAL, synchronous FULL) that records, per plan action, the
+ * target's value before a write and the write after the target confirmed it. It is what
+ * makes resume and rollback possible. It never holds a secret: no API key, no password.
+ * An action moves pending → prior-recorded (committed before its write is sent) → done
+ * (after the target's 2xx), or settles as conflict or failed; rollback marks it rolled-back.
+ * See docs/journal.md.
+ */
+export class Journal {
+  readonly path: string;
+  readonly target: JournalTarget;
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly toolVersion: string;
+  /**
+   * Records that may wait for the next commit: confirmations and settlements. Losing them
+   * in a crash is safe (resume re-checks the target and recognises the write), so they ride
+   * along with the next prior value, which is always committed before its write. This keeps
+   * one fsync per write instead of three.
+   */
+  private pending: (() => void)[] = [];
+  private readonly pendingKeys = new Set<string>();
+  /** Rows registered but not yet committed, as they will be written. */
+  private readonly fresh = new Map<string, JournalRow>();
+
+  private constructor(path: string, file: JournalFile, options: OpenOptions) {
+    this.path = path;
+    this.db = file.db;
+    this.target = file.target;
+    this.now = options.now ?? (() => new Date());
+    this.toolVersion = options.toolVersion;
+  }
+
+  /** Opens (or creates) the journal of this target server; another server's journal is refused. */
+  static open(path: string, target: JournalTarget, options: OpenOptions): Journal {
+    return new Journal(path, openForTarget(path, target, options), options);
+  }
+
+  /** Opens an existing journal for rollback; its target is read from the file. */
+  static openExisting(path: string, options: OpenOptions): Journal {
+    return new Journal(path, openRecorded(path), options);
+  }
+
+  /**
+   * Every journal write goes through here. A failure (disk full, I/O error) becomes a
+   * "failed" error that stops the run before the next target write.
+   */
+  private write<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new JournalWriteError(
+        `cannot write the journal ${this.path} (${what}): ${String(code ?? error)}`,
+        {
+          hint: "The run stopped before its next write to the target. Free disk space or fix the file's location, then rerun: it resumes from the journal.",
+          cause: error,
+        },
+      );
+    }
+  }
+
+  startRun(kind: "apply" | "rollback", plan?: { fingerprint: string; createdAt: string }): number {
+    return this.write("start run", () =>
+      Number(
+        this.db
+          .prepare(
+            "INSERT INTO runs (kind, started_at, plan_fingerprint, plan_created_at, tool_version) VALUES (?, ?, ?, ?, ?)",
+          )
+          .run(kind, this.stamp(), plan?.fingerprint ?? null, plan?.createdAt ?? null, this.toolVersion)
+          .lastInsertRowid,
+      ),
+    );
+  }
+
+  finishRun(runId: number, outcome: string): void {
+    this.flush();
+    this.write("finish run", () =>
+      this.db
+        .prepare("UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?")
+        .run(this.stamp(), outcome, runId),
+    );
+  }
+
+  get(key: string): JournalRow | undefined {
+    const fresh = this.fresh.get(key);
+    if (fresh !== undefined) return structuredClone(fresh);
+    if (this.pendingKeys.has(key)) this.flush();
+    return this.read(key);
+  }
+
+  private read(key: string): JournalRow | undefined {
+    const raw = this.db.prepare("SELECT * FROM actions WHERE key = ?").get(key) as RawRow | undefined;
+    return raw === undefined ? undefined : toRow(raw);
+  }
+
+  /** Commits every deferred record now. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.write("record confirmations", () => this.db.transaction(() => this.runPending())());
+    this.clearPending();
+  }
+
+  private runPending(): void {
+    for (const op of this.pending) op();
+  }
+
+  private clearPending(): void {
+    this.pending = [];
+    this.pendingKeys.clear();
+    this.fresh.clear();
+  }
+
+  private defer(key: string, op: () => void): void {
+    this.pending.push(op);
+    this.pendingKeys.add(key);
+    this.fresh.delete(key);
+  }
+
+  /**
+   * Registers an action before any work on it. The same key planned anew (another
+   * fingerprint) starts over, but keeps the original value and created ids for rollback.
+   */
+  begin(key: string, info: ActionInfo): JournalRow {
+    const existing = this.get(key);
+    if (existing === undefined) {
+      const at = this.stamp();
+      this.defer(key, () =>
+        this.db
+          .prepare(
+            `INSERT INTO actions (key, type, fingerprint, user_id, user_name, item_id, title, status, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+          )
+          .run(key, info.type, info.fingerprint, info.userId, info.userName, info.itemId, info.title, at),
+      );
+      const row = pendingRow(key, info);
+      this.fresh.set(key, row);
+      return structuredClone(row);
+    }
+    this.flush();
+    return this.write("register action", () => {
+      if (existing.fingerprint !== info.fingerprint || existing.status === "rolled-back") {
+        // The new plan's `before` was read from the live target, so it already reflects
+        // whatever an earlier, unconfirmed write did: the action starts over from pending.
+        const status = "pending";
+        this.db
+          .prepare(
+            `UPDATE actions SET fingerprint = ?, user_id = COALESCE(?, user_id), user_name = ?, item_id = ?, title = ?,
+             status = ?, reason = NULL, updated_at = ? WHERE key = ?`,
+          )
+          .run(
+            info.fingerprint,
+            info.userId,
+            info.userName,
+            info.itemId,
+            info.title,
+            status,
+            this.stamp(),
+            key,
+          );
+      } else if (info.userId !== null && existing.userId === null) {
+        this.db.prepare("UPDATE actions SET user_id = ? WHERE key = ?").run(info.userId, key);
+      }
+      return this.read(key)!;
+    });
+  }
+
+  /** Before a write: the target's current value, durably, with what is about to be written. */
+  recordPrior(key: string, prior: unknown, wanted: unknown, fields: readonly string[] = []): void {
+    const at = this.stamp();
+    this.write("record prior value", () =>
+      this.db.transaction(() => {
+        this.runPending();
+        const row = this.read(key);
+        const allFields = [...new Set([...(row?.fields ?? []), ...fields])];
+        this.db
+          .prepare(
+            `UPDATE actions SET status = 'prior-recorded', prior = ?, original = COALESCE(original, ?), fields = ?,
+           wanted = ?, attempts = attempts + 1, prior_at = ?, updated_at = ?,
+           seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
+          )
+          .run(json(prior), json(prior), JSON.stringify(allFields), json(wanted), at, at, key);
+      })(),
+    );
+    this.clearPending();
+  }
+
+  /** After the target's 2xx (never before): the confirmed result and anything created. */
+  confirm(key: string, result: unknown, created: Created = {}): void {
+    const at = this.stamp();
+    this.defer(key, () => {
+      const merged = mergeCreated(this.read(key)?.created ?? {}, created);
+      this.db
+        .prepare(
+          `UPDATE actions SET status = 'done', result = ?, created = ?, reason = NULL, confirmed_at = ?, updated_at = ?,
+           rollback_status = NULL, rollback_reason = NULL, rollback_at = NULL,
+           seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
+        )
+        .run(json(result), JSON.stringify(merged), at, at, key);
+    });
+  }
+
+  /** Settles an action without a write of this run: already done, conflict or failed. */
+  settle(key: string, status: "done" | "conflict" | "failed", reason: string | null = null): void {
+    const at = this.stamp();
+    this.defer(key, () =>
+      this.db
+        .prepare("UPDATE actions SET status = ?, reason = ?, updated_at = ? WHERE key = ?")
+        .run(status, reason, at, key),
+    );
+  }
+
+  /** Rows that rollback must look at, latest event first. */
+  rowsForRollback(): JournalRow[] {
+    this.flush();
+    return (
+      this.db.prepare("SELECT * FROM actions WHERE seq IS NOT NULL ORDER BY seq DESC").all() as RawRow[]
+    ).map(toRow);
+  }
+
+  settleRollback(key: string, status: RollbackStatus, reason: string | null = null): void {
+    this.flush();
+    this.write("record rollback", () => {
+      const actionStatus = status === "done" ? ", status = 'rolled-back'" : "";
+      this.db
+        .prepare(
+          `UPDATE actions SET rollback_status = ?, rollback_reason = ?, rollback_at = ?, updated_at = ?${actionStatus}
+           WHERE key = ?`,
+        )
+        .run(status, reason, this.stamp(), this.stamp(), key);
+    });
+  }
+
+  /** Commits what is deferred (a failing commit here is safe: resume re-checks) and closes. */
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.flush();
+    } catch {
+      // The run already failed on this journal; what was lost is re-checked on resume.
+    }
+    this.db.close();
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+}
