@@ -111,6 +111,21 @@ describe("plexodus inspect --json", () => {
     expect(result.stdout).toMatch(/Schema: plexdb-[0-9a-f]{16} \(last migration 202504161541\.011\)/);
   });
 
+  it("reads the database when a Plex token for other commands is in the environment", async () => {
+    // One environment serves every command: the token set for `plan --plex-url` stays unused.
+    const token = "plex-token-for-plan-4c3b2a";
+    const result = await run(["inspect", "--plex-db", sampleDb(), "--plex-timezone", "UTC"], {
+      env: { PLEXODUS_PLEX_TOKEN: token, PLEXODUS_TAUTULLI_API_KEY: token },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("plexowner [1] (owner)");
+    expect(`${result.stdout}${result.stderr}`).not.toContain(token);
+    // Given as a flag, a token without its URL is still a mistake worth stopping for.
+    const flagged = await run(["inspect", "--plex-db", sampleDb(), "--plex-token", token]);
+    expect(flagged.code).toBe(3);
+    expect(flagged.stderr).toContain("--plex-url");
+  });
+
   it("reads a legacy database", async () => {
     const result = await run([
       "inspect",
