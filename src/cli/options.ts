@@ -56,3 +56,9 @@ export const SCOPE_OPTIONS = [
   "mode",
   "favoriteMinRating",
 ] as const satisfies readonly OptionKey[];
+
+/** What `plan`, `verify` and the planning half of `migrate` take. */
+export const PLAN_OPTIONS = [...SOURCE_OPTIONS, ...TARGET_OPTIONS, ...SCOPE_OPTIONS, "concurrency"] as const;
+
+/** What `apply` and the applying half of `migrate` take; the plan names the rest. */
+export const APPLY_OPTIONS = [...TARGET_OPTIONS, "concurrency", "journal", "credentialsFile", "yes"] as const;

@@ -124,6 +124,10 @@ function checkCombinations(config: Config): void {
     if (config[given] !== undefined && config[needed] === undefined) {
       const g = OPTION_BY_KEY.get(given)!;
       const n = OPTION_BY_KEY.get(needed)!;
+      // A token or key from the environment or a config file, without its URL, is left unused:
+      // one environment serves every command, including runs that read only the database
+      // (`inspect --plex-db` with PLEXODUS_PLEX_TOKEN set for `plan --plex-url`).
+      if (g.secret && !config.origins[given]?.startsWith("flag ")) continue;
       throw new ConfigError(`${flagName(g)} (from ${config.origins[given]}) needs ${flagName(n)} as well`, {
         hint: `Give ${flagName(n)}${n.env ? ` or set ${n.env}` : ""}, or drop ${flagName(g)}.`,
       });

@@ -1,4 +1,3 @@
-import { CATEGORY_FIELDS, describeChange, plural } from "./format.js";
 import type { Action, Category, Plan } from "./plan.js";
 
 /**
@@ -99,41 +98,4 @@ function driftOf(action: Action): DriftEntry {
 
 export function findDrift(plan: Plan): DriftEntry[] {
   return plan.actions.map(driftOf);
-}
-
-function describeEntry(entry: DriftEntry): string {
-  switch (entry.kind) {
-    case "user-missing":
-      return "target user does not exist";
-    case "user-data": {
-      const before = Object.fromEntries(entry.fields.map((f) => [f.field, f.actual]));
-      const set = Object.fromEntries(entry.fields.map((f) => [f.field, f.expected]));
-      return entry.categories
-        .filter((category) => category in CATEGORY_FIELDS)
-        .map((category) =>
-          describeChange({ before: before as never, set: set as never }, category, "≠ expected"),
-        )
-        .join(", ");
-    }
-    case "playlist-missing":
-      return `playlist missing (${plural(entry.missing, "entry", "entries")} expected)`;
-    case "playlist-entries-missing":
-      return `${plural(entry.missing, "entry", "entries")} missing`;
-    case "collection-missing":
-      return `collection missing (${plural(entry.missing, "member")} expected)`;
-    case "collection-members-missing":
-      return `${plural(entry.missing, "member")} missing`;
-  }
-}
-
-/** The drift list for humans: "alice  The Matrix (1999)  played: no ≠ expected yes". */
-export function renderDrift(entries: readonly DriftEntry[], options: { limit?: number } = {}): string {
-  const limit = options.limit ?? 50;
-  if (entries.length === 0) return "No drift: the target holds what the migration should have produced.\n";
-  const lines = [`Drift (${entries.length})`];
-  for (const entry of entries.slice(0, limit)) {
-    lines.push(`  ${entry.user ?? "(collections)"}  ${entry.title}  ${describeEntry(entry)}`);
-  }
-  if (entries.length > limit) lines.push(`  … and ${entries.length - limit} more (see --json)`);
-  return `${lines.join("\n")}\n`;
 }

@@ -49,11 +49,3 @@ export function summarizePlan(plan: Plan): PlanSummary {
     limitations: plan.limitations.length,
   };
 }
-
-/** "Plan: 12 changes (users 1, watched 8, progress 2, ratings 1, playlists 0, collections 0)". */
-export function planTotalsLine(plan: Plan, label = "Plan"): string {
-  const counts = countActions(plan.actions);
-  const parts = CATEGORIES.map((category) => `${category} ${counts[category]}`).join(", ");
-  const n = plan.actions.length;
-  return `${label}: ${n} ${n === 1 ? "change" : "changes"} (${parts})`;
-}

@@ -8,9 +8,6 @@ import {
   MANAGED,
   writeSampleDatabase,
 } from "../../fixtures/plex/scenarios/sample.js";
-import { summarize } from "../../src/cli/commands/inspect.js";
-import { LEAF_KINDS, type Snapshot } from "../../src/model/index.js";
-import { openPlexDatabase } from "../../src/readers/plex-db/index.js";
 import { run } from "../helpers/io.js";
 import { tempDirs } from "../readers/plex-db/helpers.js";
 
@@ -114,6 +111,21 @@ describe("plexodus inspect --json", () => {
     expect(result.stdout).toMatch(/Schema: plexdb-[0-9a-f]{16} \(last migration 202504161541\.011\)/);
   });
 
+  it("reads the database when a Plex token for other commands is in the environment", async () => {
+    // One environment serves every command: the token set for `plan --plex-url` stays unused.
+    const token = "plex-token-for-plan-4c3b2a";
+    const result = await run(["inspect", "--plex-db", sampleDb(), "--plex-timezone", "UTC"], {
+      env: { PLEXODUS_PLEX_TOKEN: token, PLEXODUS_TAUTULLI_API_KEY: token },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("plexowner [1] (owner)");
+    expect(`${result.stdout}${result.stderr}`).not.toContain(token);
+    // Given as a flag, a token without its URL is still a mistake worth stopping for.
+    const flagged = await run(["inspect", "--plex-db", sampleDb(), "--plex-token", token]);
+    expect(flagged.code).toBe(3);
+    expect(flagged.stderr).toContain("--plex-url");
+  });
+
   it("reads a legacy database", async () => {
     const result = await run([
       "inspect",
@@ -132,67 +144,6 @@ describe("plexodus inspect --json", () => {
     const badZone = await run(["inspect", "--plex-db", sampleDb(), "--plex-timezone", "Mars/Olympus"]);
     expect(badZone.code).toBe(3);
     expect(badZone.stderr).toContain("--plex-timezone");
-  });
-});
-
-/** The plain per-user filtering summarize() once did, as the reference its grouping must equal. */
-function naiveUsers(snapshot: Snapshot) {
-  const leaf = new Set(snapshot.items.filter((i) => LEAF_KINDS.has(i.kind)).map((i) => i.identity));
-  return snapshot.users.map((user) => {
-    const states = snapshot.states.filter((s) => s.userId === user.id);
-    const leafStates = states.filter((s) => leaf.has(s.identity));
-    return {
-      id: user.id,
-      name: user.name,
-      isOwner: user.isOwner,
-      isPlaceholder: user.isPlaceholder,
-      watched: leafStates.filter((s) => s.played).length,
-      inProgress: leafStates.filter((s) => s.positionMs > 0).length,
-      rated: states.filter((s) => s.rating !== null).length,
-      playlists: snapshot.playlists.filter((p) => p.ownerUserId === user.id).length,
-      historyPlays: snapshot.history.filter((h) => h.userId === user.id).reduce((n, h) => n + h.plays, 0),
-    };
-  });
-}
-
-describe("summarize", () => {
-  it("counts per user and library in one pass exactly as filtering per user does", async () => {
-    const path = sampleDb("hostile");
-    const snapshot = await openPlexDatabase(path, { timeZone: "UTC" }).read();
-    const leafItem = snapshot.items.find((i) => LEAF_KINDS.has(i.kind))!;
-    const showItem = snapshot.items.find((i) => i.kind === "show")!;
-    const owner = snapshot.users[0]!;
-    const base = {
-      played: false,
-      playCount: 0,
-      lastPlayedAt: null,
-      positionMs: 0,
-      rating: null,
-      ratedAt: null,
-    };
-    const extended: Snapshot = {
-      ...snapshot,
-      // Interleaved users, a rated non-leaf state, and a state of a user not in the list.
-      states: [
-        ...snapshot.states,
-        { ...base, userId: owner.id, identity: showItem.identity, rating: 7 },
-        { ...base, userId: "424242", identity: leafItem.identity, played: true, playCount: 3 },
-        { ...base, userId: owner.id, identity: `${leafItem.identity}-x`, played: true, positionMs: 5 },
-        ...snapshot.states.slice().reverse(),
-      ],
-      history: [
-        ...snapshot.history,
-        { userId: "424242", identity: "x", plays: 9, lastViewedAt: new Date(0) },
-      ],
-    };
-    for (const snap of [snapshot, extended]) {
-      expect(summarize(snap).users).toEqual(naiveUsers(snap));
-    }
-    const ownerBefore = summarize(snapshot).users[0]!;
-    const ownerAfter = summarize(extended).users[0]!;
-    expect(ownerAfter.rated).toBe(2 * ownerBefore.rated + 1);
-    expect(ownerAfter.watched).toBe(2 * ownerBefore.watched);
-    expect(summarize(extended).libraries).toEqual(summarize(snapshot).libraries);
   });
 });
 

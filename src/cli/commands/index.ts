@@ -1,5 +1,4 @@
-import type { Command } from "commander";
-import type { CommandContext } from "../context.js";
+import type { RegisterCommand } from "../registration.js";
 import { registerApply } from "./apply.js";
 import { registerDemo } from "./demo.js";
 import { registerInspect } from "./inspect.js";
@@ -9,15 +8,10 @@ import { registerRollback } from "./rollback.js";
 import { registerSandbox } from "./sandbox.js";
 import { registerVerify } from "./verify.js";
 
-/** What a command's registration gets: lazy context and a way to set the exit code. */
-export interface Registration {
-  context(): CommandContext;
-  setExitCode(code: number): void;
-}
-
-export type RegisterCommand = (program: Command, registration: Registration) => void;
-
-/** Commands are added here by the issues that implement them; none is a placeholder. */
+/**
+ * Every command, in help order. The one file here that imports the others; commands import
+ * nothing from one another (shared CLI pieces live in src/cli/, the work in src/pipeline/).
+ */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerInspect,
   registerPlan,

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
-import { renderPlan } from "../../planner/index.js";
-import { addConfigOptions } from "../options.js";
-import { APPLY_OPTIONS, executePlan, reportApply } from "./apply.js";
-import type { RegisterCommand } from "./index.js";
-import { makePlan, PLAN_OPTIONS, planDocument } from "./plan.js";
+import { migrate } from "../../pipeline/migrate.js";
+import { interactionFor } from "../interaction.js";
+import { APPLY_OPTIONS, addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import type { RegisterCommand } from "../registration.js";
+import { NOTHING_TO_APPLY } from "../render/apply.js";
+import { planDocument, renderPlan } from "../render/plan.js";
+import { reportApply } from "../report.js";
 
 export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -14,16 +16,22 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
   command.action(async (flags: Record<string, unknown> & { dryRun?: boolean }) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
-    const prepared = await makePlan(ctx, config);
-    if (flags.dryRun) {
-      if (ctx.globals.json)
-        ctx.printJson({ ...planDocument(prepared, null), command: "migrate", dryRun: true });
-      else ctx.say(renderPlan(prepared.plan));
+    const dryRun = Boolean(flags.dryRun);
+    const { prepared, result } = await migrate(config, interactionFor(ctx, config), {
+      dryRun,
+      cwd: ctx.io.cwd,
+      // The plan is shown before anything is asked or written.
+      planned({ plan }) {
+        if (!ctx.globals.json) ctx.say(renderPlan(plan));
+        if (!dryRun && plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
+      },
+    });
+    const document = planDocument(prepared, null);
+    if (result === undefined) {
+      if (ctx.globals.json) ctx.printJson({ ...document, command: "migrate", dryRun: true });
       return;
     }
-    if (!ctx.globals.json) ctx.say(renderPlan(prepared.plan));
-    const result = await executePlan(ctx, config, prepared.plan);
-    const { summary, unmatched, skipped, limitations } = planDocument(prepared, null);
+    const { summary, unmatched, skipped, limitations } = document;
     registration.setExitCode(
       reportApply(ctx, prepared.plan, result, {
         command: "migrate",

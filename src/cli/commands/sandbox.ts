@@ -6,7 +6,7 @@ import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/in
 import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
 import { startPlexSandbox, writeSamplePlexDatabase } from "../../sandbox/plex/index.js";
 import type { CommandContext } from "../context.js";
-import type { RegisterCommand } from "./index.js";
+import type { RegisterCommand } from "../registration.js";
 
 export interface SandboxCommandOptions {
   kind?: string;

@@ -1,15 +1,11 @@
 import type { Command } from "commander";
 import { EXIT_CHANGES, EXIT_OK } from "../../errors.js";
-import { findDrift, renderDrift, summarizePlan } from "../../planner/index.js";
-import { addConfigOptions } from "../options.js";
-import type { RegisterCommand } from "./index.js";
-import { makePlan, PLAN_OPTIONS } from "./plan.js";
+import { verifyTarget } from "../../pipeline/verify.js";
+import { interactionFor } from "../interaction.js";
+import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import type { RegisterCommand } from "../registration.js";
+import { renderVerify, verifyDocument } from "../render/drift.js";
 
-/**
- * `verify` reads both sides again and plans anew: whatever the new plan would still change
- * is drift — an item, playlist, collection or user on the target that disagrees with what
- * the migration should have produced.
- */
 export const registerVerify: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("verify")
@@ -20,34 +16,9 @@ export const registerVerify: RegisterCommand = (program, registration) => {
   command.action(async (flags: Record<string, unknown>) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
-    const prepared = await makePlan(ctx, config);
-    const drift = findDrift(prepared.plan);
-    if (ctx.globals.json) {
-      const summary = summarizePlan(prepared.plan);
-      ctx.printJson({
-        version: 1,
-        command: "verify",
-        drift: drift.length,
-        summary: { drift: summary.planned, skipped: summary.skipped, unmatched: summary.unmatched },
-        entries: drift,
-        unmatched: prepared.plan.unmatched,
-        limitations: prepared.plan.limitations,
-      });
-    } else if (drift.length === 0) {
-      ctx.say("No drift: the target holds everything the migration should have produced.");
-      if (prepared.plan.unmatched.length > 0) {
-        ctx.say(
-          `(${prepared.plan.unmatched.length} source items have no target item; see \`plexodus plan\`.)`,
-        );
-      }
-    } else {
-      ctx.say(renderDrift(drift));
-    }
-    // "No drift" on a target that could not take everything must not read as "all migrated".
-    if (!ctx.globals.json && prepared.plan.limitations.length > 0) {
-      ctx.say("Limitations (what this target cannot hold, so verify cannot expect it):");
-      for (const limitation of prepared.plan.limitations) ctx.say(`  ! ${limitation}`);
-    }
+    const { prepared, drift } = await verifyTarget(config, interactionFor(ctx, config));
+    if (ctx.globals.json) ctx.printJson(verifyDocument(prepared.plan, drift));
+    else for (const line of renderVerify(prepared.plan, drift)) ctx.say(line);
     registration.setExitCode(drift.length > 0 ? EXIT_CHANGES : EXIT_OK);
   });
 };

@@ -1,6 +1,7 @@
 import type { ApplyResult } from "../../executor/index.js";
-import { actionCategories } from "../../planner/index.js";
-import { CATEGORIES, type Category, type Plan } from "../../planner/plan.js";
+import type { TargetServerInfo } from "../../model/index.js";
+import { actionCategories, CATEGORIES, type Category, type Plan } from "../../planner/index.js";
+import { planTotalsLine } from "./plan.js";
 
 type Row = { planned: number; done: number; conflicts: number; failed: number; skipped: number };
 
@@ -80,4 +81,12 @@ export function applyDocument(plan: Plan, result: ApplyResult) {
     credentialsFile: result.credentialsFile,
     journal: result.journalPath,
   };
+}
+
+/** Said before connecting when a plan holds no action, so an empty run is not mistaken for a failure. */
+export const NOTHING_TO_APPLY = "Nothing to apply: the target already holds everything the plan wants.";
+
+/** The question before writing: what the plan changes and on which server. */
+export function applyQuestion(plan: Plan, target: TargetServerInfo): string {
+  return `${planTotalsLine(plan, "Apply")} to ${target.kind} "${target.serverName}" at ${target.url}?`;
 }

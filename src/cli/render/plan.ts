@@ -1,6 +1,6 @@
+import type { Prepared } from "../../pipeline/prepare.js";
+import { type Action, CATEGORIES, countActions, type Plan, summarizePlan } from "../../planner/index.js";
 import { describeChange, plural } from "./format.js";
-import type { Action, Plan } from "./plan.js";
-import { planTotalsLine } from "./summary.js";
 
 export interface RenderOptions {
   /** Lines shown per list before "… and N more (see --json)". */
@@ -121,4 +121,32 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
   if (plan.actions.length === 0) out.push("No changes: the target already holds what the migration wants.");
   out.push(planTotalsLine(plan));
   return `${out.join("\n")}\n`;
+}
+
+/** "Plan: 12 changes (users 1, watched 8, progress 2, ratings 1, playlists 0, collections 0)". */
+export function planTotalsLine(plan: Plan, label = "Plan"): string {
+  const counts = countActions(plan.actions);
+  const parts = CATEGORIES.map((category) => `${category} ${counts[category]}`).join(", ");
+  const n = plan.actions.length;
+  return `${label}: ${n} ${n === 1 ? "change" : "changes"} (${parts})`;
+}
+
+/** The `plan --json` document (docs/json-output.md). */
+export function planDocument(prepared: Prepared, outFile: string | null) {
+  const { plan } = prepared;
+  return {
+    version: 1 as const,
+    command: "plan",
+    summary: summarizePlan(plan),
+    unmatched: plan.unmatched,
+    skipped: plan.skipped,
+    limitations: plan.limitations,
+    planFile: outFile,
+    plan,
+  };
+}
+
+/** Printed after the plan when `plan --out` saved it. */
+export function planSavedLine(outFile: string): string {
+  return `\nPlan saved to ${outFile}. Apply it with: plexodus apply --plan ${outFile}`;
 }

@@ -1,4 +1,4 @@
-import type { ActionOf, Category, PlanUserData } from "./plan.js";
+import type { ActionOf, Category, PlanUserData } from "../../planner/index.js";
 
 /** Human forms of user-data values, shared by the plan and drift renderers. */
 

@@ -1,0 +1,34 @@
+import { EXIT_OK } from "../errors.js";
+import type { ApplyResult, RollbackResult } from "../executor/index.js";
+import type { Plan } from "../planner/index.js";
+import type { CommandContext } from "./context.js";
+import { applyDocument, renderApplyResult } from "./render/apply.js";
+
+/**
+ * Exit code of a finished apply or rollback: 1 when anything is left to do (failed, conflict,
+ * interrupted, not started), so a script knows to run it again.
+ */
+export function runExitCode(result: ApplyResult | RollbackResult): number {
+  return result.failed > 0 || result.conflicted > 0 || result.interrupted || result.notStarted > 0
+    ? 1
+    : EXIT_OK;
+}
+
+/**
+ * Prints the outcome of an apply (JSON or text) and returns its exit code; shared by apply,
+ * migrate and demo. `extra` adds command-specific fields to the JSON document.
+ */
+export function reportApply(
+  ctx: CommandContext,
+  plan: Plan,
+  result: ApplyResult | null,
+  extra: object = {},
+): number {
+  if (result === null) {
+    ctx.warn("Nothing was applied.");
+    return 1;
+  }
+  if (ctx.globals.json) ctx.printJson({ ...extra, ...applyDocument(plan, result) });
+  else ctx.say(renderApplyResult(plan, result));
+  return runExitCode(result);
+}

@@ -1,0 +1,47 @@
+import { join, resolve } from "node:path";
+import type { Config } from "../config/load.js";
+import { type ApplyResult, applyPlan } from "../executor/index.js";
+import type { Plan } from "../planner/index.js";
+import type { Interaction } from "./interaction.js";
+import { connectConfiguredTarget } from "./target.js";
+
+/**
+ * Executes a plan against the configured target with the journal, progress and interrupt
+ * handling; `apply`, `migrate` and `demo` end here. Returns null when the person declined.
+ * Relative journal and credentials paths are taken from `cwd`.
+ */
+export async function executePlan(
+  plan: Plan,
+  config: Config,
+  interaction: Interaction,
+  cwd: string,
+): Promise<ApplyResult | null> {
+  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  const progress = interaction.progress();
+  const interrupt = interaction.interrupt();
+  try {
+    if (plan.actions.length > 0) {
+      if (!(await interaction.confirm({ kind: "apply", plan, target: target.info }))) return null;
+    }
+    return await applyPlan(plan, target, {
+      journalPath: journalPathFor(config, cwd, target.info.serverId),
+      concurrency: config.concurrency,
+      credentialsFile: credentialsPathFor(config, cwd),
+      progress,
+      signal: interrupt.signal,
+    });
+  } finally {
+    interrupt.dispose();
+    progress.stop();
+    target.close();
+  }
+}
+
+/** Default journal: one per target server in the current folder, so a rerun finds it. */
+export function journalPathFor(config: Config, cwd: string, serverId: string): string {
+  return config.journal ? resolve(cwd, config.journal) : join(cwd, `plexodus-${serverId}.journal`);
+}
+
+export function credentialsPathFor(config: Config, cwd: string): string {
+  return resolve(cwd, config.credentialsFile ?? "plexodus-credentials.txt");
+}

@@ -1,0 +1,77 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { ConfigError } from "../errors.js";
+import { type Plan, PlanSchema } from "../planner/plan.js";
+
+/**
+ * Writes a plan file atomically (temp file, fsync, rename) with mode 0600: plans name people
+ * and what they watched, which is private even though they hold no secrets.
+ */
+export function writePlanFile(path: string, plan: Plan): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  const cannot = (error: unknown) =>
+    new ConfigError(`cannot write the plan to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      hint: "Give --out a path in an existing, writable folder with free space.",
+    });
+  let fd: number;
+  try {
+    fd = openSync(temporary, "w", 0o600);
+  } catch (error) {
+    throw cannot(error);
+  }
+  try {
+    writeSync(fd, `${JSON.stringify(plan, null, 2)}\n`);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temporary);
+    throw cannot(error);
+  }
+  closeSync(fd);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    unlinkSync(temporary);
+    throw cannot(error);
+  }
+}
+
+export function readPlanFile(path: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      {
+        hint: "Give the file written by `plexodus plan --out FILE`.",
+      },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`plan file ${path} is not JSON`, {
+      hint: "Give the file written by `plexodus plan --out FILE`.",
+    });
+  }
+  if (typeof json === "object" && json !== null && "version" in json && json.version !== 1) {
+    throw new ConfigError(
+      `plan file ${path} has format version ${String(json.version)}; this plexodus reads 1`,
+      {
+        hint: "Make the plan again with this version of plexodus.",
+      },
+    );
+  }
+  const parsed = PlanSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `plan file ${path} is not a valid plan: ${issue?.path.join(".")}: ${issue?.message}`,
+      {
+        hint: "Make a new plan with `plexodus plan --out FILE`; do not edit plan files by hand.",
+      },
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,28 @@
+import type { Config } from "../config/load.js";
+import type { Interaction } from "./interaction.js";
+import { writePlanFile } from "./plan-file.js";
+import { type Prepared, preparePlan } from "./prepare.js";
+import { connectConfiguredTarget } from "./target.js";
+
+/** Reads both sides and builds the plan; the first step of plan, migrate, verify and demo. */
+export async function makePlan(config: Config, interaction: Interaction): Promise<Prepared> {
+  const progress = interaction.progress();
+  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  try {
+    return await preparePlan(config, target, progress);
+  } finally {
+    progress.stop();
+    target.close();
+  }
+}
+
+/** `plan`: the dry run, saved for `apply --plan` when `outFile` is given. */
+export async function planMigration(
+  config: Config,
+  interaction: Interaction,
+  outFile: string | null,
+): Promise<Prepared> {
+  const prepared = await makePlan(config, interaction);
+  if (outFile) writePlanFile(outFile, prepared.plan);
+  return prepared;
+}

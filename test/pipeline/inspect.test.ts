@@ -1,0 +1,76 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeSampleDatabase } from "../../fixtures/plex/scenarios/sample.js";
+import { LEAF_KINDS, type Snapshot } from "../../src/model/index.js";
+import { summarize } from "../../src/pipeline/inspect.js";
+import { openPlexDatabase } from "../../src/readers/plex-db/index.js";
+import { tempDirs } from "../readers/plex-db/helpers.js";
+
+const tempDir = tempDirs();
+
+function hostileSampleDb(): string {
+  const path = join(tempDir(), "com.plexapp.plugins.library.db");
+  writeSampleDatabase(path, { variant: "hostile", timeZone: "UTC" });
+  return path;
+}
+
+/** The plain per-user filtering summarize() once did, as the reference its grouping must equal. */
+function naiveUsers(snapshot: Snapshot) {
+  const leaf = new Set(snapshot.items.filter((i) => LEAF_KINDS.has(i.kind)).map((i) => i.identity));
+  return snapshot.users.map((user) => {
+    const states = snapshot.states.filter((s) => s.userId === user.id);
+    const leafStates = states.filter((s) => leaf.has(s.identity));
+    return {
+      id: user.id,
+      name: user.name,
+      isOwner: user.isOwner,
+      isPlaceholder: user.isPlaceholder,
+      watched: leafStates.filter((s) => s.played).length,
+      inProgress: leafStates.filter((s) => s.positionMs > 0).length,
+      rated: states.filter((s) => s.rating !== null).length,
+      playlists: snapshot.playlists.filter((p) => p.ownerUserId === user.id).length,
+      historyPlays: snapshot.history.filter((h) => h.userId === user.id).reduce((n, h) => n + h.plays, 0),
+    };
+  });
+}
+
+describe("summarize", () => {
+  it("counts per user and library in one pass exactly as filtering per user does", async () => {
+    const path = hostileSampleDb();
+    const snapshot = await openPlexDatabase(path, { timeZone: "UTC" }).read();
+    const leafItem = snapshot.items.find((i) => LEAF_KINDS.has(i.kind))!;
+    const showItem = snapshot.items.find((i) => i.kind === "show")!;
+    const owner = snapshot.users[0]!;
+    const base = {
+      played: false,
+      playCount: 0,
+      lastPlayedAt: null,
+      positionMs: 0,
+      rating: null,
+      ratedAt: null,
+    };
+    const extended: Snapshot = {
+      ...snapshot,
+      // Interleaved users, a rated non-leaf state, and a state of a user not in the list.
+      states: [
+        ...snapshot.states,
+        { ...base, userId: owner.id, identity: showItem.identity, rating: 7 },
+        { ...base, userId: "424242", identity: leafItem.identity, played: true, playCount: 3 },
+        { ...base, userId: owner.id, identity: `${leafItem.identity}-x`, played: true, positionMs: 5 },
+        ...snapshot.states.slice().reverse(),
+      ],
+      history: [
+        ...snapshot.history,
+        { userId: "424242", identity: "x", plays: 9, lastViewedAt: new Date(0) },
+      ],
+    };
+    for (const snap of [snapshot, extended]) {
+      expect(summarize(snap).users).toEqual(naiveUsers(snap));
+    }
+    const ownerBefore = summarize(snapshot).users[0]!;
+    const ownerAfter = summarize(extended).users[0]!;
+    expect(ownerAfter.rated).toBe(2 * ownerBefore.rated + 1);
+    expect(ownerAfter.watched).toBe(2 * ownerBefore.watched);
+    expect(summarize(extended).libraries).toEqual(summarize(snapshot).libraries);
+  });
+});
