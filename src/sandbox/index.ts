@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { TargetKind } from "../model/index.js";
 import type { AuthSettings } from "./auth.js";
 import { type FaultController, type FaultOptions, Faults } from "./faults.js";
 import { IdFactory } from "./ids.js";
@@ -19,7 +20,7 @@ export type { SandboxState } from "./state.js";
 export { SUPPORTED_VERSIONS };
 
 export interface SandboxOptions {
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   /** "10.8" | "10.9" | "10.10" | "10.11" | "4.7" | "4.8" | "4.9"; default the newest of the kind. */
   version?: string;
   /** Default: the bundled sample library. */
@@ -45,7 +46,7 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   apiKey: string;
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   version: string;
   stop(): Promise<void>;
   /** Drops in-flight requests, keeps state and port. */

@@ -3,6 +3,7 @@ import {
   EMPTY_USER_DATA,
   type Item,
   type Library,
+  type Mode,
   type Snapshot,
   type SourceUser,
   type TargetServerInfo,
@@ -148,7 +149,7 @@ export function readNeeded(
   snap: Snapshot,
   users: UserMappingResult,
   result: MatchResult,
-  mode: "merge" | "mirror",
+  mode: Mode,
   state: TargetState,
 ): TargetState {
   const userData = new Map([...state.userData].map(([id, items]) => [id, new Map(items)]));
@@ -181,7 +182,7 @@ export interface Scenario {
   matches: MatchResult;
   state: TargetState;
   server?: TargetServerInfo;
-  mode?: "merge" | "mirror";
+  mode?: Mode;
   kinds?: readonly Category[];
   favoriteMinRating?: number;
 }

@@ -7,6 +7,7 @@ import { writeSampleDatabase } from "../../../fixtures/plex/scenarios/sample.js"
 import { loadConfig } from "../../config/load.js";
 import { DEMO_PATH_MAP, DEMO_USER_MAP, demoTargetLibrary } from "../../demo/target-library.js";
 import { ConfigError, EXIT_OK } from "../../errors.js";
+import type { TargetKind } from "../../model/index.js";
 import { findDrift, type Plan, renderDrift, renderPlan } from "../../planner/index.js";
 import { startSandbox } from "../../sandbox/index.js";
 import type { CommandContext } from "../context.js";
@@ -38,7 +39,7 @@ export const registerDemo: RegisterCommand = (program, registration) => {
 
 async function runDemo(
   ctx: CommandContext,
-  kind: "jellyfin" | "emby",
+  kind: TargetKind,
   version: string | undefined,
   keep: boolean,
 ): Promise<number> {
