@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ExternalIdsSchema } from "./item.js";
-import { RatingSchema } from "./state.js";
+import { EMPTY_WATCH_STATE, RatingSchema } from "./state.js";
 
 /**
  * The target server as plexodus sees it, in plain terms. Wire shapes of Jellyfin and Emby
@@ -94,14 +94,10 @@ export const TargetUserDataSchema = z.object({
 });
 export type TargetUserData = z.infer<typeof TargetUserDataSchema>;
 
-export const EMPTY_USER_DATA: TargetUserData = Object.freeze({
-  played: false,
-  playCount: 0,
-  lastPlayedAt: null,
-  positionMs: 0,
-  rating: null,
-  isFavorite: false,
-}) as TargetUserData;
+const { ratedAt: _unknownOnTargets, ...unwatched } = EMPTY_WATCH_STATE;
+
+/** User data of an item the user never touched: the empty watch state, not a favorite. */
+export const EMPTY_USER_DATA: TargetUserData = Object.freeze({ ...unwatched, isFavorite: false });
 
 export const TargetPlaylistSchema = z.object({
   id: z.string().min(1),

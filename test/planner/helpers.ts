@@ -1,6 +1,7 @@
 import type { ItemMatch, ItemMiss, MatchResult, UserMappingResult } from "../../src/match/types.js";
 import {
   EMPTY_USER_DATA,
+  EMPTY_WATCH_STATE,
   type Item,
   type Library,
   type Mode,
@@ -47,17 +48,7 @@ export function user(id: string, name: string, extra: Partial<SourceUser> = {}):
 }
 
 export function watch(userId: string, identity: string, extra: Partial<WatchState> = {}): WatchState {
-  return {
-    userId,
-    identity,
-    played: false,
-    playCount: 0,
-    lastPlayedAt: null,
-    positionMs: 0,
-    rating: null,
-    ratedAt: null,
-    ...extra,
-  };
+  return { userId, identity, ...EMPTY_WATCH_STATE, ...extra };
 }
 
 export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
