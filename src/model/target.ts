@@ -36,6 +36,23 @@ export const TargetServerInfoSchema = z.object({
 });
 export type TargetServerInfo = z.infer<typeof TargetServerInfoSchema>;
 
+/**
+ * How a target validates user names, as data: the dialect of the connected target gives it and
+ * the matcher's name sanitizer follows it (src/match/names.ts), so no version rule is derived
+ * twice.
+ */
+export interface UserNameRule {
+  /** Whose rule, for messages: "jellyfin 10.11.11". */
+  readonly server: string;
+  /** Whole names the server accepts; creating any other name is refused before it is sent. */
+  readonly accepts: RegExp;
+  /**
+   * One character (code point) of a name plexodus makes. A name of these characters only,
+   * without spaces around it, is one `accepts` takes.
+   */
+  readonly char: RegExp;
+}
+
 export const TargetUserSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
