@@ -3,9 +3,9 @@ import { extname } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
-import type { Mode } from "../model/index.js";
+import { CATEGORIES, type Category, type Mode, type TargetKind } from "../model/index.js";
 import { flagName, normalizeKey, OPTION_BY_KEY, OPTIONS, type OptionSpec } from "./options.js";
-import type { Kind, Mapping } from "./values.js";
+import type { Mapping } from "./values.js";
 
 type Spec = (typeof OPTIONS)[number];
 /** Every option, typed from its schema; absent when not given anywhere. */
@@ -13,7 +13,7 @@ export type ConfigValues = { [S in Spec as S["key"]]?: z.output<S["schema"]> };
 
 /** Options after defaults: what commands read. */
 export interface Config extends ConfigValues {
-  targetKind: "auto" | "jellyfin" | "emby";
+  targetKind: "auto" | TargetKind;
   mode: Mode;
   concurrency: number;
   timeout: number;
@@ -25,7 +25,7 @@ export interface Config extends ConfigValues {
   userMap: Mapping[];
   libraryMap: Mapping[];
   /** Kinds of data that take part after --only/--skip. */
-  kinds: ReadonlySet<Kind>;
+  kinds: ReadonlySet<Category>;
   /** Where each given value came from, e.g. "flag --mode"; for messages. */
   origins: Readonly<Record<string, string>>;
 }
@@ -43,8 +43,6 @@ export interface ConfigInput {
    */
   keys?: readonly string[];
 }
-
-const ALL_KINDS: readonly Kind[] = ["users", "watched", "progress", "ratings", "playlists", "collections"];
 
 export function loadConfig(input: ConfigInput): Config {
   const values: Record<string, unknown> = {};
@@ -93,7 +91,7 @@ function takes(input: ConfigInput, key: string): boolean {
 }
 
 function withDefaults(values: ConfigValues, origins: Record<string, string>): Config {
-  const only = values.only ?? ALL_KINDS;
+  const only = values.only ?? CATEGORIES;
   const skip = new Set(values.skip ?? []);
   return {
     ...values,

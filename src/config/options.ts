@@ -204,3 +204,20 @@ export function normalizeKey(key: string): string {
 export function flagName(spec: OptionSpec): string {
   return spec.flag.split(" ")[0] ?? spec.flag;
 }
+
+function specOf(key: OptionKey): OptionSpec {
+  const spec = OPTION_BY_KEY.get(key);
+  if (!spec) throw new Error(`no option ${key}`);
+  return spec;
+}
+
+/** "--plex-url": the flag of an option, for hints. */
+export function optionFlag(key: OptionKey): string {
+  return flagName(specOf(key));
+}
+
+/** "--plex-token / PLEXODUS_PLEX_TOKEN": every place a value can be given, for hints. */
+export function optionLabel(key: OptionKey): string {
+  const spec = specOf(key);
+  return spec.env ? `${flagName(spec)} / ${spec.env}` : flagName(spec);
+}

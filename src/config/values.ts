@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ModeSchema } from "../model/index.js";
+import { CATEGORIES, ModeSchema, TargetKindSchema } from "../model/index.js";
 
 /**
  * Value schemas for options. Every schema accepts what a config file gives (typed JSON/YAML
@@ -95,9 +95,6 @@ export const nameList = z.preprocess(
     .min(1, "must name at least one"),
 );
 
-export const KINDS = ["users", "watched", "progress", "ratings", "playlists", "collections"] as const;
-export type Kind = (typeof KINDS)[number];
-
 export const kindList = z.preprocess(
   (value) =>
     typeof value === "string"
@@ -107,8 +104,8 @@ export const kindList = z.preprocess(
           .filter((part) => part !== "")
       : value,
   z
-    .array(z.enum(KINDS, { error: `must list kinds from ${KINDS.join(",")}` }))
-    .min(1, `must list at least one of ${KINDS.join(",")}`),
+    .array(z.enum(CATEGORIES, { error: `must list kinds from ${CATEGORIES.join(",")}` }))
+    .min(1, `must list at least one of ${CATEGORIES.join(",")}`),
 );
 
 export interface Mapping {
@@ -145,5 +142,7 @@ export const mappingList = z.preprocess(
   ),
 );
 
-export const targetKind = z.enum(["auto", "jellyfin", "emby"], { error: "must be auto, jellyfin or emby" });
+export const targetKind = z.enum(["auto", ...TargetKindSchema.options], {
+  error: "must be auto, jellyfin or emby",
+});
 export const mode = z.enum(ModeSchema.options, { error: "must be merge or mirror" });

@@ -6,7 +6,14 @@ import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { READ_RETRY as DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retryDelayMs } from "../retry.js";
-import { authError, serverMessage, TargetError, unreachableError } from "./errors.js";
+import {
+  authError,
+  type Service,
+  ServiceError,
+  serverLabel,
+  serverMessage,
+  unreachableError,
+} from "./errors.js";
 import { redactCredentials } from "./redact.js";
 
 export type QueryValue = string | number | boolean | readonly string[] | null | undefined;
@@ -21,6 +28,8 @@ export interface RequestEvent {
 }
 
 export interface HttpClientOptions {
+  /** Who answers: messages and hints name it and the options that fix it. */
+  service: Service;
   /** Server URL including any base path (`https://host/jellyfin`). */
   baseUrl: string;
   /** Sent with every request (the auth headers of the dialect). */
@@ -69,13 +78,15 @@ export function encodeQuery(query: Query | undefined): Record<string, string> {
 }
 
 /**
- * The one HTTP client of a target: classification of every failure into a PlexodusError
- * category, retries of reads, redaction. Writes are sent once: the executor re-checks the
- * target and retries whole actions, so a creation that timed out is never sent twice blindly.
+ * The one HTTP client, for the target, Plex and Tautulli alike: classification of every
+ * failure into a PlexodusError category, retries of reads, redaction, messages that name the
+ * service. Writes are sent once: the executor re-checks the target and retries whole actions,
+ * so a creation that timed out is never sent twice blindly.
  */
 export class HttpClient {
   /** Base URL for messages: no credentials, no trailing slash. */
   readonly serverUrl: string;
+  readonly service: Service;
   private readonly axios: AxiosInstance;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly retry: RetryPolicy;
@@ -93,6 +104,7 @@ export class HttpClient {
     url.search = "";
     url.hash = "";
     this.serverUrl = url.toString().replace(/\/+$/, "");
+    this.service = options.service;
     const ca = options.caFile === undefined ? undefined : [...rootCertificates, readCa(options.caFile)];
     const pool = { keepAlive: true, maxSockets: Math.max(1, options.concurrency) };
     this.agents = {
@@ -135,7 +147,7 @@ export class HttpClient {
         return await this.once(method, path, options);
       } catch (error) {
         const retryable =
-          error instanceof TargetError &&
+          error instanceof ServiceError &&
           (error.category === "transient" || error.retryable) &&
           attempt < attempts &&
           (error.retryAfterMs ?? 0) <= this.retry.maxRetryAfterMs;
@@ -164,18 +176,18 @@ export class HttpClient {
     this.reached = true;
     const { status } = response;
     if (status >= 200 && status < 300) return this.parse(response.data, options.schema, what);
-    if (status === 401 || status === 403) throw authError(this.serverUrl, status, what);
+    if (status === 401 || status === 403) throw authError(this.service, this.serverUrl, status, what);
     const detail = this.redact(serverMessage(response.data));
     const suffix = detail ? `: ${detail}` : "";
     if (status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfter(response.headers["retry-after"]);
-      throw new TargetError("transient", `${this.serverUrl} answered HTTP ${status} to ${what}${suffix}`, {
+      throw new ServiceError("transient", `${this.server} answered HTTP ${status} to ${what}${suffix}`, {
         status,
         retryAfterMs,
         hint: "The server is busy or starting; rerun later (the journal keeps what already succeeded).",
       });
     }
-    throw new TargetError("failed", `${this.serverUrl} refused ${what} (HTTP ${status})${suffix}`, {
+    throw new ServiceError("failed", `${this.server} refused ${what} (HTTP ${status})${suffix}`, {
       status,
     });
   }
@@ -186,16 +198,16 @@ export class HttpClient {
     if (result.success) return result.data;
     const issue = result.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-    throw new TargetError(
+    throw new ServiceError(
       "failed",
-      `unexpected answer from ${this.serverUrl} to ${what}${where}: ${this.redact(issue?.message ?? "invalid")}`,
+      `unexpected answer from ${this.server} to ${what}${where}: ${this.redact(issue?.message ?? "invalid")}`,
       {
         hint: "The server's answer does not have the shape plexodus expects; report it with the server version.",
       },
     );
   }
 
-  private networkError(error: unknown, what: string): TargetError {
+  private networkError(error: unknown, what: string): ServiceError {
     const code = axios.isAxiosError(error) ? (error.code ?? "") : "";
     const raw = error instanceof Error ? error.message : String(error);
     // A sanitized cause: the axios error holds the request headers, hence the key.
@@ -203,34 +215,33 @@ export class HttpClient {
     const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
     const reason = this.redact(timedOut ? `timed out (${what})` : raw);
     if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(code)) {
-      const tls = unreachableError(this.serverUrl, `TLS verification failed: ${reason}`);
-      return new TargetError("unreachable", tls.message, { hint: tls.hint, cause });
+      return unreachableError(this.service, this.serverUrl, `TLS verification failed: ${reason}`, { cause });
     }
     if (!this.reached) {
       // A timeout is retried (the server may be starting); a refused connection is not:
       // the address is wrong or nothing runs there.
-      const unreachable = unreachableError(this.serverUrl, reason);
-      return new TargetError("unreachable", unreachable.message, {
-        hint: unreachable.hint,
-        cause,
-        retryable: timedOut,
-      });
+      return unreachableError(this.service, this.serverUrl, reason, { cause, retryable: timedOut });
     }
     if (code === "ECONNREFUSED") {
       // The server answered before and now refuses connections: it stopped or is restarting.
       // Retried like a dropped connection, but once retries run out the run stops (exit 4)
       // instead of failing every remaining action one by one.
-      return new TargetError("unreachable", `${this.serverUrl} stopped accepting connections (${what})`, {
+      return new ServiceError("unreachable", `${this.server} stopped accepting connections (${what})`, {
         cause,
         retryable: true,
         hint: "Check that the server is running, then rerun: the journal keeps what already succeeded.",
       });
     }
-    return new TargetError("transient", `lost connection to ${this.serverUrl} during ${what}: ${reason}`, {
+    return new ServiceError("transient", `lost connection to ${this.server} during ${what}: ${reason}`, {
       cause,
       retryable: timedOut,
       hint: "Rerun to continue: the journal keeps what already succeeded.",
     });
+  }
+
+  /** "the Jellyfin server https://host/jellyfin", for messages. */
+  private get server(): string {
+    return serverLabel(this.service, this.serverUrl);
   }
 
   private redact(text: string): string {

@@ -1,10 +1,29 @@
 import { type ErrorCategory, PlexodusError } from "../errors.js";
 
 /**
- * An error from talking to a target server. `status` is the HTTP status when the server
+ * Who is at the other end of an HttpClient, so that its errors name the right server and the
+ * options that fix them: the target (Jellyfin, Emby), Plex, Tautulli.
+ */
+export interface Service {
+  /** "Jellyfin", "Emby", "Plex", "Tautulli"; "target" while the kind is not known yet. */
+  readonly name: string;
+  /** The credential in the server's words: "API key", "token". */
+  readonly credential: string;
+  /** Flag and environment variable that carry it: "--plex-token / PLEXODUS_PLEX_TOKEN". */
+  readonly credentialOption: string;
+  /** What a valid credential is and where to find it; follows "Check <credentialOption>: ". */
+  readonly credentialHelp: string;
+  /** Flag and environment variable of the URL: "--plex-url / PLEXODUS_PLEX_URL". */
+  readonly urlOption: string;
+  /** What the URL holds; in parentheses after urlOption: "scheme, host and port, usually 32400". */
+  readonly urlParts: string;
+}
+
+/**
+ * An error from talking to a server over HTTP. `status` is the HTTP status when the server
  * answered; `retryAfterMs` is what its Retry-After header asked for (transient errors only).
  */
-export class TargetError extends PlexodusError {
+export class ServiceError extends PlexodusError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   /**
@@ -20,7 +39,7 @@ export class TargetError extends PlexodusError {
     options?: { hint?: string; cause?: unknown; status?: number; retryAfterMs?: number; retryable?: boolean },
   ) {
     super(category, message, options);
-    this.name = "TargetError";
+    this.name = "ServiceError";
     this.status = options?.status;
     this.retryAfterMs = options?.retryAfterMs;
     this.retryable = options?.retryable ?? false;
@@ -49,21 +68,29 @@ export function serverMessage(body: unknown): string {
   return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}…` : text;
 }
 
-export function authError(serverUrl: string, status: number, what: string): TargetError {
-  return new TargetError("auth", `${serverUrl} refused the API key (HTTP ${status}) on ${what}`, {
-    status,
-    hint:
-      "Check --target-api-key / PLEXODUS_TARGET_API_KEY: it must be an API key created by an administrator " +
-      "(Jellyfin: Dashboard → API Keys; Emby: Dashboard → Advanced → Security → API Keys). " +
-      "On Jellyfin 10.11 with legacy authorization disabled only the Authorization header works (plexodus sends it); " +
-      "a reverse proxy that strips the Authorization header causes the same error.",
-  });
+/** "the Plex server http://nas:32400": how every message names the other end. */
+export function serverLabel(service: Service, serverUrl: string): string {
+  return `the ${service.name} server ${serverUrl}`;
 }
 
-export function unreachableError(serverUrl: string, reason: string): TargetError {
-  return new TargetError("unreachable", `cannot reach ${serverUrl}: ${reason}`, {
+export function authError(service: Service, serverUrl: string, status: number, what: string): ServiceError {
+  return new ServiceError(
+    "auth",
+    `${serverLabel(service, serverUrl)} refused the ${service.credential} (HTTP ${status}) on ${what}`,
+    { status, hint: `Check ${service.credentialOption}: ${service.credentialHelp}` },
+  );
+}
+
+export function unreachableError(
+  service: Service,
+  serverUrl: string,
+  reason: string,
+  options: { cause?: unknown; retryable?: boolean } = {},
+): ServiceError {
+  return new ServiceError("unreachable", `cannot reach ${serverLabel(service, serverUrl)}: ${reason}`, {
+    ...options,
     hint:
-      "Check --target-url (scheme, host, port and any base path such as /jellyfin or /emby), that the server " +
-      "is running and that no firewall or proxy is in the way. For HTTPS with a private CA use --ca-file.",
+      `Check ${service.urlOption} (${service.urlParts}), that the ${service.name} server is running and ` +
+      "that no firewall or proxy is in the way. For HTTPS with a private CA use --ca-file.",
   });
 }

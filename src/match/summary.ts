@@ -1,5 +1,11 @@
 import type { Item, ItemKind } from "../model/index.js";
-import type { MatchResult, MatchRule, MissReason } from "./types.js";
+import {
+  type MatchResult,
+  type MatchRule,
+  MatchRuleSchema,
+  type MissReason,
+  MissReasonSchema,
+} from "./types.js";
 
 export interface MatchSummary {
   /** Items tried: matched + missed. */
@@ -21,8 +27,8 @@ export function summarizeMatches(result: MatchResult, items: Item[]): MatchSumma
     total: result.matches.size + result.misses.size,
     matched: result.matches.size,
     missed: result.misses.size,
-    byRule: { "external-id": 0, episode: 0, path: 0, "title-year": 0 },
-    byReason: { "no-candidate": 0, ambiguous: 0, "id-conflict": 0, "type-mismatch": 0 },
+    byRule: zeroes(MatchRuleSchema.options),
+    byReason: zeroes(MissReasonSchema.options),
     weak: 0,
     conflicts: 0,
     byKind: {},
@@ -42,4 +48,8 @@ export function summarizeMatches(result: MatchResult, items: Item[]): MatchSumma
     summary.byKind[item.kind] = counts;
   }
   return summary;
+}
+
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 }

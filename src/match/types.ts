@@ -1,10 +1,18 @@
-/** Results of matching, shared by the matcher, the planner and the reports. */
+import { z } from "zod";
+
+/**
+ * Results of matching, shared by the matcher, the planner and the reports. The rule and
+ * reason words are vocabularies (zod enums): the plan file validates them, and a misspelled
+ * one does not compile.
+ */
 
 /** Which evidence paired a source item with a target item (SEMANTICS §2, in order). */
-export type MatchRule = "external-id" | "episode" | "path" | "title-year";
+export const MatchRuleSchema = z.enum(["external-id", "episode", "path", "title-year"]);
+export type MatchRule = z.infer<typeof MatchRuleSchema>;
 
 /** Why a source item has no target item. */
-export type MissReason = "no-candidate" | "ambiguous" | "id-conflict" | "type-mismatch";
+export const MissReasonSchema = z.enum(["no-candidate", "ambiguous", "id-conflict", "type-mismatch"]);
+export type MissReason = z.infer<typeof MissReasonSchema>;
 
 export interface ItemMatch {
   itemKey: string;
@@ -33,9 +41,12 @@ export interface MatchResult {
 }
 
 /** How a source account was paired with a target user (SEMANTICS §1). */
-export type UserMapRule = "user-map" | "name" | "sanitized-name" | "create";
+export const UserMapRuleSchema = z.enum(["user-map", "name", "sanitized-name", "create"]);
+export type UserMapRule = z.infer<typeof UserMapRuleSchema>;
 
-export type UserMissReason = "unmapped" | "map-target-missing";
+/** Why a source account has no target user. */
+export const UserMissReasonSchema = z.enum(["unmapped", "map-target-missing"]);
+export type UserMissReason = z.infer<typeof UserMissReasonSchema>;
 
 export interface UserMapping {
   sourceUserId: string;

@@ -1,14 +1,15 @@
 import type { Mapping } from "../config/values.js";
 import { ConfigError } from "../errors.js";
-import type { SourceUser, TargetUser } from "../model/index.js";
+import type { SourceUser, TargetUser, UserNameRule } from "../model/index.js";
 import { nameKey } from "../model/index.js";
-import { type NameTarget, sanitizeUserName, suffixedName } from "./names.js";
+import { sanitizeUserName, suffixedName } from "./names.js";
 import type { UserMapping, UserMappingResult, UserMiss } from "./types.js";
 
 export interface MapUsersOptions {
   userMap: Mapping[];
   createUsers: boolean;
-  target: NameTarget;
+  /** The target's user-name rule (from its dialect), for names that must be made valid. */
+  nameRule: UserNameRule;
 }
 
 /** Source ids are decimal strings; order them as numbers without losing precision. */
@@ -50,7 +51,7 @@ export function mapUsers(
     if (existing) {
       claim(user, { targetName: existing.name, targetUserId: existing.id, rule: "user-map" });
     } else if (options.createUsers) {
-      requireValidName(wanted, options.target);
+      requireValidName(wanted, options.nameRule);
       claim(user, { targetName: wanted, targetUserId: null, rule: "user-map" });
     } else {
       decided.set(user.id, {
@@ -74,7 +75,7 @@ export function mapUsers(
 
   for (const user of users) {
     if (decided.has(user.id)) continue;
-    const base = sanitizeUserName(user.name, options.target);
+    const base = sanitizeUserName(user.name, options.nameRule);
     let n = 1;
     while (taken.has(nameKey(suffixedName(base, n)))) n++;
     const name = suffixedName(base, n);
@@ -151,13 +152,12 @@ function explicitTargets(users: SourceUser[], userMap: Mapping[]): Map<string, s
   return result;
 }
 
-function requireValidName(name: string, target: NameTarget): void {
-  const valid = sanitizeUserName(name, target);
+function requireValidName(name: string, rule: UserNameRule): void {
+  const valid = sanitizeUserName(name, rule);
   if (valid !== name) {
-    throw new ConfigError(
-      `--user-map target "${name}" is not a valid ${target.kind} ${target.version} user name`,
-      { hint: `Use a name such as "${valid}" (letters, digits, spaces and - ' . _ @).` },
-    );
+    throw new ConfigError(`--user-map target "${name}" is not a valid ${rule.server} user name`, {
+      hint: `Use a name such as "${valid}" (letters, digits, spaces and - ' . _ @).`,
+    });
   }
 }
 

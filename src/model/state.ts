@@ -20,6 +20,23 @@ export const WatchStateSchema = z.object({
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;
 
+/** A watch state's values without whose and which: what one person did with one item. */
+export type WatchValues = Omit<WatchState, "userId" | "identity">;
+
+/**
+ * Nothing played, no position, no rating: the one empty state. Readers fill the fields they
+ * know over it; the planner compares against it in mirror mode; target user data starts from
+ * it (EMPTY_USER_DATA).
+ */
+export const EMPTY_WATCH_STATE: Readonly<WatchValues> = Object.freeze({
+  played: false,
+  playCount: 0,
+  lastPlayedAt: null,
+  positionMs: 0,
+  rating: null,
+  ratedAt: null,
+});
+
 /** One play, as streamed from a history source. Never kept in bulk: aggregated on the fly. */
 export const HistoryEventSchema = z.object({
   userId: z.string().min(1),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ExternalIdsSchema } from "./item.js";
-import { RatingSchema } from "./state.js";
+import { EMPTY_WATCH_STATE, RatingSchema } from "./state.js";
 
 /**
  * The target server as plexodus sees it, in plain terms. Wire shapes of Jellyfin and Emby
@@ -35,6 +35,23 @@ export const TargetServerInfoSchema = z.object({
   features: TargetFeaturesSchema,
 });
 export type TargetServerInfo = z.infer<typeof TargetServerInfoSchema>;
+
+/**
+ * How a target validates user names, as data: the dialect of the connected target gives it and
+ * the matcher's name sanitizer follows it (src/match/names.ts), so no version rule is derived
+ * twice.
+ */
+export interface UserNameRule {
+  /** Whose rule, for messages: "jellyfin 10.11.11". */
+  readonly server: string;
+  /** Whole names the server accepts; creating any other name is refused before it is sent. */
+  readonly accepts: RegExp;
+  /**
+   * One character (code point) of a name plexodus makes. A name of these characters only,
+   * without spaces around it, is one `accepts` takes.
+   */
+  readonly char: RegExp;
+}
 
 export const TargetUserSchema = z.object({
   id: z.string().min(1),
@@ -94,14 +111,10 @@ export const TargetUserDataSchema = z.object({
 });
 export type TargetUserData = z.infer<typeof TargetUserDataSchema>;
 
-export const EMPTY_USER_DATA: TargetUserData = Object.freeze({
-  played: false,
-  playCount: 0,
-  lastPlayedAt: null,
-  positionMs: 0,
-  rating: null,
-  isFavorite: false,
-}) as TargetUserData;
+const { ratedAt: _unknownOnTargets, ...unwatched } = EMPTY_WATCH_STATE;
+
+/** User data of an item the user never touched: the empty watch state, not a favorite. */
+export const EMPTY_USER_DATA: TargetUserData = Object.freeze({ ...unwatched, isFavorite: false });
 
 export const TargetPlaylistSchema = z.object({
   id: z.string().min(1),

@@ -5,6 +5,7 @@ import { writeSampleDatabase } from "../../fixtures/plex/scenarios/sample.js";
 import { type Config, loadConfig } from "../config/load.js";
 import { DEMO_PATH_MAP, DEMO_USER_MAP, demoTargetLibrary } from "../demo/target-library.js";
 import type { ApplyResult } from "../executor/index.js";
+import type { TargetKind } from "../model/index.js";
 import { type DriftEntry, findDrift, type Plan } from "../planner/index.js";
 import { startSandbox } from "../sandbox/index.js";
 import { executePlan } from "./apply.js";
@@ -13,7 +14,7 @@ import { makePlan } from "./plan.js";
 import type { Prepared } from "./prepare.js";
 
 export interface DemoOptions {
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   /** Sandbox version; the newest of the kind when absent. */
   version: string | undefined;
   /** The sandbox's API key; the caller keeps it out of everything it prints. */
@@ -32,7 +33,7 @@ export type DemoEvent =
   | { type: "verifying" };
 
 export interface DemoOutcome {
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   /** The plan that was applied. */
   first: Prepared;
   result: ApplyResult | null;

@@ -38,7 +38,7 @@ export async function preparePlan(
   const users = mapUsers(snapshot.users, targetUsers, {
     userMap: config.userMap,
     createUsers: config.createUsers,
-    target: { kind: target.info.kind, version: target.info.version },
+    nameRule: target.userNames,
   });
   const matches = matchItems(
     {

@@ -2,7 +2,7 @@ import type { Collection } from "../model/index.js";
 import type { SnapshotIndex } from "./context.js";
 import { compareKeys } from "./context.js";
 import { collectionMembersKey, createCollectionKey } from "./keys.js";
-import type { ActionOf, Category, Skip } from "./plan.js";
+import type { ActionOf, Category, Skip, SkipReason } from "./plan.js";
 import type { TargetState } from "./state.js";
 
 export type CollectionAction = ActionOf<"create-collection"> | ActionOf<"add-collection-members">;
@@ -31,7 +31,7 @@ export function planCollections(
     const group = (byTitle.get(title) ?? []).sort(
       (a, b) => compareKeys(a.libraryId, b.libraryId) || compareKeys(a.key, b.key),
     );
-    const skip = (reason: string, detail: string, count?: number) =>
+    const skip = (reason: SkipReason, detail: string, count?: number) =>
       skipped.push({ category: "collections", reason, subject: title, detail, ...(count ? { count } : {}) });
     const itemIds: string[] = [];
     const seen = new Set<string>();

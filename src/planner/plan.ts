@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { ModeSchema, TargetKindSchema } from "../model/index.js";
+import { MissReasonSchema, UserMapRuleSchema, UserMissReasonSchema } from "../match/types.js";
+import { CategorySchema, ModeSchema, TargetKindSchema } from "../model/index.js";
 
 /**
  * The plan: the dry run, the file `plan --out` writes and `apply --plan` reads. Versioned and
  * validated on load. Holds no secrets. Dates are ISO-8601 UTC strings.
  */
 
-export const CATEGORIES = ["users", "watched", "progress", "ratings", "playlists", "collections"] as const;
-export const CategorySchema = z.enum(CATEGORIES);
-export type Category = z.infer<typeof CategorySchema>;
+// The category vocabulary is the model's; the plan's readers find it here too.
+export { CATEGORIES, type Category, CategorySchema } from "../model/index.js";
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -106,10 +106,30 @@ export const ActionSchema = z.discriminatedUnion("type", [
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionOf<T extends Action["type"]> = Extract<Action, { type: T }>;
 
+/** Why the plan leaves something out; docs/plan-format.md "Skip reasons" explains each. */
+export const SkipReasonSchema = z.enum([
+  // users
+  ...UserMissReasonSchema.options,
+  "creation-skipped",
+  "unknown-in-source",
+  // watched, progress, ratings
+  "target-cannot-write",
+  // playlists and collections
+  "smart-membership-unknown",
+  "duplicate-entries",
+  "unmatched-entries",
+  "unmatched-members",
+  "excluded-library-entries",
+  "no-matched-entries",
+  "no-matched-members",
+  "target-playlists-not-private",
+]);
+export type SkipReason = z.infer<typeof SkipReasonSchema>;
+
 /** Something the plan leaves out, with a reason code a report can print. */
 export const SkipSchema = z.object({
   category: CategorySchema,
-  reason: z.string().min(1),
+  reason: SkipReasonSchema,
   /** Readable subject: a user name, an item title (only from included libraries). */
   subject: z.string(),
   detail: z.string(),
@@ -124,19 +144,23 @@ export const UnmatchedSchema = z.object({
   title: z.string(),
   kind: z.string(),
   library: z.string(),
-  reason: z.enum(["no-candidate", "ambiguous", "id-conflict", "type-mismatch"]),
+  reason: MissReasonSchema,
   detail: z.string(),
 });
 export type Unmatched = z.infer<typeof UnmatchedSchema>;
+
+/** How a source account was paired with a target user, or why it was not (then it has no target). */
+export const PlanUserRuleSchema = z.enum([...UserMapRuleSchema.options, ...UserMissReasonSchema.options]);
+export type PlanUserRule = z.infer<typeof PlanUserRuleSchema>;
 
 export const PlanUserSchema = z.object({
   sourceUserId: z.string(),
   sourceName: z.string(),
   targetName: z.string().nullable(),
   targetUserId: z.string().nullable(),
-  /** user-map | name | sanitized-name | create | unmapped | map-target-missing */
-  rule: z.string(),
+  rule: PlanUserRuleSchema,
 });
+export type PlanUser = z.infer<typeof PlanUserSchema>;
 
 export const CountsSchema = z.record(CategorySchema, z.number().int().nonnegative());
 

@@ -2,7 +2,7 @@ import type { Playlist, TargetPlaylist } from "../model/index.js";
 import type { SnapshotIndex } from "./context.js";
 import { compareKeys } from "./context.js";
 import { createPlaylistKey, playlistEntriesKey } from "./keys.js";
-import type { ActionOf, Category, Skip } from "./plan.js";
+import type { ActionOf, Category, Skip, SkipReason } from "./plan.js";
 import type { TargetState } from "./state.js";
 import { knownCategories, type PlannedUser } from "./users.js";
 
@@ -83,7 +83,7 @@ export function planPlaylists(
     for (const title of titles) {
       const group = (byTitle.get(title) ?? []).sort((a, b) => compareKeys(a.key, b.key));
       const found = collectEntries(group, index);
-      const skip = (reason: string, detail: string, count?: number) =>
+      const skip = (reason: SkipReason, detail: string, count?: number) =>
         result.skipped.push({
           category: "playlists",
           reason,

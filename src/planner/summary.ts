@@ -1,3 +1,4 @@
+import { UserMissReasonSchema } from "../match/types.js";
 import { countActions } from "./build.js";
 import { CATEGORIES, type Category, type Plan } from "./plan.js";
 
@@ -33,7 +34,7 @@ export function summarizePlan(plan: Plan): PlanSummary {
       entries.collections += action.itemIds.length;
     }
   }
-  const unmappedRules = new Set(["unmapped", "map-target-missing"]);
+  const unmappedRules = new Set<string>(UserMissReasonSchema.options);
   return {
     version: 1,
     changes: plan.actions.length,

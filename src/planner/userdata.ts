@@ -1,24 +1,8 @@
-import type { Mode, TargetUserData } from "../model/index.js";
+import { EMPTY_WATCH_STATE, type Mode, type TargetUserData, type WatchValues } from "../model/index.js";
 import type { Category, PlanUserData } from "./plan.js";
 
 /** One source person's state for one item, before or after combining (SEMANTICS §3). */
-export interface SourceState {
-  played: boolean;
-  playCount: number;
-  lastPlayedAt: Date | null;
-  positionMs: number;
-  rating: number | null;
-  ratedAt: Date | null;
-}
-
-export const NO_SOURCE_STATE: SourceState = Object.freeze({
-  played: false,
-  playCount: 0,
-  lastPlayedAt: null,
-  positionMs: 0,
-  rating: null,
-  ratedAt: null,
-}) as SourceState;
+export type SourceState = WatchValues;
 
 export type UserDataField = keyof TargetUserData;
 
@@ -143,7 +127,7 @@ export function wantedChange(
 ): Partial<TargetUserData> {
   const wanted: Partial<TargetUserData> = {};
   const mirror = policy.mode === "mirror";
-  const source = plex ?? (mirror ? NO_SOURCE_STATE : null);
+  const source = plex ?? (mirror ? EMPTY_WATCH_STATE : null);
   if (source === null) return wanted;
 
   if (policy.leaf && policy.categories.has("watched")) {

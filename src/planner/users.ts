@@ -3,7 +3,7 @@ import type { SourceUser, UnknownField } from "../model/index.js";
 import { nameKey } from "../model/index.js";
 import { compareKeys } from "./context.js";
 import { userKey } from "./keys.js";
-import type { ActionOf, Category, PlanUserRef, Skip } from "./plan.js";
+import type { ActionOf, Category, PlanUser, PlanUserRef, Skip } from "./plan.js";
 
 /** A target user the plan writes for, with the source accounts whose data goes there. */
 export interface PlannedUser {
@@ -16,13 +16,7 @@ export interface PlannedUser {
 
 export interface PlanUsersResult {
   planned: PlannedUser[];
-  users: {
-    sourceUserId: string;
-    sourceName: string;
-    targetName: string | null;
-    targetUserId: string | null;
-    rule: string;
-  }[];
+  users: PlanUser[];
   actions: ActionOf<"create-user">[];
   skipped: Skip[];
 }

@@ -1,6 +1,7 @@
 import { PlexodusError } from "../errors.js";
 import {
   EMPTY_USER_DATA,
+  EMPTY_WATCH_STATE,
   LEAF_KINDS,
   type Mode,
   type Snapshot,
@@ -59,12 +60,10 @@ function sourceStateOf(
   }
   if (!history) return null;
   return {
+    ...EMPTY_WATCH_STATE,
     played: historyMeansPlayed,
     playCount: historyMeansPlayed ? history.plays : 0,
     lastPlayedAt: history.lastViewedAt,
-    positionMs: 0,
-    rating: null,
-    ratedAt: null,
   };
 }
 

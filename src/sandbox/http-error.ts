@@ -1,3 +1,5 @@
+import type { TargetKind } from "../model/index.js";
+
 /**
  * Failures a handler raises, named after what the real server does, so each personality can
  * render them its way (Jellyfin: ProblemDetails or text/plain by origin; Emby: text/plain).
@@ -58,7 +60,7 @@ const PROBLEM_TYPES: Record<number, string> = {
   404: "https://tools.ietf.org/html/rfc9110#section-15.5.5",
 };
 
-export function renderError(kind: "jellyfin" | "emby", error: HttpError, traceId: string): RenderedError {
+export function renderError(kind: TargetKind, error: HttpError, traceId: string): RenderedError {
   const status = STATUS[error.failure];
   if (kind === "jellyfin" && (error.failure === "not-found" || error.failure === "invalid")) {
     const problem: Record<string, unknown> = {

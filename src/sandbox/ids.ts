@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { TargetKind } from "../model/index.js";
 
-export type SandboxKind = "jellyfin" | "emby";
+export type SandboxKind = TargetKind;
 
 /**
  * Ids as each server spells them, derived deterministically from the library so two runs over

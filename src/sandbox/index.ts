@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { TargetKind } from "../model/index.js";
 import { type AuthSettings, legacyAuthorizationDefault } from "./auth.js";
 import { type FaultController, type FaultOptions, Faults } from "./faults.js";
 import { IdFactory } from "./ids.js";
@@ -19,7 +20,7 @@ export type { SandboxState } from "./state.js";
 export { DEFAULT_VERSIONS, SUPPORTED_VERSIONS };
 
 export interface SandboxOptions {
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   /** One of SUPPORTED_VERSIONS[kind] ("10.11", "12.0", "4.9" …); default DEFAULT_VERSIONS[kind]. */
   version?: string;
   /** Default: the bundled sample library. */
@@ -50,7 +51,7 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   apiKey: string;
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   version: string;
   stop(): Promise<void>;
   /** Drops in-flight requests, keeps state and port. */

@@ -1,9 +1,10 @@
+import type { TargetKind } from "../model/index.js";
 import type { Personality } from "./personality.js";
 import type { Store } from "./store.js";
 
 /** A deep, plain copy of what a migration changes, for tests to compare. */
 export interface SandboxState {
-  kind: "jellyfin" | "emby";
+  kind: TargetKind;
   version: string;
   users: { id: string; name: string; isAdmin: boolean; isDisabled: boolean; hasPassword: boolean }[];
   /** user name → item id → data; only items whose data differs from the empty state. */

@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import type { TargetKind } from "../model/index.js";
 import { badRequest, type HttpError, invalid } from "./http-error.js";
 import { parseGuid } from "./ids.js";
 import { loadOpenApiExtract } from "./openapi/index.js";
@@ -44,7 +45,7 @@ const shared = new Map<string, Promise<SpecValidator>>();
 
 export class SpecValidator {
   /** One validator per extract, shared by every sandbox (compiled schemas are reused). */
-  static for(spec: string, kind: "jellyfin" | "emby"): Promise<SpecValidator> {
+  static for(spec: string, kind: TargetKind): Promise<SpecValidator> {
     let validator = shared.get(spec);
     if (!validator) {
       validator = loadOpenApiExtract(spec).then((extract) => new SpecValidator(extract as Extract, kind));
@@ -59,7 +60,7 @@ export class SpecValidator {
 
   constructor(
     extract: Extract,
-    private readonly kind: "jellyfin" | "emby",
+    private readonly kind: TargetKind,
   ) {
     this.extract = extract;
     this.ajv = new Ajv({ strict: false, allErrors: true, allowUnionTypes: true, validateFormats: true });

@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
+import { optionFlag, optionLabel } from "../config/options.js";
 import { HttpClient, type RequestEvent } from "../http/client.js";
-import { TargetError } from "../http/errors.js";
-import type { TargetKind, TargetServerInfo } from "../model/index.js";
+import { type Service, ServiceError } from "../http/errors.js";
+import type { TargetKind, TargetServerInfo, UserNameRule } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import type { RetryPolicy } from "../retry.js";
-import { embyDialect } from "./emby/dialect.js";
-import { jellyfinDialect } from "./jellyfin/dialect.js";
+import { checkSupported, FAMILIES, familyOf, identify } from "./families.js";
 import { MediaBrowserAdapter } from "./mediabrowser/adapter.js";
-import { type Dialect, mediaBrowserAuthorization } from "./mediabrowser/dialect.js";
-import { checkSupported, identify } from "./mediabrowser/identify.js";
+import { mediaBrowserAuthorization } from "./mediabrowser/dialect.js";
 import { PublicSystemInfoWire } from "./mediabrowser/schema.js";
 import type { TargetAdapter } from "./types.js";
 
@@ -27,16 +26,22 @@ export interface ConnectOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export type ConnectedTarget = TargetAdapter & { readonly info: TargetServerInfo; close(): void };
+export type ConnectedTarget = TargetAdapter & {
+  readonly info: TargetServerInfo;
+  /** The server's user-name rule, for the matcher's name sanitizer (src/match/names.ts). */
+  readonly userNames: UserNameRule;
+  close(): void;
+};
 
-export function dialectFor(kind: TargetKind, version: string): Dialect {
-  return kind === "jellyfin" ? jellyfinDialect(version) : embyDialect(version);
-}
-
-/** User-name rule of a target version, for the name sanitizer (src/match/names.ts). */
-export function userNamePattern(kind: TargetKind, version: string): RegExp {
-  return dialectFor(kind, version).userNamePattern;
-}
+/** Until /System/Info/Public has answered, errors speak of "the target" and fit both kinds. */
+const UNDETECTED: Service = {
+  name: "target",
+  credential: "API key",
+  credentialOption: optionLabel("targetApiKey"),
+  credentialHelp: "it must be an API key created by an administrator of the server.",
+  urlOption: optionLabel("targetUrl"),
+  urlParts: `scheme, host, port and any base path such as ${FAMILIES.map((f) => `/${f.kind}`).join(" or ")}`,
+};
 
 /** Same on every run from this machine, so servers list one device, not one per run. */
 function deviceId(): string {
@@ -62,6 +67,7 @@ export async function connectTarget(options: ConnectOptions): Promise<ConnectedT
   // Detection sends the MediaBrowser header too: Emby's spec lists auth on the public route.
   const probe = new HttpClient({
     ...common,
+    service: UNDETECTED,
     headers: { Authorization: mediaBrowserAuthorization(options.apiKey, deviceId(), clientVersion) },
   });
   let found: { kind: TargetKind; version: string };
@@ -76,18 +82,20 @@ export async function connectTarget(options: ConnectOptions): Promise<ConnectedT
     probe.close();
   }
   if (options.kind !== "auto" && options.kind !== found.kind) {
-    throw new TargetError(
+    throw new ServiceError(
       "failed",
       `${probe.serverUrl} is ${found.kind} ${found.version}, not ${options.kind}`,
       {
-        hint: "Fix --target-kind, or leave it at auto.",
+        hint: `Fix ${optionFlag("targetKind")}, or leave it at auto.`,
       },
     );
   }
   checkSupported(found.kind, found.version, probe.serverUrl);
-  const dialect = dialectFor(found.kind, found.version);
+  const family = familyOf(found.kind);
+  const dialect = family.dialect(found.version);
   const http = new HttpClient({
     ...common,
+    service: family.service,
     headers: dialect.headers(options.apiKey, deviceId(), clientVersion),
   });
   const info: TargetServerInfo = {

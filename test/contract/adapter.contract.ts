@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestEvent } from "../../src/http/client.js";
-import { TargetError } from "../../src/http/errors.js";
+import { ServiceError } from "../../src/http/errors.js";
 import type { TargetFeatures, TargetItem, TargetKind, TargetUserData } from "../../src/model/index.js";
 import { type ConnectedTarget, type ConnectOptions, connectTarget } from "../../src/targets/detect.js";
 
@@ -70,13 +70,13 @@ export function adapterContract(name: string, factory: () => Promise<ContractFix
     const connect = (overrides: Partial<ConnectOptions> = {}) =>
       connectTarget({ ...x.connect, retry: { attempts: 1 }, ...overrides });
 
-    async function failure(promise: Promise<unknown>): Promise<TargetError> {
+    async function failure(promise: Promise<unknown>): Promise<ServiceError> {
       const error = await promise.then(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(TargetError);
-      const target = error as TargetError;
+      expect(error).toBeInstanceOf(ServiceError);
+      const target = error as ServiceError;
       expect(`${target.message} ${target.hint ?? ""}`).not.toContain(x.connect.apiKey);
       return target;
     }

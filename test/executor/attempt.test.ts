@@ -3,7 +3,7 @@ import { PlexodusError } from "../../src/errors.js";
 import { attempt, type Backoff, retrying } from "../../src/executor/attempt.js";
 import { RunContext, Stopped } from "../../src/executor/context.js";
 import { type Journal, JournalWriteError } from "../../src/executor/journal/index.js";
-import { TargetError } from "../../src/http/errors.js";
+import { ServiceError } from "../../src/http/errors.js";
 import type { TargetAdapter } from "../../src/targets/types.js";
 
 // attempt() only uses the run's stop switch; the adapter and journal are never touched.
@@ -32,12 +32,12 @@ function steps(...errors: unknown[]) {
   };
 }
 
-const transient = () => new TargetError("transient", "busy", { status: 503 });
+const transient = () => new ServiceError("transient", "busy", { status: 503 });
 
 describe("attempt", () => {
   it("tries again after transient failures, waiting at least the server's Retry-After", async () => {
     const ctx = context();
-    const { seen, step } = steps(new TargetError("transient", "busy", { retryAfterMs: 30 }), transient());
+    const { seen, step } = steps(new ServiceError("transient", "busy", { retryAfterMs: 30 }), transient());
     const started = Date.now();
     expect(await attempt(ctx, backoff, step)).toBe("ok");
     expect(Date.now() - started).toBeGreaterThanOrEqual(29);
@@ -57,13 +57,13 @@ describe("attempt", () => {
   });
 
   it("fails the step when the server asks for a longer wait than the policy accepts", async () => {
-    const { seen, step } = steps(new TargetError("transient", "busy", { retryAfterMs: 5000 }));
+    const { seen, step } = steps(new ServiceError("transient", "busy", { retryAfterMs: 5000 }));
     expect(await attempt(context(), backoff, step)).toBe("failed");
     expect(seen.tries).toBe(1);
   });
 
   it("stops the run on a revoked key, a journal write error, or a target unreachable past the budget", async () => {
-    const unreachable = () => new TargetError("unreachable", "gone", { retryable: true });
+    const unreachable = () => new ServiceError("unreachable", "gone", { retryable: true });
     for (const errors of [
       [new PlexodusError("auth", "revoked")],
       [new JournalWriteError("disk full")],

@@ -5,7 +5,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HttpClient, type HttpClientOptions } from "../../src/http/client.js";
-import { TargetError } from "../../src/http/errors.js";
+import { ServiceError } from "../../src/http/errors.js";
+import { PLEX_SERVICE } from "../../src/readers/plex-api/client.js";
+import { TAUTULLI_SERVICE } from "../../src/readers/tautulli/reader.js";
+import { JELLYFIN } from "../../src/targets/jellyfin/dialect.js";
 import { type Stub, type StubReply, type StubRequest, startStub } from "../helpers/stub-server.js";
 
 const KEY = "0123456789abcdef0123456789abcdef";
@@ -21,6 +24,7 @@ async function stub(handler: (request: StubRequest) => StubReply | Promise<StubR
 function client(url: string, options: Partial<HttpClientOptions> = {}) {
   const delays: number[] = [];
   const c = new HttpClient({
+    service: JELLYFIN.service,
     baseUrl: url,
     timeoutSeconds: 5,
     concurrency: 4,
@@ -36,13 +40,13 @@ function client(url: string, options: Partial<HttpClientOptions> = {}) {
   return { c, delays };
 }
 
-async function failure(promise: Promise<unknown>): Promise<TargetError> {
+async function failure(promise: Promise<unknown>): Promise<ServiceError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TargetError);
-  return error as TargetError;
+  expect(error).toBeInstanceOf(ServiceError);
+  return error as ServiceError;
 }
 
 afterEach(async () => {
@@ -220,6 +224,26 @@ describe("HttpClient", () => {
     await Promise.all(Array.from({ length: 8 }, () => c.get("/Items", { schema: Ok })));
     expect(s.requests).toHaveLength(8);
     expect(s.maxConnections).toBeLessThanOrEqual(2);
+  });
+
+  it("names the service it talks to and the options that fix it, Plex and Tautulli alike", async () => {
+    const s = await stub(() => ({ status: 401, body: "Unauthorized" }));
+    const plex = await failure(client(s.url, { service: PLEX_SERVICE }).c.get("/library/sections"));
+    expect(plex.category).toBe("auth");
+    expect(plex.exitCode).toBe(4);
+    expect(plex.message).toContain(`the Plex server ${s.url} refused the token`);
+    expect(plex.hint).toMatch(/^Check --plex-token \/ PLEXODUS_PLEX_TOKEN: /);
+    const tautulli = await failure(client(s.url, { service: TAUTULLI_SERVICE }).c.get("/api/v2"));
+    expect(tautulli.message).toContain(`the Tautulli server ${s.url} refused the API key`);
+    expect(tautulli.hint).toMatch(/--tautulli-api-key/);
+    const url = s.url;
+    await s.close();
+    stubs.pop();
+    const gone = await failure(client(url, { service: PLEX_SERVICE }).c.get("/identity"));
+    expect(gone.category).toBe("unreachable");
+    expect(gone.message).toContain(`cannot reach the Plex server ${url}`);
+    expect(gone.hint).toMatch(/--plex-url/);
+    expect(gone.hint).not.toMatch(/--target-url/);
   });
 
   it("reports every request to the hook, without headers", async () => {

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  MAX_USER_NAME_LENGTH,
-  type NameTarget,
-  sanitizeUserName,
-  suffixedName,
-} from "../../src/match/names.js";
+import { MAX_USER_NAME_LENGTH, sanitizeUserName, suffixedName } from "../../src/match/names.js";
+import type { TargetKind, UserNameRule } from "../../src/model/index.js";
+import { dialectFor } from "../../src/targets/families.js";
+
+/** The rule the connected target's dialect gives the matcher. */
+const ruleOf = (kind: TargetKind, version: string): UserNameRule => dialectFor(kind, version).userNames;
 
 /**
  * The targets' own rules, written out independently of the implementation. .NET's `\w` is
@@ -16,18 +16,18 @@ const hasOnlyBmp = (text: string) => Array.from(text).every((c) => c.length === 
 const JELLYFIN_10_8 = /^[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@]+$/u;
 const JELLYFIN_10_11 = /^(?!\s)[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@+]+(?<!\s)$/u;
 
-const TARGETS: [NameTarget, RegExp][] = [
-  [{ kind: "jellyfin", version: "10.8.13" }, JELLYFIN_10_8],
-  [{ kind: "jellyfin", version: "10.10.7" }, JELLYFIN_10_8],
-  [{ kind: "jellyfin", version: "10.11.11" }, JELLYFIN_10_11],
+const TARGETS: [UserNameRule, RegExp][] = [
+  [ruleOf("jellyfin", "10.8.13"), JELLYFIN_10_8],
+  [ruleOf("jellyfin", "10.10.7"), JELLYFIN_10_8],
+  [ruleOf("jellyfin", "10.11.11"), JELLYFIN_10_11],
   // Emby's rule is unknown; we hold it to the strictest rule (10.8 characters, no surrounding spaces).
-  [{ kind: "emby", version: "4.8.11.0" }, JELLYFIN_10_11],
-  [{ kind: "emby", version: "4.8.11.0" }, JELLYFIN_10_8],
+  [ruleOf("emby", "4.8.11.0"), JELLYFIN_10_11],
+  [ruleOf("emby", "4.8.11.0"), JELLYFIN_10_8],
 ];
 
-const jf1011: NameTarget = { kind: "jellyfin", version: "10.11.11" };
-const jf108: NameTarget = { kind: "jellyfin", version: "10.8.13" };
-const emby: NameTarget = { kind: "emby", version: "4.9.3.0" };
+const jf1011 = ruleOf("jellyfin", "10.11.11");
+const jf108 = ruleOf("jellyfin", "10.8.13");
+const emby = ruleOf("emby", "4.9.3.0");
 
 const names = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 80 }),
@@ -49,7 +49,7 @@ describe("sanitizeUserName", () => {
 
   it("accepts + only on Jellyfin 10.11 and later", () => {
     expect(sanitizeUserName("john+doe@example.com", jf1011)).toBe("john+doe@example.com");
-    expect(sanitizeUserName("john+doe@example.com", { kind: "jellyfin", version: "12.0.0" })).toBe(
+    expect(sanitizeUserName("john+doe@example.com", ruleOf("jellyfin", "12.0.0"))).toBe(
       "john+doe@example.com",
     );
     expect(sanitizeUserName("john+doe@example.com", jf108)).toBe("john_doe@example.com");
@@ -57,8 +57,13 @@ describe("sanitizeUserName", () => {
   });
 
   it("falls back to the strict rule when the Jellyfin version cannot be read", () => {
-    expect(sanitizeUserName("a+b", { kind: "jellyfin", version: "unstable" })).toBe("a_b");
-    expect(sanitizeUserName("a+b", { kind: "jellyfin", version: "10.11.0-rc2" })).toBe("a+b");
+    expect(sanitizeUserName("a+b", ruleOf("jellyfin", "unstable"))).toBe("a_b");
+    expect(sanitizeUserName("a+b", ruleOf("jellyfin", "10.11.0-rc2"))).toBe("a+b");
+  });
+
+  it("follows the rule it is given, whatever the server", () => {
+    const lettersOnly: UserNameRule = { server: "test 1.0", accepts: /^[a-z]+$/, char: /^[a-z]$/ };
+    expect(sanitizeUserName("Anna-Lena 2", lettersOnly)).toBe("_nna__ena__");
   });
 
   it("replaces spacing marks and characters outside the BMP, which .NET's \\w rejects", () => {

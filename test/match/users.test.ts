@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { type MapUsersOptions, mapUsers } from "../../src/match/users.js";
 import type { SourceUser, TargetUser } from "../../src/model/index.js";
+import { jellyfinDialect } from "../../src/targets/jellyfin/dialect.js";
 
-const jellyfin = { kind: "jellyfin", version: "10.10.7" } as const;
+const jellyfin = jellyfinDialect("10.10.7").userNames;
 
 function source(id: string, name: string): SourceUser {
   return { id, name, isOwner: id === "1", isPlaceholder: false, unknownFields: [] };
@@ -14,7 +15,7 @@ function existing(id: string, name: string): TargetUser {
 }
 
 function options(fields: Partial<MapUsersOptions> = {}): MapUsersOptions {
-  return { userMap: [], createUsers: false, target: jellyfin, ...fields };
+  return { userMap: [], createUsers: false, nameRule: jellyfin, ...fields };
 }
 
 describe("mapUsers", () => {

@@ -302,6 +302,15 @@ describe("users", () => {
       ["bob", "unmapped"],
       ["carol", "map-target-missing"],
     ]);
+    // Rules and reasons are vocabularies: a plan file with a word outside them is refused.
+    const saved = JSON.parse(JSON.stringify(p));
+    expect(PlanSchema.safeParse(saved).success).toBe(true);
+    expect(PlanSchema.safeParse({ ...saved, users: [{ ...saved.users[1], rule: "unmaped" }] }).success).toBe(
+      false,
+    );
+    expect(
+      PlanSchema.safeParse({ ...saved, skipped: [{ ...saved.skipped[0], reason: "unmaped" }] }).success,
+    ).toBe(false);
   });
 });
 

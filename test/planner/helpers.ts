@@ -1,8 +1,10 @@
 import type { ItemMatch, ItemMiss, MatchResult, UserMappingResult } from "../../src/match/types.js";
 import {
   EMPTY_USER_DATA,
+  EMPTY_WATCH_STATE,
   type Item,
   type Library,
+  type Mode,
   type Snapshot,
   type SourceUser,
   type TargetServerInfo,
@@ -46,17 +48,7 @@ export function user(id: string, name: string, extra: Partial<SourceUser> = {}):
 }
 
 export function watch(userId: string, identity: string, extra: Partial<WatchState> = {}): WatchState {
-  return {
-    userId,
-    identity,
-    played: false,
-    playCount: 0,
-    lastPlayedAt: null,
-    positionMs: 0,
-    rating: null,
-    ratedAt: null,
-    ...extra,
-  };
+  return { userId, identity, ...EMPTY_WATCH_STATE, ...extra };
 }
 
 export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
@@ -148,7 +140,7 @@ export function readNeeded(
   snap: Snapshot,
   users: UserMappingResult,
   result: MatchResult,
-  mode: "merge" | "mirror",
+  mode: Mode,
   state: TargetState,
 ): TargetState {
   const userData = new Map([...state.userData].map(([id, items]) => [id, new Map(items)]));
@@ -181,7 +173,7 @@ export interface Scenario {
   matches: MatchResult;
   state: TargetState;
   server?: TargetServerInfo;
-  mode?: "merge" | "mirror";
+  mode?: Mode;
   kinds?: readonly Category[];
   favoriteMinRating?: number;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { EMPTY_WATCH_STATE } from "../../src/model/index.js";
 import type { Category } from "../../src/planner/plan.js";
 import {
   combineStates,
   type FieldPolicy,
-  NO_SOURCE_STATE,
   type SourceState,
   sameDate,
   wantedChange,
@@ -14,7 +14,7 @@ const ALL: ReadonlySet<Category> = new Set(["watched", "progress", "ratings"]);
 const merge: FieldPolicy = { mode: "merge", categories: ALL, favoriteMinRating: null, leaf: true };
 const mirror: FieldPolicy = { ...merge, mode: "mirror" };
 const d = (iso: string) => new Date(iso);
-const plex = (extra: Partial<SourceState>): SourceState => ({ ...NO_SOURCE_STATE, ...extra });
+const plex = (extra: Partial<SourceState>): SourceState => ({ ...EMPTY_WATCH_STATE, ...extra });
 
 describe("merge table (SEMANTICS §3)", () => {
   it("Played: target OR Plex — Plex played marks an unplayed target played", () => {

@@ -5,6 +5,7 @@ import { cleanPath, PathMapper, pathKey } from "../../src/match/paths.js";
 import { mapUsers } from "../../src/match/users.js";
 import type { SourceUser, TargetUser } from "../../src/model/index.js";
 import { nameKey } from "../../src/model/index.js";
+import { dialectFor } from "../../src/targets/families.js";
 
 /**
  * Properties of the path mapper and of user naming that test/match/** does not already cover:
@@ -88,10 +89,10 @@ const accountName = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 12 }),
 );
 const TARGETS = [
-  { kind: "jellyfin", version: "10.10.7" },
-  { kind: "jellyfin", version: "10.11.0" },
-  { kind: "emby", version: "4.9.3.0" },
-] as const;
+  dialectFor("jellyfin", "10.10.7").userNames,
+  dialectFor("jellyfin", "10.11.0").userNames,
+  dialectFor("emby", "4.9.3.0").userNames,
+];
 
 describe("user naming properties", () => {
   it("collisions are resolved: every account gets its own valid target user, independent of input order", () => {
@@ -112,7 +113,7 @@ describe("user naming properties", () => {
           const existing: TargetUser[] = [
             ...new Map(existingNames.filter((n) => n.trim() !== "").map((n) => [nameKey(n), n])).values(),
           ].map((name, i) => ({ id: `t${i}`, name, isAdmin: false }));
-          const options = { userMap: [], createUsers: true, target };
+          const options = { userMap: [], createUsers: true, nameRule: target };
           const result = mapUsers(sources, existing, options);
           // Every account is paired (creation is allowed), each to a different target user.
           expect(result.mapped.length + result.unmapped.length).toBe(sources.length);

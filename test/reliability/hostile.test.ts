@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sanitizeUserName } from "../../src/match/names.js";
+import { dialectFor } from "../../src/targets/families.js";
 import { writesOf } from "./harness.js";
 import { type Built, build, type Film, type Watch, type World } from "./hostile-world.js";
 
@@ -101,7 +102,7 @@ describe("hostile data", () => {
       await migrateTwice(world, (built) => {
         const names = built.sandbox.dump().users.map((u) => u.name);
         for (const user of users) {
-          const name = sanitizeUserName(user, { kind, version });
+          const name = sanitizeUserName(user, dialectFor(kind, version).userNames);
           expect(names).toContain(name);
           expect(dataOf(built, name)).toEqual(expectedOf(world, user));
         }

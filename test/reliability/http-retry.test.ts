@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HttpClient } from "../../src/http/client.js";
-import { TargetError } from "../../src/http/errors.js";
+import { ServiceError } from "../../src/http/errors.js";
+import { JELLYFIN } from "../../src/targets/jellyfin/dialect.js";
 import { type Stub, type StubReply, startStub } from "../helpers/stub-server.js";
 
 /**
@@ -21,6 +22,7 @@ afterEach(async () => {
 
 function make(url: string, delays: number[]) {
   client = new HttpClient({
+    service: JELLYFIN.service,
     baseUrl: url,
     timeoutSeconds: 1,
     concurrency: 2,
@@ -33,13 +35,13 @@ function make(url: string, delays: number[]) {
   return client;
 }
 
-async function failure(promise: Promise<unknown>): Promise<TargetError> {
+async function failure(promise: Promise<unknown>): Promise<ServiceError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TargetError);
-  return error as TargetError;
+  expect(error).toBeInstanceOf(ServiceError);
+  return error as ServiceError;
 }
 
 describe("HTTP retries for the failure matrix", () => {

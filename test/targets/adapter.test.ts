@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/http/client.js";
-import { TargetError } from "../../src/http/errors.js";
+import { ServiceError } from "../../src/http/errors.js";
 import type { TargetServerInfo } from "../../src/model/index.js";
 import { embyDialect } from "../../src/targets/emby/dialect.js";
+import { familyOf } from "../../src/targets/families.js";
 import { jellyfinDialect } from "../../src/targets/jellyfin/dialect.js";
 import { MediaBrowserAdapter } from "../../src/targets/mediabrowser/adapter.js";
 import type { Dialect } from "../../src/targets/mediabrowser/dialect.js";
@@ -21,6 +22,7 @@ afterEach(async () => {
 async function setup(dialect: Dialect, handler: (r: StubRequest) => StubReply): Promise<MediaBrowserAdapter> {
   stub = await startStub(handler);
   const http = new HttpClient({
+    service: familyOf(dialect.kind).service,
     baseUrl: stub.url,
     timeoutSeconds: 5,
     concurrency: 2,
@@ -41,13 +43,13 @@ async function setup(dialect: Dialect, handler: (r: StubRequest) => StubReply): 
   return adapter;
 }
 
-async function failure(promise: Promise<unknown>): Promise<TargetError> {
+async function failure(promise: Promise<unknown>): Promise<ServiceError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TargetError);
-  return error as TargetError;
+  expect(error).toBeInstanceOf(ServiceError);
+  return error as ServiceError;
 }
 
 describe("setUserData", () => {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { EMBY_USER_NAME, embyDialect } from "../../src/targets/emby/dialect.js";
+import type { ServiceError } from "../../src/http/errors.js";
+import type { TargetKind } from "../../src/model/index.js";
+import { EMBY, EMBY_USER_NAME, embyDialect } from "../../src/targets/emby/dialect.js";
+import { checkSupported, identify } from "../../src/targets/families.js";
 import {
+  JELLYFIN,
   JELLYFIN_USER_NAME_10_8,
   JELLYFIN_USER_NAME_10_11,
   jellyfinDialect,
 } from "../../src/targets/jellyfin/dialect.js";
-import { checkSupported, identify } from "../../src/targets/mediabrowser/identify.js";
 
 const U = "0123456789abcdef0123456789abcdef";
 const I = "fedcba9876543210fedcba9876543210";
@@ -62,8 +65,8 @@ describe("dialects", () => {
     expect(JELLYFIN_USER_NAME_10_11.test("a+b")).toBe(true);
     expect(JELLYFIN_USER_NAME_10_11.test(" anna")).toBe(false);
     expect(JELLYFIN_USER_NAME_10_11.test("anna ")).toBe(false);
-    expect(jellyfinDialect("10.10.7").userNamePattern).toBe(JELLYFIN_USER_NAME_10_8);
-    expect(jellyfinDialect("10.11.0").userNamePattern).toBe(JELLYFIN_USER_NAME_10_11);
+    expect(jellyfinDialect("10.10.7").userNames.accepts).toBe(JELLYFIN_USER_NAME_10_8);
+    expect(jellyfinDialect("10.11.0").userNames.accepts).toBe(JELLYFIN_USER_NAME_10_11);
     expect(EMBY_USER_NAME.test("anna+bob@x")).toBe(true);
     expect(EMBY_USER_NAME.test("bad\u0007")).toBe(false);
   });
@@ -90,5 +93,20 @@ describe("identify", () => {
     expect(() => checkSupported("emby", "4.9.3.0", "u")).not.toThrow();
     expect(() => checkSupported("emby", "4.6.7.0", "u")).toThrow(/4.7–4.9/);
     expect(() => checkSupported("emby", "4.10.0.1", "u")).toThrow(/4.7–4.9/);
+  });
+
+  it("takes the supported range and the newest known version from the dialects", () => {
+    expect(JELLYFIN.versions).toEqual({ oldest: [10, 8], newest: [10, 11] });
+    expect(EMBY.versions).toEqual({ oldest: [4, 7], newest: [4, 9] });
+    const hintOf = (kind: TargetKind, version: string) => {
+      try {
+        checkSupported(kind, version, "u");
+      } catch (error) {
+        return (error as ServiceError).hint;
+      }
+      return undefined;
+    };
+    expect(hintOf("jellyfin", "12.0.0")).toMatch(/newer than plexodus knows \(10\.11\)/);
+    expect(hintOf("jellyfin", "10.7.7")).toMatch(/Upgrade the server/);
   });
 });

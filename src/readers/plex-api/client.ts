@@ -1,9 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { PlexodusError } from "../../errors.js";
+import { optionFlag, optionLabel } from "../../config/options.js";
 import { HttpClient, type Query, type RequestEvent } from "../../http/client.js";
-import { TargetError } from "../../http/errors.js";
+import type { Service } from "../../http/errors.js";
 import { packageVersion } from "../../paths.js";
+
+/** How errors name Plex and the options that fix a refused token or a wrong URL. */
+export const PLEX_SERVICE: Service = {
+  name: "Plex",
+  credential: "token",
+  credentialOption: optionLabel("plexToken"),
+  credentialHelp:
+    "it must be a current X-Plex-Token of the server owner (Plex Web → any item → ⋯ → Get Info → View XML " +
+    `shows it in the address), and ${optionFlag("plexUrl")} must point at that owner's server. ` +
+    "Tokens change when the owner signs out everywhere.",
+  urlOption: optionLabel("plexUrl"),
+  urlParts: "scheme, host and port, usually 32400",
+};
 
 export interface PlexApiOptions {
   /** Plex server URL (`http://nas:32400`); credentials in it are dropped. */
@@ -30,8 +43,7 @@ interface Counts {
 
 /**
  * The Plex side of the HTTP layer: the token travels in the X-Plex-Token header and is
- * registered as a secret; failures keep their category (auth, unreachable → exit 4) but get
- * a message and hint that speak of Plex, not of the target.
+ * registered as a secret; failures (auth, unreachable → exit 4) name Plex and its options.
  */
 export class PlexClient {
   readonly serverUrl: string;
@@ -41,6 +53,7 @@ export class PlexClient {
   constructor(options: PlexApiOptions) {
     this.pageSize = Math.max(1, options.pageSize ?? 500);
     this.http = new HttpClient({
+      service: PLEX_SERVICE,
       baseUrl: options.url,
       headers: {
         "X-Plex-Token": options.token,
@@ -59,12 +72,8 @@ export class PlexClient {
     this.serverUrl = this.http.serverUrl;
   }
 
-  async get<T>(path: string, schema: z.ZodType<T>, query: Query = {}): Promise<T> {
-    try {
-      return await this.http.get(path, { schema, query });
-    } catch (error) {
-      throw this.plexError(error);
-    }
+  get<T>(path: string, schema: z.ZodType<T>, query: Query = {}): Promise<T> {
+    return this.http.get(path, { schema, query });
   }
 
   /**
@@ -99,35 +108,5 @@ export class PlexClient {
 
   close(): void {
     this.http.close();
-  }
-
-  private plexError(error: unknown): unknown {
-    if (!(error instanceof TargetError)) return error;
-    if (error.category === "auth") {
-      return new PlexodusError(
-        "auth",
-        `the Plex server ${this.serverUrl} refused the token (HTTP ${error.status ?? "401"})`,
-        {
-          hint:
-            "Check --plex-token / PLEXODUS_PLEX_TOKEN: it must be a current X-Plex-Token of the server owner " +
-            "(Plex Web → any item → ⋯ → Get Info → View XML shows it in the address), and --plex-url must " +
-            "point at that owner's server. Tokens change when the owner signs out everywhere.",
-          cause: error,
-        },
-      );
-    }
-    if (error.category === "unreachable") {
-      return new PlexodusError(
-        "unreachable",
-        error.message.replace(/^cannot reach/, "cannot reach the Plex server"),
-        {
-          hint:
-            "Check --plex-url / PLEXODUS_PLEX_URL (scheme, host and port, usually 32400), that Plex is running " +
-            "and that no firewall is in the way. For HTTPS with a private CA use --ca-file.",
-          cause: error,
-        },
-      );
-    }
-    return error;
   }
 }

@@ -1,4 +1,10 @@
-import { type HistorySummary, type Item, LEAF_KINDS, type WatchState } from "../../model/index.js";
+import {
+  EMPTY_WATCH_STATE,
+  type HistorySummary,
+  type Item,
+  LEAF_KINDS,
+  type WatchState,
+} from "../../model/index.js";
 import type { Notes } from "../plex-db/values.js";
 import type { WireHistoryEntry, WireMetadata } from "./schema.js";
 
@@ -180,25 +186,13 @@ export function derivedStates(history: HistoryTally, ownerId: string): WatchStat
     .map((s) => ({
       userId: s.userId,
       identity: s.identity,
+      ...EMPTY_WATCH_STATE,
       played: true,
       playCount: s.plays,
       lastPlayedAt: s.lastViewedAt,
-      positionMs: 0,
-      rating: null,
-      ratedAt: null,
     }));
 }
 
 function empty(userId: string, identity: string, extra: Partial<WatchState>): WatchState {
-  return {
-    userId,
-    identity,
-    played: false,
-    playCount: 0,
-    lastPlayedAt: null,
-    positionMs: 0,
-    rating: null,
-    ratedAt: null,
-    ...extra,
-  };
+  return { userId, identity, ...EMPTY_WATCH_STATE, ...extra };
 }

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { WatchState } from "../../model/index.js";
+import { EMPTY_WATCH_STATE, type WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
@@ -170,16 +170,7 @@ function flush(group: Group, leafByGuid: ReadonlyMap<string, boolean>, result: S
   if (!leaf) {
     // A show/season/album/artist row: its view_count counts watched children, not plays.
     if (rating === null) return;
-    result.states.push({
-      userId,
-      identity: group.guid,
-      played: false,
-      playCount: 0,
-      lastPlayedAt: null,
-      positionMs: 0,
-      rating,
-      ratedAt,
-    });
+    result.states.push({ userId, identity: group.guid, ...EMPTY_WATCH_STATE, rating, ratedAt });
     return;
   }
   const state: WatchState = {

@@ -1,4 +1,10 @@
-import { type HistorySummary, LEAF_KINDS, type Snapshot, type WatchState } from "../../model/index.js";
+import {
+  EMPTY_WATCH_STATE,
+  type HistorySummary,
+  LEAF_KINDS,
+  type Snapshot,
+  type WatchState,
+} from "../../model/index.js";
 import { Notes } from "../plex-db/values.js";
 import type { TautulliPlay } from "./reader.js";
 
@@ -116,12 +122,10 @@ function derivedFromTautulli(
       return {
         userId: s.userId,
         identity: s.identity,
+        ...EMPTY_WATCH_STATE,
         played: !owner,
         playCount: owner ? 0 : s.plays,
         lastPlayedAt: s.lastViewedAt,
-        positionMs: 0,
-        rating: null,
-        ratedAt: null,
       };
     });
 }

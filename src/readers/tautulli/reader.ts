@@ -1,6 +1,7 @@
+import { optionLabel } from "../../config/options.js";
 import { PlexodusError } from "../../errors.js";
 import { HttpClient, type RequestEvent } from "../../http/client.js";
-import { TargetError } from "../../http/errors.js";
+import { type Service, serverLabel } from "../../http/errors.js";
 import { redactCredentials } from "../../http/redact.js";
 import { type Progress, SILENT_PROGRESS } from "../../progress.js";
 import { EnvelopeSchema, HistoryDataSchema, type TautulliHistoryRow } from "./schema.js";
@@ -28,6 +29,16 @@ export interface TautulliPlay {
   viewedAtMs: number;
 }
 
+/** How errors name Tautulli and the options that fix a refused key or a wrong URL. */
+export const TAUTULLI_SERVICE: Service = {
+  name: "Tautulli",
+  credential: "API key",
+  credentialOption: optionLabel("tautulliApiKey"),
+  credentialHelp: "it is under Tautulli → Settings → Web Interface → API, where the API must be enabled.",
+  urlOption: optionLabel("tautulliUrl"),
+  urlParts: "scheme, host, port, usually 8181, and any base path",
+};
+
 /** Plays of these media types are history plexodus can migrate. */
 const MEDIA_TYPES = new Set(["movie", "episode", "track"]);
 
@@ -42,6 +53,7 @@ export async function readTautulliHistory(
   progress: Progress = SILENT_PROGRESS,
 ): Promise<{ plays: TautulliPlay[]; rowCount: number; skippedRows: number }> {
   const http = new HttpClient({
+    service: TAUTULLI_SERVICE,
     baseUrl: options.url,
     secrets: [options.apiKey],
     timeoutSeconds: options.timeoutSeconds ?? 30,
@@ -78,25 +90,18 @@ export async function readTautulliHistory(
 }
 
 async function page(http: HttpClient, options: TautulliOptions, start: number, length: number) {
-  let envelope: Awaited<ReturnType<typeof get>>;
-  try {
-    envelope = await get(http, options.apiKey, start, length);
-  } catch (error) {
-    throw tautulliError(error, http.serverUrl);
-  }
+  const envelope = await get(http, options.apiKey, start, length);
   const { result, message, data } = envelope.response;
+  const server = serverLabel(TAUTULLI_SERVICE, http.serverUrl);
   if (result !== "success") {
-    throw new PlexodusError(
-      "failed",
-      `Tautulli at ${http.serverUrl} answered get_history with an error: ${redactCredentials(message ?? "no message", [options.apiKey])}`,
-      {
-        hint: "Check --tautulli-api-key (Tautulli → Settings → Web Interface → API) and that the API is enabled.",
-      },
-    );
+    const said = redactCredentials(message ?? "no message", [options.apiKey]);
+    throw new PlexodusError("failed", `${server} answered get_history with an error: ${said}`, {
+      hint: `Check ${TAUTULLI_SERVICE.credentialOption}: ${TAUTULLI_SERVICE.credentialHelp}`,
+    });
   }
   const parsed = HistoryDataSchema.safeParse(data);
   if (!parsed.success) {
-    throw new PlexodusError("failed", `unexpected get_history answer from Tautulli at ${http.serverUrl}`, {
+    throw new PlexodusError("failed", `unexpected get_history answer from ${server}`, {
       hint: "Report it with the Tautulli version.",
     });
   }
@@ -130,25 +135,4 @@ function toPlay(row: TautulliHistoryRow): TautulliPlay | null {
     guid: row.guid ?? null,
     viewedAtMs: seconds * 1000,
   };
-}
-
-function tautulliError(error: unknown, url: string): unknown {
-  if (!(error instanceof TargetError)) return error;
-  if (error.category === "auth") {
-    return new PlexodusError("auth", `Tautulli at ${url} refused the API key (HTTP ${error.status ?? 401})`, {
-      hint: "Check --tautulli-api-key / PLEXODUS_TAUTULLI_API_KEY (Tautulli → Settings → Web Interface → API).",
-      cause: error,
-    });
-  }
-  if (error.category === "unreachable") {
-    return new PlexodusError(
-      "unreachable",
-      error.message.replace(/^cannot reach/, "cannot reach Tautulli at"),
-      {
-        hint: "Check --tautulli-url (scheme, host, port, usually 8181, and any base path) and that Tautulli is running.",
-        cause: error,
-      },
-    );
-  }
-  return error;
 }

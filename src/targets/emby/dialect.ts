@@ -1,7 +1,10 @@
+import { optionLabel } from "../../config/options.js";
 import {
+  atLeast,
   type Dialect,
-  majorMinor,
+  type DialectFamily,
   mediaBrowserAuthorization,
+  STRICT_NAME_CHAR,
   segment as s,
 } from "../mediabrowser/dialect.js";
 
@@ -13,8 +16,6 @@ export const EMBY_USER_NAME = /^(?!\s)[^\p{Cc}]+(?<!\s)$/u;
 
 /** Emby 4.7–4.9: user-scoped routes, PascalCase parameters, query-only playlist creation. */
 export function embyDialect(version: string): Dialect {
-  const [, minor] = majorMinor(version);
-
   return {
     kind: "emby",
     version,
@@ -63,13 +64,37 @@ export function embyDialect(version: string): Dialect {
     fullUserDataWrites: true,
     userDataFields: ["UserDataPlayCount", "UserDataLastPlayedDate"],
 
-    userNamePattern: EMBY_USER_NAME,
+    // Names plexodus makes keep to the strictest rule known (Jellyfin 10.8's characters, no
+    // surrounding spaces): valid under every rule we know, and a refusal is loud, not wrong.
+    userNames: { server: `emby ${version}`, accepts: EMBY_USER_NAME, char: STRICT_NAME_CHAR },
 
     abilities: {
       userDataWrite: true,
       // Before 4.8 every playlist is visible to every user, so ownership cannot be told apart.
-      privatePlaylists: minor >= 8,
+      privatePlaylists: atLeast(version, [4, 8]),
       playlistEntryRemoval: true,
+    },
+    hints: {
+      noPrivatePlaylists:
+        "Before Emby 4.8 every playlist is visible to every user, so plexodus cannot keep them private.",
     },
   };
 }
+
+export const EMBY: DialectFamily = {
+  kind: "emby",
+  // Emby has no ProductName and a four-part version.
+  recognizes: (info) => !info.ProductName && /^4\.\d+\.\d+\.\d+$/.test(info.Version),
+  versions: { oldest: [4, 7], newest: [4, 9] },
+  service: {
+    name: "Emby",
+    credential: "API key",
+    credentialOption: optionLabel("targetApiKey"),
+    credentialHelp:
+      "it must be an API key created by an administrator (Dashboard → Advanced → Security → API Keys); a " +
+      "reverse proxy that strips the Authorization and X-Emby-Token headers causes the same error.",
+    urlOption: optionLabel("targetUrl"),
+    urlParts: "scheme, host, port and any base path such as /emby",
+  },
+  dialect: embyDialect,
+};

@@ -1,8 +1,13 @@
+import { optionLabel } from "../../config/options.js";
+import type { UserNameRule } from "../../model/index.js";
 import {
+  atLeast,
   type Dialect,
-  majorMinor,
+  type DialectFamily,
   mediaBrowserAuthorization,
+  nameChar,
   type Route,
+  STRICT_NAME_CHAR,
   segment as s,
 } from "../mediabrowser/dialect.js";
 
@@ -11,15 +16,20 @@ export const JELLYFIN_USER_NAME_10_8 = /^[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@]+$/u;
 /** Jellyfin 10.11 adds `+` and rejects leading/trailing whitespace. */
 export const JELLYFIN_USER_NAME_10_11 = /^(?!\s)[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@+]+(?<!\s)$/u;
 
-export function jellyfinUserNamePattern(version: string): RegExp {
-  const [major, minor] = majorMinor(version);
-  return major > 10 || (major === 10 && minor >= 11) ? JELLYFIN_USER_NAME_10_11 : JELLYFIN_USER_NAME_10_8;
+const NAME_CHAR_10_11 = nameChar(String.raw` \-'._@+`);
+
+function userNames(version: string): UserNameRule {
+  const plus = atLeast(version, [10, 11]);
+  return {
+    server: `jellyfin ${version}`,
+    accepts: plus ? JELLYFIN_USER_NAME_10_11 : JELLYFIN_USER_NAME_10_8,
+    char: plus ? NAME_CHAR_10_11 : STRICT_NAME_CHAR,
+  };
 }
 
 /** Jellyfin 10.8–10.11: 10.8 has only user-scoped routes; 10.9 moved them to a `userId` query. */
 export function jellyfinDialect(version: string): Dialect {
-  const [, minor] = majorMinor(version);
-  const legacy = minor <= 8;
+  const legacy = !atLeast(version, [10, 9]);
   const userItem = (userId: string, itemId: string, suffix: string, legacyPrefix: string): Route =>
     legacy
       ? { path: `/Users/${s(userId)}/${legacyPrefix}/${s(itemId)}${suffix}` }
@@ -76,13 +86,38 @@ export function jellyfinDialect(version: string): Dialect {
     fullUserDataWrites: false,
     userDataFields: [],
 
-    userNamePattern: jellyfinUserNamePattern(version),
+    userNames: userNames(version),
 
     abilities: {
       userDataWrite: !legacy,
       privatePlaylists: true,
       // 10.9–10.10 check the caller's own identity, which an API key does not have (400).
-      playlistEntryRemoval: legacy || minor >= 11,
+      playlistEntryRemoval: legacy || atLeast(version, [10, 11]),
+    },
+    hints: {
+      noUserDataWrite:
+        "Watched state cannot be migrated exactly to this version; upgrade to Jellyfin 10.9 or later.",
+      noPlaylistEntryRemoval:
+        "Jellyfin 10.9 and 10.10 only let the playlist's owner remove entries; upgrade to 10.11 or edit by hand.",
+      playlistItemsDropped: "Jellyfin 10.8 drops items whose media type differs from the playlist's.",
     },
   };
 }
+
+export const JELLYFIN: DialectFamily = {
+  kind: "jellyfin",
+  recognizes: (info) => info.ProductName === "Jellyfin Server",
+  versions: { oldest: [10, 8], newest: [10, 11] },
+  service: {
+    name: "Jellyfin",
+    credential: "API key",
+    credentialOption: optionLabel("targetApiKey"),
+    credentialHelp:
+      "it must be an API key created by an administrator (Dashboard → API Keys). On Jellyfin 10.11 with " +
+      "legacy authorization disabled only the Authorization header works (plexodus sends it); a reverse " +
+      "proxy that strips the Authorization header causes the same error.",
+    urlOption: optionLabel("targetUrl"),
+    urlParts: "scheme, host, port and any base path such as /jellyfin",
+  },
+  dialect: jellyfinDialect,
+};

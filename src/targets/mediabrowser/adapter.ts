@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HttpClient } from "../../http/client.js";
-import { TargetError } from "../../http/errors.js";
+import { ServiceError } from "../../http/errors.js";
 import { redactCredentials } from "../../http/redact.js";
 import type {
   TargetCollection,
@@ -11,12 +11,13 @@ import type {
   TargetServerInfo,
   TargetUser,
   TargetUserData,
+  UserNameRule,
 } from "../../model/index.js";
 import type { Progress } from "../../progress.js";
+import { checkSupported, identify } from "../families.js";
 import type { TargetAdapter, UserDataChange } from "../types.js";
 import { batches, checkId, fetchAll, mapLimit, type Wire } from "./context.js";
 import { casedQuery, type Dialect } from "./dialect.js";
-import { checkSupported, identify } from "./identify.js";
 import { Playlists } from "./playlists.js";
 import {
   CreatedWire,
@@ -53,6 +54,10 @@ export class MediaBrowserAdapter implements TargetAdapter {
     );
   }
 
+  get userNames(): UserNameRule {
+    return this.wire.dialect.userNames;
+  }
+
   /** Reachability, identity (must still be the server this adapter was built for), admin key. */
   async check(): Promise<TargetServerInfo> {
     const { http, dialect } = this.wire;
@@ -60,7 +65,7 @@ export class MediaBrowserAdapter implements TargetAdapter {
     const found = identify(pub, http.serverUrl);
     checkSupported(found.kind, found.version, http.serverUrl);
     if (found.kind !== dialect.kind || found.version !== dialect.version) {
-      throw new TargetError(
+      throw new ServiceError(
         "failed",
         `${http.serverUrl} is now ${found.kind} ${found.version}, not ${dialect.kind} ${dialect.version}`,
       );
@@ -79,17 +84,17 @@ export class MediaBrowserAdapter implements TargetAdapter {
       return (await fetchAll(this.wire, route, {}, UserWire)).map(toUser);
     } catch (error) {
       // Emby documents /Users/Query; builds without it still answer the older /Users.
-      if (!(error instanceof TargetError && error.status === 404)) throw error;
+      if (!(error instanceof ServiceError && error.status === 404)) throw error;
       return (await http.get("/Users", { schema: z.array(UserWire) })).map(toUser);
     }
   }
 
   async createUser(name: string, password: string): Promise<TargetUser> {
     const { http, dialect } = this.wire;
-    if (!dialect.userNamePattern.test(name)) {
-      throw new TargetError(
+    if (!dialect.userNames.accepts.test(name)) {
+      throw new ServiceError(
         "failed",
-        `${JSON.stringify(name)} is not a valid ${dialect.kind} ${dialect.version} user name`,
+        `${JSON.stringify(name)} is not a valid ${dialect.userNames.server} user name`,
       );
     }
     // A dialect without a password route takes the password at creation (Jellyfin).
@@ -261,9 +266,9 @@ export class MediaBrowserAdapter implements TargetAdapter {
 
 /** A password must not survive in an error, even if a server echoes the request. */
 function scrub(error: unknown, password: string): unknown {
-  if (!(error instanceof TargetError) || password.length === 0 || !error.message.includes(password))
+  if (!(error instanceof ServiceError) || password.length === 0 || !error.message.includes(password))
     return error;
-  return new TargetError(error.category, redactCredentials(error.message, [password]), {
+  return new ServiceError(error.category, redactCredentials(error.message, [password]), {
     hint: error.hint,
     status: error.status,
     retryAfterMs: error.retryAfterMs,

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { HttpClient, Query } from "../../http/client.js";
-import { TargetError } from "../../http/errors.js";
+import { ServiceError } from "../../http/errors.js";
 import type { TargetServerInfo } from "../../model/index.js";
 import { casedQuery, type Dialect, type Route } from "./dialect.js";
 import { queryResult } from "./schema.js";
@@ -41,7 +41,7 @@ export async function fetchAll<T extends z.ZodType>(
     const total = page.TotalRecordCount ?? undefined;
     const first = page.Items.length > 0 ? JSON.stringify(page.Items[0]) : undefined;
     if (start > 0 && first !== undefined && first === previousFirst) {
-      throw new TargetError("failed", `${wire.http.serverUrl} ignored paging on GET ${route.path}`);
+      throw new ServiceError("failed", `${wire.http.serverUrl} ignored paging on GET ${route.path}`);
     }
     previousFirst = first;
     out.push(...page.Items);
@@ -88,13 +88,13 @@ export async function mapLimit<I, O>(inputs: readonly I[], limit: number, work: 
 /** Refuses ids that are not the server's own format before they reach a URL. */
 export function checkId(wire: Wire, id: string, what: string): void {
   if (!wire.dialect.idPattern.test(id)) {
-    throw new TargetError(
+    throw new ServiceError(
       "failed",
       `not a ${wire.dialect.kind} ${what} id: ${JSON.stringify(id.slice(0, 40))}`,
     );
   }
 }
 
-export function unsupported(info: TargetServerInfo, what: string, hint: string): TargetError {
-  return new TargetError("failed", `${what} is not supported on ${info.kind} ${info.version}`, { hint });
+export function unsupported(info: TargetServerInfo, what: string, hint: string | undefined): ServiceError {
+  return new ServiceError("failed", `${what} is not supported on ${info.kind} ${info.version}`, { hint });
 }

@@ -1,5 +1,7 @@
 import type { Query } from "../../http/client.js";
-import type { TargetFeatures, TargetKind } from "../../model/index.js";
+import type { Service } from "../../http/errors.js";
+import type { TargetFeatures, TargetKind, UserNameRule } from "../../model/index.js";
+import type { PublicSystemInfoWire } from "./schema.js";
 
 /** A request as a dialect spells it; query keys in the server's own casing. */
 export interface Route {
@@ -11,6 +13,21 @@ export interface Route {
 export interface DialectAbilities extends TargetFeatures {
   /** Playlist entries can be removed with an admin API key (Jellyfin 10.9–10.10 cannot). */
   playlistEntryRemoval: boolean;
+}
+
+/**
+ * What the user can do when a version lacks an ability or misbehaves, printed as the error's
+ * hint. A dialect gives the ones that can happen on its kind.
+ */
+export interface DialectHints {
+  /** `abilities.userDataWrite` is false. */
+  readonly noUserDataWrite?: string;
+  /** `abilities.privatePlaylists` is false. */
+  readonly noPrivatePlaylists?: string;
+  /** `abilities.playlistEntryRemoval` is false. */
+  readonly noPlaylistEntryRemoval?: string;
+  /** The server left out items it was asked to add to a playlist. */
+  readonly playlistItemsDropped?: string;
 }
 
 /**
@@ -61,10 +78,33 @@ export interface Dialect {
   readonly userDataFields: readonly string[];
 
   // names
-  readonly userNamePattern: RegExp;
+  readonly userNames: UserNameRule;
 
   // features
   readonly abilities: DialectAbilities;
+  readonly hints: DialectHints;
+}
+
+/** A version at the precision both servers change behaviour at: [major, minor]. */
+export type MajorMinor = readonly [major: number, minor: number];
+
+/**
+ * One kind of server before its version is known: how to tell it, which versions plexodus
+ * knows, how messages name it, and the dialect of each version. Both dialect files end with
+ * one of these.
+ */
+export interface DialectFamily {
+  readonly kind: TargetKind;
+  /** True when /System/Info/Public describes a server of this kind (reference §2.3). */
+  recognizes(info: PublicSystemInfoWire): boolean;
+  /**
+   * The supported range (docs/targets.md): versions outside it are refused. `newest` is also the
+   * newest version whose behaviour the dialect knows; a newer server needs a new entry here.
+   */
+  readonly versions: { readonly oldest: MajorMinor; readonly newest: MajorMinor };
+  /** How HTTP errors name the server and the options that fix them. */
+  readonly service: Service;
+  dialect(version: string): Dialect;
 }
 
 /** The MediaBrowser Authorization header: the one form every supported version accepts. */
@@ -98,3 +138,34 @@ export function majorMinor(version: string): [number, number] {
   const [major = Number.NaN, minor = Number.NaN] = version.split(".").map(Number);
   return [major, minor];
 }
+
+/** True when `version` is `since` or later; false for a version that cannot be read. */
+export function atLeast(version: string, since: MajorMinor): boolean {
+  const [major, minor] = majorMinor(version);
+  return major > since[0] || (major === since[0] && minor >= since[1]);
+}
+
+/** "10.8", for messages. */
+export function versionText(version: MajorMinor): string {
+  return version.join(".");
+}
+
+/**
+ * .NET's `\w` as a character class ([\p{L}\p{Mn}\p{Nd}\p{Pc}]): both servers are .NET, and
+ * Jellyfin's user-name rules are built on it.
+ */
+export const DOTNET_WORD = String.raw`\p{L}\p{Mn}\p{Nd}\p{Pc}`;
+
+/**
+ * One user-name character: a `\w` character or one of `punctuation`. .NET matches UTF-16
+ * code units, so a character outside the Basic Multilingual Plane (two surrogates) never is one.
+ */
+export function nameChar(punctuation: string): RegExp {
+  return new RegExp(String.raw`^(?![\u{10000}-\u{10FFFF}])[${DOTNET_WORD}${punctuation}]$`, "u");
+}
+
+/**
+ * Characters of Jellyfin's 10.8–10.10 rule, the strictest known: a name made of them (without
+ * surrounding spaces) is valid on every supported server, so it serves where no rule is known.
+ */
+export const STRICT_NAME_CHAR = nameChar(String.raw` \-'._@`);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TargetError } from "../../http/errors.js";
+import { ServiceError } from "../../http/errors.js";
 import type { TargetPlaylist, TargetServerInfo } from "../../model/index.js";
 import { batches, checkId, fetchAll, mapLimit, unsupported, type Wire } from "./context.js";
 import { casedQuery } from "./dialect.js";
@@ -47,14 +47,18 @@ export class Playlists {
       for (const ids of rest) await this.append(created.Id, userId, ids);
       const owned = await this.owned(userId);
       if (!owned.some((playlist) => playlist.Id === created.Id)) {
-        throw new TargetError("failed", `the playlist "${title}" was not created private to user ${userId}`, {
-          hint: "The server did not give the playlist to the user it was created for; report this with the server version.",
-        });
+        throw new ServiceError(
+          "failed",
+          `the playlist "${title}" was not created private to user ${userId}`,
+          {
+            hint: "The server did not give the playlist to the user it was created for; report this with the server version.",
+          },
+        );
       }
       const entries = await this.entries(created.Id, userId);
       const got = entries.map((entry) => entry.itemId);
       if (got.join(",") !== wanted.join(",")) {
-        throw new TargetError(
+        throw new ServiceError(
           "failed",
           `the playlist "${title}" holds ${got.length} of ${wanted.length} entries or a different order after creation`,
           {
@@ -77,12 +81,10 @@ export class Playlists {
     const present = new Set((await this.entries(playlistId, userId)).map((entry) => entry.itemId));
     const missing = itemIds.filter((id) => !present.has(id));
     if (missing.length > 0) {
-      throw new TargetError(
+      throw new ServiceError(
         "failed",
         `the server did not add ${missing.length} item(s) to playlist ${playlistId}`,
-        {
-          hint: "Jellyfin 10.8 drops items whose media type differs from the playlist's.",
-        },
+        { hint: this.wire.dialect.hints.playlistItemsDropped },
       );
     }
   }
@@ -94,7 +96,7 @@ export class Playlists {
       throw unsupported(
         this.info(),
         "removing playlist entries with an API key",
-        "Jellyfin 10.9 and 10.10 only let the playlist's owner remove entries; upgrade to 10.11 or edit by hand.",
+        dialect.hints.noPlaylistEntryRemoval,
       );
     }
     void userId;
@@ -108,18 +110,14 @@ export class Playlists {
     checkId(this.wire, playlistId, "playlist");
     const visible = await this.visibleTo(userId);
     if (!visible.some((playlist) => playlist.Id === playlistId)) {
-      throw new TargetError("failed", `playlist ${playlistId} is not one of user ${userId}'s playlists`);
+      throw new ServiceError("failed", `playlist ${playlistId} is not one of user ${userId}'s playlists`);
     }
     await this.wire.http.delete(this.wire.dialect.item(playlistId).path);
   }
 
   private requireSupport(): void {
     if (!this.wire.dialect.abilities.privatePlaylists) {
-      throw unsupported(
-        this.info(),
-        "private playlists",
-        "Before Emby 4.8 every playlist is visible to every user, so plexodus cannot keep them private.",
-      );
+      throw unsupported(this.info(), "private playlists", this.wire.dialect.hints.noPrivatePlaylists);
     }
   }
 
@@ -139,7 +137,7 @@ export class Playlists {
     );
     return items.map((item) => {
       if (!item.PlaylistItemId) {
-        throw new TargetError(
+        throw new ServiceError(
           "failed",
           `GET /Playlists/${playlistId}/Items gave an entry without PlaylistItemId`,
         );

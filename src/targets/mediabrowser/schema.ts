@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TargetError } from "../../http/errors.js";
+import { ServiceError } from "../../http/errors.js";
 import {
   EMPTY_USER_DATA,
   type TargetItem,
@@ -104,7 +104,7 @@ export function parseServerDate(text: string | null | undefined): Date | null {
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) iso += "Z";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime()))
-    throw new TargetError("failed", `the server sent an unreadable date: ${text.slice(0, 40)}`);
+    throw new ServiceError("failed", `the server sent an unreadable date: ${text.slice(0, 40)}`);
   return date.getUTCFullYear() <= 1 ? null : date;
 }
 
@@ -136,7 +136,7 @@ export function toLibrary(wire: z.infer<typeof VirtualFolderWire>): TargetLibrar
   const id = wire.ItemId || wire.Id;
   // Without an id its items cannot be listed: a library silently missing from the index
   // would make every item in it look unmatched.
-  if (!id) throw new TargetError("failed", `the server gave library "${wire.Name}" without an ItemId or Id`);
+  if (!id) throw new ServiceError("failed", `the server gave library "${wire.Name}" without an ItemId or Id`);
   const type = wire.CollectionType?.toLowerCase();
   return {
     id,

@@ -1,4 +1,4 @@
-import { TargetError } from "../../http/errors.js";
+import { ServiceError } from "../../http/errors.js";
 import { EMPTY_USER_DATA, type TargetUserData, TargetUserDataSchema } from "../../model/index.js";
 import type { Progress } from "../../progress.js";
 import type { UserDataChange } from "../types.js";
@@ -64,8 +64,8 @@ export async function setUserData(
   const { dialect, http } = wire;
   const route = dialect.userDataWrite(userId, itemId);
   if (route === null) {
-    throw new TargetError("failed", `${dialect.kind} ${dialect.version} has no absolute user-data write`, {
-      hint: "Watched state cannot be migrated exactly to this version; upgrade to Jellyfin 10.9 or later.",
+    throw new ServiceError("failed", `${dialect.kind} ${dialect.version} has no absolute user-data write`, {
+      hint: dialect.hints.noUserDataWrite,
     });
   }
   const current = fresh ?? (await getUserData(wire, userId, itemId));
@@ -94,7 +94,7 @@ export async function setUserData(
   const stored = await getUserData(wire, userId, itemId);
   const differences = compare(intended, stored);
   if (differences.length > 0) {
-    throw new TargetError(
+    throw new ServiceError(
       "failed",
       `${http.serverUrl} did not store the user data of item ${itemId} for user ${userId} as asked: ${differences.join("; ")}`,
       {
