@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Collection, Item, Playlist } from "../../model/index.js";
-import { COLLECTION_TYPE, type ListRow, PLAYLIST_TYPE } from "./items.js";
+import { COLLECTION_TYPE, PLAYLIST_TYPE } from "../../plex/metadata-types.js";
+import type { ListRow } from "./items.js";
 import { has, type SchemaInfo } from "./schema.js";
 import { int, type Notes } from "./values.js";
 
