@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { sampleTargetLibrary } from "../sample/target.js";
 import type { AuthSettings } from "./auth.js";
 import { type FaultController, type FaultOptions, Faults } from "./faults.js";
 import { IdFactory } from "./ids.js";
 import { parseSandboxLibrary, type SandboxLibrary } from "./library.js";
 import { dataKeyFor, newestVersion, personality } from "./personalities.js";
 import { SUPPORTED_VERSIONS } from "./personality.js";
-import { sampleSandboxLibrary } from "./sample-library.js";
 import { type RequestLogEntry, SandboxServer } from "./server.js";
 import { dumpState, type SandboxState } from "./state.js";
 import { Store } from "./store.js";
@@ -13,7 +13,6 @@ import { SpecValidator } from "./validate.js";
 
 export type { FaultController, FaultOptions } from "./faults.js";
 export { loadSandboxLibrary, parseSandboxLibrary, type SandboxLibrary } from "./library.js";
-export { sampleSandboxLibrary } from "./sample-library.js";
 export type { RequestLogEntry } from "./server.js";
 export type { SandboxState } from "./state.js";
 export { SUPPORTED_VERSIONS };
@@ -22,7 +21,7 @@ export interface SandboxOptions {
   kind: "jellyfin" | "emby";
   /** "10.8" | "10.9" | "10.10" | "10.11" | "4.7" | "4.8" | "4.9"; default the newest of the kind. */
   version?: string;
-  /** Default: the bundled sample library. */
+  /** Default: the bundled sample's target library (src/sample/target.ts). */
   library?: SandboxLibrary;
   /** Default: a random one. */
   apiKey?: string;
@@ -70,7 +69,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       `sandbox: unsupported ${kind} version "${version}" (supported: ${SUPPORTED_VERSIONS[kind].join(", ")})`,
     );
   }
-  const library = parseSandboxLibrary(options.library ?? sampleSandboxLibrary());
+  const library = parseSandboxLibrary(options.library ?? sampleTargetLibrary());
   const p = personality(kind, version);
   const store = new Store(new IdFactory(kind), library, dataKeyFor(kind, version));
   const apiKey = options.apiKey ?? randomBytes(16).toString("hex");

@@ -2,15 +2,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import {
-  FRIEND,
-  HISTORY_ONLY_ACCOUNT,
-  MANAGED,
-  writeSampleDatabase,
-} from "../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../fixtures/plex/write.js";
 import { summarize } from "../../src/cli/commands/inspect.js";
 import { LEAF_KINDS, type Snapshot } from "../../src/model/index.js";
 import { openPlexDatabase } from "../../src/readers/plex-db/index.js";
+import { FRIEND, HISTORY_ONLY_ACCOUNT, MANAGED } from "../../src/sample/index.js";
 import { run } from "../helpers/io.js";
 import { tempDirs } from "../readers/plex-db/helpers.js";
 

@@ -3,11 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { writeSampleDatabase } from "../../../fixtures/plex/scenarios/sample.js";
 import { loadConfig } from "../../config/load.js";
-import { DEMO_PATH_MAP, DEMO_USER_MAP, demoTargetLibrary } from "../../demo/target-library.js";
 import { ConfigError, EXIT_OK } from "../../errors.js";
 import { findDrift, type Plan, renderDrift, renderPlan } from "../../planner/index.js";
+import {
+  DEMO_PATH_MAP,
+  DEMO_USER_MAP,
+  sampleTargetLibrary,
+  writeSampleDatabase,
+} from "../../sample/index.js";
 import { startSandbox } from "../../sandbox/index.js";
 import type { CommandContext } from "../context.js";
 import { executePlan, reportApply } from "./apply.js";
@@ -45,7 +49,7 @@ async function runDemo(
   const folder = mkdtempSync(join(tmpdir(), "plexodus-demo-"));
   const apiKey = randomBytes(16).toString("hex");
   ctx.redactor.add(apiKey);
-  const sandbox = await startSandbox({ kind, version, library: demoTargetLibrary(), apiKey });
+  const sandbox = await startSandbox({ kind, version, library: sampleTargetLibrary(), apiKey });
   try {
     const plexDb = join(folder, "com.plexapp.plugins.library.db");
     writeSampleDatabase(plexDb);
