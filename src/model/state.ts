@@ -20,16 +20,6 @@ export const WatchStateSchema = z.object({
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;
 
-/** One play, as streamed from a history source. Never kept in bulk: aggregated on the fly. */
-export const HistoryEventSchema = z.object({
-  userId: z.string().min(1),
-  identity: z.string().min(1),
-  /** Item the play belonged to, when it still exists. */
-  itemKey: z.string().nullable(),
-  viewedAt: z.date(),
-});
-export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
-
 /** Per person and identity: how many plays the history holds and the latest one. */
 export const HistorySummarySchema = z.object({
   userId: z.string().min(1),

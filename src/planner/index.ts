@@ -3,7 +3,6 @@ export { displayTitle, neededUserData } from "./context.js";
 export { type DriftEntry, findDrift, renderDrift } from "./drift.js";
 export * from "./plan.js";
 export { type RenderOptions, renderPlan } from "./render.js";
-export { applyPlanToState, simulatedUserId } from "./simulate.js";
 export { cloneTargetState, emptyTargetState, type TargetState } from "./state.js";
 export { type PlanSummary, planTotalsLine, summarizePlan } from "./summary.js";
 export { combineStates, type SourceState, wantedChange } from "./userdata.js";
