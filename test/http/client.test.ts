@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HttpClient, type HttpClientOptions } from "../../src/http/client.js";
-import { TargetError } from "../../src/http/errors.js";
+import { failure } from "../helpers/failure.js";
 import { type Stub, type StubReply, type StubRequest, startStub } from "../helpers/stub-server.js";
 
 const KEY = "0123456789abcdef0123456789abcdef";
@@ -34,15 +34,6 @@ function client(url: string, options: Partial<HttpClientOptions> = {}) {
   });
   clients.push(c);
   return { c, delays };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TargetError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TargetError);
-  return error as TargetError;
 }
 
 afterEach(async () => {

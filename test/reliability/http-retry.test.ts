@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HttpClient } from "../../src/http/client.js";
-import { TargetError } from "../../src/http/errors.js";
+import { failure } from "../helpers/failure.js";
 import { type Stub, type StubReply, startStub } from "../helpers/stub-server.js";
 
 /**
@@ -31,15 +31,6 @@ function make(url: string, delays: number[]) {
     random: () => 1,
   });
   return client;
-}
-
-async function failure(promise: Promise<unknown>): Promise<TargetError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TargetError);
-  return error as TargetError;
 }
 
 describe("HTTP retries for the failure matrix", () => {

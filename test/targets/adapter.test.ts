@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/http/client.js";
-import { TargetError } from "../../src/http/errors.js";
 import type { TargetServerInfo } from "../../src/model/index.js";
 import { embyDialect } from "../../src/targets/emby/dialect.js";
 import { jellyfinDialect } from "../../src/targets/jellyfin/dialect.js";
 import { MediaBrowserAdapter } from "../../src/targets/mediabrowser/adapter.js";
 import type { Dialect } from "../../src/targets/mediabrowser/dialect.js";
+import { failure } from "../helpers/failure.js";
 import { type Stub, type StubReply, type StubRequest, startStub } from "../helpers/stub-server.js";
 
 const U = "0123456789abcdef0123456789abcdef";
@@ -39,15 +39,6 @@ async function setup(dialect: Dialect, handler: (r: StubRequest) => StubReply): 
   };
   adapter = new MediaBrowserAdapter(http, dialect, info);
   return adapter;
-}
-
-async function failure(promise: Promise<unknown>): Promise<TargetError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TargetError);
-  return error as TargetError;
 }
 
 describe("setUserData", () => {
