@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestEvent } from "../../src/http/client.js";
 import type { TargetError } from "../../src/http/errors.js";
-import type { TargetFeatures, TargetItem, TargetKind, TargetUserData } from "../../src/model/index.js";
+import {
+  EMPTY_USER_DATA,
+  type TargetFeatures,
+  type TargetItem,
+  type TargetKind,
+  type TargetUserData,
+} from "../../src/model/index.js";
 import { type ConnectedTarget, type ConnectOptions, connectTarget } from "../../src/targets/detect.js";
 import { failure as targetFailure } from "../helpers/failure.js";
 
@@ -182,14 +188,7 @@ export function adapterContract(name: string, factory: () => Promise<ContractFix
       expect(cleared).toMatchObject({ rating: null, playCount: 3, positionMs: 754_321 });
 
       // Back to nothing, date included.
-      const empty = {
-        played: false,
-        playCount: 0,
-        lastPlayedAt: null,
-        positionMs: 0,
-        rating: null,
-        isFavorite: false,
-      };
+      const empty = { ...EMPTY_USER_DATA };
       expect(await adapter.setUserData(testUserId!, item.id, empty)).toEqual(empty);
     });
 

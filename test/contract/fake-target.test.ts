@@ -1,5 +1,6 @@
-import type { TargetIndex, TargetItem } from "../../src/model/index.js";
+import type { TargetIndex } from "../../src/model/index.js";
 import { FakeTarget } from "../helpers/fake-target.js";
+import { target } from "../match/build.js";
 import { adapterContract } from "./adapter.contract.js";
 
 /**
@@ -9,27 +10,10 @@ import { adapterContract } from "./adapter.contract.js";
  * connecting are skipped.
  */
 
-function item(id: string, fields: Partial<TargetItem>): TargetItem {
-  return {
-    id,
-    kind: "movie",
-    libraryId: "films",
-    title: id,
-    year: null,
-    externalIds: {},
-    paths: [],
-    showId: null,
-    parentId: null,
-    seasonNumber: null,
-    episodeNumber: null,
-    episodeNumberEnd: null,
-    ...fields,
-  };
-}
-
 function library(): TargetIndex {
   const films = ["Heat", "Arrival", "Casablanca", "Tenet"].map((title, n) =>
-    item(`m${n + 1}`, {
+    target(`m${n + 1}`, {
+      libraryId: "films",
       title,
       externalIds: { tmdb: String(900 + n) },
       paths: [`/media/movies/${title}.mkv`],
@@ -43,11 +27,17 @@ function library(): TargetIndex {
     ],
     items: [
       ...films,
-      item("s1", { kind: "show", libraryId: "shows", title: "The Expanse" }),
-      item("s1-1", { kind: "season", libraryId: "shows", title: "Season 1", showId: "s1", seasonNumber: 1 }),
-      item("e1", { ...show, kind: "episode", title: "Dulcinea", episodeNumber: 1 }),
-      item("e2", { ...show, kind: "episode", title: "The Big Empty", episodeNumber: 2 }),
-      item("e3", {
+      target("s1", { kind: "show", libraryId: "shows", title: "The Expanse" }),
+      target("s1-1", {
+        kind: "season",
+        libraryId: "shows",
+        title: "Season 1",
+        showId: "s1",
+        seasonNumber: 1,
+      }),
+      target("e1", { ...show, kind: "episode", title: "Dulcinea", episodeNumber: 1 }),
+      target("e2", { ...show, kind: "episode", title: "The Big Empty", episodeNumber: 2 }),
+      target("e3", {
         ...show,
         kind: "episode",
         title: "Remember the Cant",

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ApplyOptions, applyPlan } from "../../src/executor/apply.js";
-import { SILENT_PROGRESS } from "../../src/progress.js";
-import { neutral, referenceState } from "./helpers.js";
+import { applyOptions, neutral, referenceState } from "./helpers.js";
 import { scenario } from "./scenario.js";
 
 let dir: string;
@@ -13,14 +12,7 @@ beforeEach(() => {
 });
 
 function options(extra: Partial<ApplyOptions> = {}): ApplyOptions {
-  return {
-    journalPath: join(dir, "run.journal"),
-    concurrency: 4,
-    credentialsFile: join(dir, "credentials.txt"),
-    progress: SILENT_PROGRESS,
-    retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
-    ...extra,
-  };
+  return applyOptions(dir, extra);
 }
 
 describe("applyPlan", () => {
