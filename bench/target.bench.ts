@@ -1,5 +1,6 @@
 import type { RequestEvent } from "../src/http/client.js";
-import { sampleSandboxLibrary, startSandbox } from "../src/sandbox/index.js";
+import { sampleTargetLibrary } from "../src/sample/index.js";
+import { startSandbox } from "../src/sandbox/index.js";
 import { connectTarget } from "../src/targets/detect.js";
 
 export const description =
@@ -8,7 +9,7 @@ export const description =
 const FILMS = 10_000;
 
 export async function run(): Promise<void> {
-  const library = sampleSandboxLibrary();
+  const library = sampleTargetLibrary();
   const movies = library.libraries[0]!;
   movies.items ??= [];
   for (let n = 1; n <= FILMS; n++) {

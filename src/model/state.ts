@@ -37,16 +37,6 @@ export const EMPTY_WATCH_STATE: Readonly<WatchValues> = Object.freeze({
   ratedAt: null,
 });
 
-/** One play, as streamed from a history source. Never kept in bulk: aggregated on the fly. */
-export const HistoryEventSchema = z.object({
-  userId: z.string().min(1),
-  identity: z.string().min(1),
-  /** Item the play belonged to, when it still exists. */
-  itemKey: z.string().nullable(),
-  viewedAt: z.date(),
-});
-export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
-
 /** Per person and identity: how many plays the history holds and the latest one. */
 export const HistorySummarySchema = z.object({
   userId: z.string().min(1),

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeSampleDatabase } from "../../fixtures/plex/scenarios/sample.js";
 import { type Config, loadConfig } from "../config/load.js";
-import { DEMO_PATH_MAP, DEMO_USER_MAP, demoTargetLibrary } from "../demo/target-library.js";
 import type { ApplyResult } from "../executor/index.js";
 import type { TargetKind } from "../model/index.js";
 import { type DriftEntry, findDrift, type Plan } from "../planner/index.js";
+import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary, writeSampleDatabase } from "../sample/index.js";
 import { startSandbox } from "../sandbox/index.js";
 import { executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
@@ -55,7 +54,7 @@ export async function runDemo(
 ): Promise<DemoOutcome> {
   const { kind, version, apiKey, keep } = options;
   const folder = mkdtempSync(join(tmpdir(), "plexodus-demo-"));
-  const sandbox = await startSandbox({ kind, version, library: demoTargetLibrary(), apiKey });
+  const sandbox = await startSandbox({ kind, version, library: sampleTargetLibrary(), apiKey });
   try {
     const plexDb = join(folder, "com.plexapp.plugins.library.db");
     writeSampleDatabase(plexDb);

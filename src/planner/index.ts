@@ -2,7 +2,6 @@ export { actionCategories, buildPlan, countActions, type PlanInput, type PlanOpt
 export { displayTitle, neededUserData } from "./context.js";
 export { type DriftEntry, findDrift } from "./drift.js";
 export * from "./plan.js";
-export { applyPlanToState, simulatedUserId } from "./simulate.js";
 export { cloneTargetState, emptyTargetState, type TargetState } from "./state.js";
 export { type PlanSummary, summarizePlan } from "./summary.js";
 export { combineStates, type SourceState, wantedChange } from "./userdata.js";

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { TargetKind } from "../model/index.js";
+import { sampleTargetLibrary } from "../sample/target.js";
 import { type AuthSettings, legacyAuthorizationDefault } from "./auth.js";
 import { type FaultController, type FaultOptions, Faults } from "./faults.js";
 import { IdFactory } from "./ids.js";
 import { parseSandboxLibrary, type SandboxLibrary } from "./library.js";
 import { dataKeyFor, personality, playlistRulesFor } from "./personalities.js";
 import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "./personality.js";
-import { sampleSandboxLibrary } from "./sample-library.js";
 import { type RequestLogEntry, SandboxServer } from "./server.js";
 import { dumpState, type SandboxState } from "./state.js";
 import { Store } from "./store.js";
@@ -14,7 +14,6 @@ import { SpecValidator } from "./validate.js";
 
 export type { FaultController, FaultOptions } from "./faults.js";
 export { loadSandboxLibrary, parseSandboxLibrary, type SandboxLibrary } from "./library.js";
-export { sampleSandboxLibrary } from "./sample-library.js";
 export type { RequestLogEntry } from "./server.js";
 export type { SandboxState } from "./state.js";
 export { DEFAULT_VERSIONS, SUPPORTED_VERSIONS };
@@ -23,7 +22,7 @@ export interface SandboxOptions {
   kind: TargetKind;
   /** One of SUPPORTED_VERSIONS[kind] ("10.11", "12.0", "4.9" …); default DEFAULT_VERSIONS[kind]. */
   version?: string;
-  /** Default: the bundled sample library. */
+  /** Default: the bundled sample's target library (src/sample/target.ts). */
   library?: SandboxLibrary;
   /** Default: a random one. */
   apiKey?: string;
@@ -76,7 +75,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       `sandbox: unsupported ${kind} version "${version}" (supported: ${SUPPORTED_VERSIONS[kind].join(", ")})`,
     );
   }
-  const library = parseSandboxLibrary(options.library ?? sampleSandboxLibrary());
+  const library = parseSandboxLibrary(options.library ?? sampleTargetLibrary());
   const p = personality(kind, version);
   const store = new Store(
     new IdFactory(kind),

@@ -2,12 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import {
-  FRIEND,
-  HISTORY_ONLY_ACCOUNT,
-  MANAGED,
-  writeSampleDatabase,
-} from "../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../fixtures/plex/write.js";
+import { FRIEND, HISTORY_ONLY_ACCOUNT, MANAGED } from "../../src/sample/index.js";
 import { run } from "../helpers/io.js";
 import { tempDirs } from "../readers/plex-db/helpers.js";
 

@@ -1,30 +1,7 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { serveSandbox } from "../../src/cli/commands/sandbox.js";
 import { createContext } from "../../src/cli/context.js";
-import type { Io } from "../../src/cli/io.js";
-import { run } from "../helpers/io.js";
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const lines: string[] = [];
-  let buffer = "";
-  const waiters: (() => void)[] = [];
-  stdout.on("data", (chunk) => {
-    buffer += chunk;
-    const parts = buffer.split("\n");
-    buffer = parts.pop()!;
-    lines.push(...parts);
-    for (const w of waiters.splice(0)) w();
-  });
-  const io: Io = { stdout, stderr, env: {}, cwd: process.cwd(), stdinIsTTY: false, stderrIsTTY: false };
-  const linesAtLeast = async (n: number) => {
-    while (lines.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
-    return lines;
-  };
-  return { io, linesAtLeast };
-}
+import { capture, run } from "../helpers/io.js";
 
 describe("plexodus sandbox", () => {
   it("prints its URL on the first line and the chosen API key on the second, and serves until stopped", async () => {

@@ -1,15 +1,11 @@
-import {
-  type Sandbox,
-  type SandboxLibrary,
-  sampleSandboxLibrary,
-  startSandbox,
-} from "../../src/sandbox/index.js";
+import { sampleTargetLibrary } from "../../src/sample/index.js";
+import { type Sandbox, type SandboxLibrary, startSandbox } from "../../src/sandbox/index.js";
 import { connectTarget } from "../../src/targets/detect.js";
 import { adapterContract } from "./adapter.contract.js";
 
 /** The sample library plus enough films to need two pages of 1,000. */
 function library(): SandboxLibrary {
-  const lib = sampleSandboxLibrary();
+  const lib = sampleTargetLibrary();
   const movies = lib.libraries[0]!;
   movies.items ??= [];
   for (let n = 1; n <= 1100; n++) {

@@ -1,8 +1,9 @@
-import type { DataRow, EndState } from "./helpers.js";
+import { itemsOf } from "../helpers/sample-target.js";
+import { type DataRow, type EndState, richLibrary } from "./helpers.js";
 
 /**
- * The end state SEMANTICS.md defines for the bundled Plex sample (fixtures/plex/scenarios/
- * sample.ts) migrated onto richLibrary() with the demo's path and user maps, --create-users
+ * The end state SEMANTICS.md defines for the bundled Plex sample (src/sample/plex.ts)
+ * migrated onto richLibrary() with the demo's path and user maps, --create-users
  * and --favorite-min-rating 9. Worked out by hand from the rules, not from the program:
  *
  * - admin ← plexowner. The Matrix: two settings rows (3 plays 2023-05-01 rated 9; 2 plays
@@ -104,16 +105,45 @@ const COLLECTIONS: EndState["collections"] = [
   { name: "Sci-Fi Classics", members: ["matrix", "blade-runner"] },
 ];
 
-export const EXPECTED_MERGE: EndState = {
-  users: USERS,
-  userData: table(MERGE_ROWS),
-  playlists: PLAYLISTS,
-  collections: COLLECTIONS,
-};
+/**
+ * The target's own people, whom no user map names and no Plex account becomes: they and their
+ * data stay as the target library has them, in merge and mirror alike. Read from the library.
+ */
+function untouched(): Pick<EndState, "users" | "userData"> {
+  const library = richLibrary();
+  const migrated = new Set(USERS.map((user) => user.name));
+  const users = library.users
+    .filter((user) => !migrated.has(user.name))
+    .map((user) => ({ name: user.name, admin: user.admin ?? false, hasPassword: Boolean(user.password) }));
+  const userData: EndState["userData"] = {};
+  for (const { item } of itemsOf(library)) {
+    for (const [user, data] of Object.entries(item.userData ?? {})) {
+      if (migrated.has(user) || item.ref === undefined) continue;
+      const row: DataRow = {
+        played: data.played ?? false,
+        plays: data.playCount ?? 0,
+        lastPlayed: data.lastPlayedDate
+          ? new Date(data.lastPlayedDate).toISOString().replace(".000Z", "Z")
+          : null,
+        positionMs: (data.playbackPositionTicks ?? 0) / 10_000,
+        rating: data.rating ?? null,
+        favorite: data.isFavorite ?? false,
+      };
+      userData[user] = { ...userData[user], [item.ref]: row };
+    }
+  }
+  return { users, userData };
+}
 
-export const EXPECTED_MIRROR: EndState = {
-  users: USERS,
-  userData: table(MIRROR_ROWS),
-  playlists: PLAYLISTS,
-  collections: COLLECTIONS,
-};
+function expected(rows: Row[]): EndState {
+  const others = untouched();
+  return {
+    users: [...USERS, ...others.users].sort((a, b) => a.name.localeCompare(b.name)),
+    userData: { ...table(rows), ...others.userData },
+    playlists: PLAYLISTS,
+    collections: COLLECTIONS,
+  };
+}
+
+export const EXPECTED_MERGE: EndState = expected(MERGE_ROWS);
+export const EXPECTED_MIRROR: EndState = expected(MIRROR_ROWS);

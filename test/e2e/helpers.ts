@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect } from "vitest";
-import { writeSampleDatabase } from "../../fixtures/plex/scenarios/sample.js";
-import { DEMO_PATH_MAP, DEMO_USER_MAP, demoTargetLibrary } from "../../src/demo/target-library.js";
+import { writeSampleDatabase } from "../../fixtures/plex/write.js";
+import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary } from "../../src/sample/index.js";
 import {
   type FaultOptions,
   type Sandbox,
@@ -41,7 +41,7 @@ export const SENTINEL_API_KEY = "e2esentinel0a1b2c3d4e5f60718293a";
  * overwrite: see the expected tables in expected.ts.
  */
 export function richLibrary(): SandboxLibrary {
-  const library = structuredClone(demoTargetLibrary());
+  const library = structuredClone(sampleTargetLibrary());
   const preexisting: Record<string, Record<string, object>> = {
     // The owner's five plays of The Matrix come with the demo library.
     "blade-runner": { admin: { playbackPositionTicks: 12_000_000_000 } },

@@ -1,38 +1,17 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BIN, ensureBuilt } from "../helpers/dist.js";
 import { EXPECTED_MERGE } from "./expected.js";
 import { endState, expectExit, expectNoViolations, TARGETS, type World, world } from "./helpers.js";
 
-/**
- * Process-level cases (kill -9, SIGTERM) need the real executable, which runs the compiled
- * dist/. `npm install` builds it (prepare); here it is rebuilt when any source is newer, and
- * when no build is possible the cases are skipped with a note instead of testing stale code.
- */
-const ROOT = resolve(import.meta.dirname, "../..");
-const MAIN = join(ROOT, "dist/src/cli/main.js");
+/** Process-level cases (kill -9, SIGTERM) run the compiled CLI (test/helpers/dist.ts). */
 let skipReason: string | null = null;
 
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
 beforeAll(() => {
-  const sources = Math.max(newest(join(ROOT, "src")), newest(join(ROOT, "fixtures")));
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= sources) return;
-  // tsc emits even when another file has a type error; only a missing output is fatal here.
-  spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-    cwd: ROOT,
-    stdio: "ignore",
-  });
-  if (!existsSync(MAIN))
-    skipReason = "dist/ could not be built (run `npm run build`); process-level e2e cases skipped";
+  const reason = ensureBuilt();
+  if (reason) skipReason = `${reason}; process-level e2e cases skipped`;
 }, 180_000);
 
 interface Exit {
@@ -48,7 +27,7 @@ interface Child {
 }
 
 function spawnCli(w: World, args: string[]): Child {
-  const child = spawn(process.execPath, [join(ROOT, "bin/plexodus.js"), ...args], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd: w.dir,
     env: { PATH: process.env.PATH ?? "", PLEXODUS_TARGET_API_KEY: w.box.apiKey },
     stdio: ["ignore", "pipe", "pipe"],

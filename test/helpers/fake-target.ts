@@ -1,20 +1,24 @@
-import { PlexodusError } from "../../src/errors.js";
+import { ServiceError } from "../../src/http/errors.js";
 import {
   EMPTY_USER_DATA,
+  sameName,
   type TargetCollection,
   type TargetIndex,
   type TargetPlaylist,
   type TargetServerInfo,
   type TargetUser,
   type TargetUserData,
+  type UserNameRule,
 } from "../../src/model/index.js";
+import { dialectFor } from "../../src/targets/families.js";
 import type { TargetAdapter, UserDataChange } from "../../src/targets/types.js";
 
 /**
  * An in-memory target that keeps the adapter contract faithfully: absolute user-data writes,
  * server-made ids, playlists owned by a user with their own entry ids, global collections,
- * duplicates dropped, unknown ids refused. Fault hooks simulate what a real server and a
- * real network do to a long run.
+ * duplicates dropped, unknown ids and invalid user names refused, errors as ServiceError.
+ * test/contract/fake-target.test.ts holds it to the same contract suite as the sandbox.
+ * Fault hooks simulate what a real server and a real network do to a long run.
  */
 export interface FakeFaults {
   /** Delay of every call. */
@@ -71,6 +75,10 @@ export class FakeTarget implements TargetAdapter {
     features: { userDataWrite: true, privatePlaylists: true },
   };
   faults: FakeFaults = {};
+  /** The name rule of the dialect the fake's kind and version would get. */
+  get userNames(): UserNameRule {
+    return dialectFor(this.info.kind, this.info.version).userNames;
+  }
   /** Write requests received (whatever their fate). */
   writes = 0;
   /** Writes that changed state. */
@@ -94,9 +102,14 @@ export class FakeTarget implements TargetAdapter {
   private nextId = 1;
   private rng = mulberry32(1);
 
-  constructor(setup: { users?: string[]; items?: string[] } = {}) {
+  private readonly library: TargetIndex;
+
+  /** `items` are bare ids; `index` is what index() lists (its items are known ids too). */
+  constructor(setup: { users?: string[]; items?: string[]; index?: TargetIndex } = {}) {
+    this.library = setup.index ?? { libraries: [], items: [] };
     for (const name of setup.users ?? []) this.addUser(name);
     for (const id of setup.items ?? []) this.items.add(id);
+    for (const item of this.library.items) this.items.add(item.id);
   }
 
   setFaults(faults: FakeFaults): void {
@@ -111,7 +124,7 @@ export class FakeTarget implements TargetAdapter {
   }
 
   userId(name: string): string {
-    const user = [...this.users.values()].find((u) => u.name.toLowerCase() === name.toLowerCase());
+    const user = [...this.users.values()].find((u) => sameName(u.name, name));
     if (!user) throw new Error(`no user ${name}`);
     return user.id;
   }
@@ -136,12 +149,15 @@ export class FakeTarget implements TargetAdapter {
     });
   }
 
+  /** A fake holds no connection. */
+  close(): void {}
+
   // ---- reads
 
   check = () => this.call("read", "check", async () => ({ ...this.info }));
   listUsers = () =>
     this.call("read", "listUsers", async () => [...this.users.values()].map((u) => ({ ...u })));
-  index = () => this.call("read", "index", async (): Promise<TargetIndex> => ({ libraries: [], items: [] }));
+  index = () => this.call("read", "index", async (): Promise<TargetIndex> => structuredClone(this.library));
   readUserData = (userId: string, itemIds: readonly string[]) =>
     this.call("read", "readUserData", async () => new Map(itemIds.map((id) => [id, this.read(userId, id)])));
   getUserData = (userId: string, itemId: string) =>
@@ -159,8 +175,11 @@ export class FakeTarget implements TargetAdapter {
 
   createUser = (name: string, password: string) =>
     this.call("write", "createUser", async () => {
-      if ([...this.users.values()].some((u) => u.name.toLowerCase() === name.toLowerCase())) {
-        throw new PlexodusError("failed", `a user named ${name} exists (400)`);
+      if (!this.userNames.accepts.test(name)) {
+        throw new ServiceError("failed", `${JSON.stringify(name)} is not a valid user name`);
+      }
+      if ([...this.users.values()].some((u) => sameName(u.name, name))) {
+        throw new ServiceError("failed", `a user named ${name} exists (400)`, { status: 400 });
       }
       this.passwords.set(name, password);
       return this.addUser(name);
@@ -231,7 +250,7 @@ export class FakeTarget implements TargetAdapter {
       const f = this.faults;
       if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
       if (f.revokeAuthAfterRequests !== undefined && this.requests > f.revokeAuthAfterRequests) {
-        throw new PlexodusError("auth", "the target refused the API key (401)");
+        throw new ServiceError("auth", "the target refused the API key (401)", { status: 401 });
       }
       if (kind === "read") return await fn();
       this.writes += 1;
@@ -239,8 +258,9 @@ export class FakeTarget implements TargetAdapter {
       const unavailable = f.failWrites?.includes(n) || (f.failRate !== undefined && this.rng() < f.failRate);
       if (unavailable) {
         this.writeLog.push({ at: Date.now(), op, subject, outcome: "503" });
-        throw Object.assign(new PlexodusError("transient", "the target answered 503"), {
-          retryAfterMs: f.retryAfterMs,
+        throw new ServiceError("transient", "the target answered 503", {
+          status: 503,
+          ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }),
         });
       }
       if (f.crashAfterWrites !== undefined && this.appliedWrites >= f.crashAfterWrites) {
@@ -252,7 +272,7 @@ export class FakeTarget implements TargetAdapter {
       if (f.crashAfterApplyingWrite === n) throw new Error("simulated crash after the write landed");
       if (f.loseResponses?.includes(n)) {
         this.writeLog.push({ at: Date.now(), op, subject, outcome: "lost" });
-        throw new PlexodusError("transient", "connection reset before the response");
+        throw new ServiceError("transient", "connection reset before the response");
       }
       this.writeLog.push({ at: Date.now(), op, subject, outcome: "ok" });
       return result;
@@ -268,13 +288,14 @@ export class FakeTarget implements TargetAdapter {
 
   private user(userId: string): TargetUser {
     const user = this.users.get(userId);
-    if (!user) throw new PlexodusError("failed", `unknown user ${userId} (404)`);
+    if (!user) throw new ServiceError("failed", `unknown user ${userId} (404)`, { status: 404 });
     return user;
   }
 
   private known(itemIds: readonly string[]): void {
     const unknown = itemIds.find((id) => !this.items.has(id));
-    if (unknown !== undefined) throw new PlexodusError("failed", `unknown item ${unknown} (400)`);
+    if (unknown !== undefined)
+      throw new ServiceError("failed", `unknown item ${unknown} (400)`, { status: 400 });
   }
 
   private read(userId: string, itemId: string): TargetUserData {
@@ -302,13 +323,13 @@ export class FakeTarget implements TargetAdapter {
   private playlist(userId: string, playlistId: string): TargetPlaylist {
     const playlist = this.playlists.get(playlistId);
     if (!playlist || playlist.ownerUserId !== userId)
-      throw new PlexodusError("failed", "no such playlist (404)");
+      throw new ServiceError("failed", "no such playlist (404)", { status: 404 });
     return playlist;
   }
 
   private collection(collectionId: string): TargetCollection {
     const collection = this.collections.get(collectionId);
-    if (!collection) throw new PlexodusError("failed", "no such collection (404)");
+    if (!collection) throw new ServiceError("failed", "no such collection (404)", { status: 404 });
     return collection;
   }
 }

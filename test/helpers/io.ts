@@ -34,3 +34,28 @@ export async function run(
   const code = await runCli(args, io);
   return { code, stdout: out, stderr: err };
 }
+
+/**
+ * An Io whose stdout is read line by line while the command runs, for commands that serve
+ * until stopped: `linesAtLeast(n)` waits for n complete lines.
+ */
+export function capture(): { io: Io; linesAtLeast(n: number): Promise<string[]> } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const lines: string[] = [];
+  let buffer = "";
+  const waiters: (() => void)[] = [];
+  stdout.on("data", (chunk) => {
+    buffer += chunk;
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!;
+    lines.push(...parts);
+    for (const w of waiters.splice(0)) w();
+  });
+  const io: Io = { stdout, stderr, env: {}, cwd: process.cwd(), stdinIsTTY: false, stderrIsTTY: false };
+  const linesAtLeast = async (n: number) => {
+    while (lines.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
+    return lines;
+  };
+  return { io, linesAtLeast };
+}

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HttpClient, type HttpClientOptions } from "../../src/http/client.js";
-import { ServiceError } from "../../src/http/errors.js";
 import { PLEX_SERVICE } from "../../src/readers/plex-api/client.js";
 import { TAUTULLI_SERVICE } from "../../src/readers/tautulli/reader.js";
 import { JELLYFIN } from "../../src/targets/jellyfin/dialect.js";
+import { failure } from "../helpers/failure.js";
 import { type Stub, type StubReply, type StubRequest, startStub } from "../helpers/stub-server.js";
 
 const KEY = "0123456789abcdef0123456789abcdef";
@@ -38,15 +38,6 @@ function client(url: string, options: Partial<HttpClientOptions> = {}) {
   });
   clients.push(c);
   return { c, delays };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
 }
 
 afterEach(async () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
   CollectionSchema,
-  HistoryEventSchema,
   HistorySummarySchema,
   ItemSchema,
   LibrarySchema,
@@ -14,6 +13,7 @@ import {
   TargetUserDataSchema,
   WatchStateSchema,
 } from "../../src/model/index.js";
+import { HistoryEventSchema } from "../helpers/history-event.js";
 
 const when = new Date("2024-05-01T12:00:00Z");
 const item = {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeSampleDatabase } from "../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../fixtures/plex/write.js";
 import { LEAF_KINDS, type Snapshot } from "../../src/model/index.js";
 import { summarize } from "../../src/pipeline/inspect.js";
 import { openPlexDatabase } from "../../src/readers/plex-db/index.js";

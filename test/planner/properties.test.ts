@@ -10,8 +10,8 @@ import type {
   WatchState,
 } from "../../src/model/index.js";
 import { CATEGORIES, type Category, PlanSchema } from "../../src/planner/plan.js";
-import { applyPlanToState } from "../../src/planner/simulate.js";
 import type { TargetState } from "../../src/planner/state.js";
+import { applyPlanToState } from "../helpers/simulate.js";
 import {
   item,
   MOVIES,

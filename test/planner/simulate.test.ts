@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyPlanToState, simulatedUserId } from "../../src/planner/simulate.js";
+import { applyPlanToState, simulatedUserId } from "../helpers/simulate.js";
 import {
   data,
   item,

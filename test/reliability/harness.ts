@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeSampleDatabase } from "../../fixtures/plex/scenarios/sample.js";
-import { DEMO_PATH_MAP, DEMO_USER_MAP, demoTargetLibrary } from "../../src/demo/target-library.js";
+import { writeSampleDatabase } from "../../fixtures/plex/write.js";
+import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary } from "../../src/sample/index.js";
 import {
   type Sandbox,
   type SandboxOptions,
@@ -38,7 +38,7 @@ export async function sampleRig(options: Partial<SandboxOptions> = {}): Promise<
   writeSampleDatabase(plexDb);
   const sandbox = await startSandbox({
     kind: "jellyfin",
-    library: demoTargetLibrary(),
+    library: sampleTargetLibrary(),
     apiKey: SENTINEL_API_KEY,
     validate: true,
     ...options,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import type { Scenario, ScenarioItem, ScenarioSetting } from "../../fixtures/plex/scenario.js";
 import { writePlexDatabase } from "../../fixtures/plex/write.js";
 import type { TargetKind } from "../../src/model/index.js";
+import type { Scenario, ScenarioItem, ScenarioSetting } from "../../src/sample/scenario.js";
 import type { SandboxLibrary } from "../../src/sandbox/index.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
 import { type CliResult, run } from "../helpers/io.js";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HttpClient } from "../../src/http/client.js";
-import { ServiceError } from "../../src/http/errors.js";
 import { JELLYFIN } from "../../src/targets/jellyfin/dialect.js";
+import { failure } from "../helpers/failure.js";
 import { type Stub, type StubReply, startStub } from "../helpers/stub-server.js";
 
 /**
@@ -33,15 +33,6 @@ function make(url: string, delays: number[]) {
     random: () => 1,
   });
   return client;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
 }
 
 describe("HTTP retries for the failure matrix", () => {

@@ -2,9 +2,10 @@ import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from "n
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "../helpers/dist.js";
 import { run } from "../helpers/io.js";
 import { cleanEndState, endState, type Rig, sampleRig, writesOf } from "./harness.js";
-import { ensureBuilt, runProcess } from "./process.js";
+import { runProcess } from "./process.js";
 
 /** Failure matrix, journal side: damaged, deleted and unwritable journals between and during runs. */
 

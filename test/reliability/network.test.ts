@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PlexSandbox, startPlexSandbox } from "../../src/sandbox/plex/index.js";
+import { ensureBuilt } from "../helpers/dist.js";
 import { type Rig, SENTINEL_PLEX_TOKEN, sampleRig } from "./harness.js";
-import { ensureBuilt, runProcess } from "./process.js";
+import { runProcess } from "./process.js";
 
 /**
  * SEMANTICS §6: the only hosts contacted are the configured Plex and target servers. A real

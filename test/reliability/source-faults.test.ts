@@ -4,7 +4,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openLiveDatabase } from "../../fixtures/plex/live.js";
-import { MANAGED, SAMPLE_SCENARIO, writeSampleDatabase } from "../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../fixtures/plex/write.js";
+import { MANAGED, SAMPLE_SCENARIO } from "../../src/sample/index.js";
 import { run } from "../helpers/io.js";
 import { sampleRig, tempDir, writesOf } from "./harness.js";
 

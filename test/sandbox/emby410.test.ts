@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type SandboxLibrary, sampleSandboxLibrary } from "../../src/sandbox/index.js";
+import { sampleTargetLibrary } from "../../src/sample/index.js";
+import type { SandboxLibrary } from "../../src/sandbox/index.js";
 import { loadOpenApiExtract } from "../../src/sandbox/openapi/index.js";
 import { personality } from "../../src/sandbox/personalities.js";
 import { call, sandbox, userId } from "./helpers.js";
@@ -12,7 +13,7 @@ interface Page {
 
 /** The sample plus a second copy of Heat (same TMDb id, another IMDb id). */
 function library(): SandboxLibrary {
-  const lib = sampleSandboxLibrary();
+  const lib = sampleTargetLibrary();
   lib.libraries[0]!.items!.push({
     ref: "heat-copy",
     type: "Movie",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Sandbox, type SandboxLibrary, sampleSandboxLibrary } from "../../src/sandbox/index.js";
+import { sampleTargetLibrary } from "../../src/sample/index.js";
+import type { Sandbox, SandboxLibrary } from "../../src/sandbox/index.js";
 import { call, sandbox, userId } from "./helpers.js";
 
 /** target-apis §12.5: how GET /Items recurses on Jellyfin 12 compared with 10.11. */
@@ -11,7 +12,7 @@ interface Page {
 
 /** The sample plus a collections library and a second collection ("Space", from the Shows library). */
 function library(): SandboxLibrary {
-  const lib = sampleSandboxLibrary();
+  const lib = sampleTargetLibrary();
   lib.libraries.push({ name: "Collections", collectionType: "boxsets", paths: ["/config/collections"] });
   lib.collections = [...(lib.collections ?? []), { name: "Space", members: ["expanse"] }];
   return lib;
@@ -120,7 +121,7 @@ describe("jellyfin GET /Items recursion: 10.11 against 12.0", () => {
 
 describe("sandbox library: collections library", () => {
   it("holds no items of its own", async () => {
-    const lib = sampleSandboxLibrary();
+    const lib = sampleTargetLibrary();
     lib.libraries.push({
       name: "Collections",
       collectionType: "boxsets",

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
-import { loadSandboxLibrary, parseSandboxLibrary, sampleSandboxLibrary } from "../../src/sandbox/index.js";
+import { sampleTargetLibrary } from "../../src/sample/index.js";
+import { loadSandboxLibrary, parseSandboxLibrary } from "../../src/sandbox/index.js";
 import { SpecValidator } from "../../src/sandbox/validate.js";
 import { call, sandbox, userId } from "./helpers.js";
 
@@ -70,8 +71,8 @@ describe("sandbox library files", () => {
 
   it("derives the same ids from the same library", async () => {
     for (const kind of ["jellyfin", "emby"] as const) {
-      const a = await sandbox({ kind, library: sampleSandboxLibrary() });
-      const b = await sandbox({ kind, library: sampleSandboxLibrary() });
+      const a = await sandbox({ kind, library: sampleTargetLibrary() });
+      const b = await sandbox({ kind, library: sampleTargetLibrary() });
       expect(a.idOf("expanse-s1e3")).toBe(b.idOf("expanse-s1e3"));
       expect(a.dump()).toEqual(b.dump());
     }

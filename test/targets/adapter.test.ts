@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/http/client.js";
-import { ServiceError } from "../../src/http/errors.js";
 import type { TargetServerInfo } from "../../src/model/index.js";
 import { embyDialect } from "../../src/targets/emby/dialect.js";
 import { familyOf } from "../../src/targets/families.js";
 import { jellyfinDialect } from "../../src/targets/jellyfin/dialect.js";
 import { MediaBrowserAdapter } from "../../src/targets/mediabrowser/adapter.js";
 import type { Dialect } from "../../src/targets/mediabrowser/dialect.js";
+import { failure } from "../helpers/failure.js";
 import { type Stub, type StubReply, type StubRequest, startStub } from "../helpers/stub-server.js";
 
 const U = "0123456789abcdef0123456789abcdef";
@@ -41,15 +41,6 @@ async function setup(dialect: Dialect, handler: (r: StubRequest) => StubReply): 
   };
   adapter = new MediaBrowserAdapter(http, dialect, info);
   return adapter;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
 }
 
 describe("setUserData", () => {

@@ -1,7 +1,7 @@
 import type { EventEmitter } from "node:events";
 import { type Command, Option } from "commander";
-import { demoTargetLibrary } from "../../demo/target-library.js";
 import { ConfigError } from "../../errors.js";
+import { sampleTargetLibrary } from "../../sample/index.js";
 import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
 import { startPlexSandbox, writeSamplePlexDatabase } from "../../sandbox/plex/index.js";
@@ -60,7 +60,7 @@ export async function serveSandbox(
     }
   }
   // Without --library: the demo's target library, which matches the bundled Plex sample.
-  const library = options.library === undefined ? demoTargetLibrary() : loadSandboxLibrary(options.library);
+  const library = options.library === undefined ? sampleTargetLibrary() : loadSandboxLibrary(options.library);
   if (options.apiKey) context.redactor.add(options.apiKey);
   const box: Sandbox = await startSandbox({
     kind,

@@ -1,16 +1,8 @@
 import type { ExternalIds, Item, Library, LibraryKind } from "../../model/index.js";
+import { ITEM_KINDS, LIBRARY_KINDS_BY_NAME } from "../../plex/metadata-types.js";
 import { parseExternalIdTag, parseGuid } from "../plex-db/guid.js";
-import { ITEM_KINDS } from "../plex-db/items.js";
 import type { Notes } from "../plex-db/values.js";
 import type { WireMetadata, WireSection } from "./schema.js";
-
-/** Section `type` → library kind; anything else is "other" (as the database reader does). */
-const LIBRARY_KINDS: Readonly<Record<string, LibraryKind>> = {
-  movie: "movie",
-  show: "show",
-  artist: "music",
-  photo: "photo",
-};
 
 /** The metadata types (`type=N`) listed per section kind, parents before children. */
 export const LISTED_TYPES: Readonly<Record<LibraryKind, readonly number[]>> = {
@@ -26,7 +18,7 @@ export function toLibrary(section: WireSection): Library {
   return {
     id: section.key,
     name: section.title === "" ? `library-${section.key}` : section.title,
-    kind: LIBRARY_KINDS[section.type] ?? "other",
+    kind: LIBRARY_KINDS_BY_NAME[section.type] ?? "other",
     rootPaths: paths,
   };
 }

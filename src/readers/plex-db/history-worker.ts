@@ -1,115 +1,20 @@
-import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
 import { HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
+import type { HistoryChunk, HistoryWorkerData, WorkerMessage } from "./history-worker-thread.js";
 import { SNAPSHOT_CACHE_SIZE } from "./open.js";
 
 /**
- * Runs HISTORY_SQL in a worker thread on its own read-only connection to the private
- * snapshot, while the main thread reads items and states: SQLite's sort of the history rows
- * is the largest single cost of a read. The worker only queries and packs; every decision
- * (dates, warnings, skips) stays in HistoryCollector on the main thread, so both paths give
- * the same result.
- *
- * Groups travel in chunks: numbers in typed arrays (moved, not copied), the guids as one
- * string with end offsets, the rare text dates and odd rows (a value of an unexpected type,
- * passed through untouched) as sparse lists. Null numeric dates travel as NaN, which SQLite
- * never returns (it stores NaN as NULL).
+ * Runs HISTORY_SQL in a worker thread (history-worker-thread.ts) on its own read-only
+ * connection to the private snapshot, while the main thread reads items and states: SQLite's
+ * sort of the history rows is the largest single cost of a read. The worker only queries and
+ * packs; every decision (dates, warnings, skips) stays in HistoryCollector on the main thread,
+ * so both paths give the same result.
  */
-export interface HistoryChunk {
-  size: number;
-  accounts: Float64Array;
-  plays: Float64Array;
-  maxNumbers: Float64Array;
-  unreadable: Float64Array;
-  guids: string;
-  guidEnds: Int32Array;
-  textAt: number[];
-  texts: string[];
-  oddAt: number[];
-  oddRows: unknown[][];
-}
 
 /** Groups per message: large enough that messaging costs nothing, small enough to stay modest. */
 const CHUNK_SIZE = 65_536;
-
-// Plain CommonJS run with `eval: true`, so it works the same from src/ (vitest) and dist/.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const Database = require(workerData.betterSqlitePath);
-const size = workerData.chunkSize;
-let chunk;
-const fresh = () => ({
-  size: 0,
-  accounts: new Float64Array(size),
-  plays: new Float64Array(size),
-  maxNumbers: new Float64Array(size),
-  unreadable: new Float64Array(size),
-  guidParts: [],
-  guidEnds: new Int32Array(size),
-  guidLength: 0,
-  textAt: [],
-  texts: [],
-  oddAt: [],
-  oddRows: [],
-});
-const send = () => {
-  const { guidParts, guidLength, ...rest } = chunk;
-  const message = { ...rest, guids: guidParts.join("") };
-  parentPort.postMessage({ type: "chunk", chunk: message }, [
-    rest.accounts.buffer, rest.plays.buffer, rest.maxNumbers.buffer, rest.unreadable.buffer, rest.guidEnds.buffer,
-  ]);
-  chunk = fresh();
-};
-let db;
-try {
-  db = new Database(workerData.dbPath, { readonly: true, fileMustExist: true });
-  db.pragma("query_only = 1");
-  db.pragma("cache_size = " + Number(workerData.cacheSize));
-  chunk = fresh();
-  for (const row of db.prepare(workerData.sql).raw().iterate()) {
-    const [account, guid, plays, maxNumber, maxText, unreadable] = row;
-    const i = chunk.size++;
-    if (
-      typeof account === "number" && typeof guid === "string" && typeof plays === "number" &&
-      (maxNumber === null || typeof maxNumber === "number") &&
-      (maxText === null || typeof maxText === "string") && typeof unreadable === "number"
-    ) {
-      chunk.accounts[i] = account;
-      chunk.plays[i] = plays;
-      chunk.maxNumbers[i] = maxNumber === null ? NaN : maxNumber;
-      chunk.unreadable[i] = unreadable;
-      chunk.guidParts.push(guid);
-      chunk.guidLength += guid.length;
-      if (maxText !== null) {
-        chunk.textAt.push(i);
-        chunk.texts.push(maxText);
-      }
-    } else {
-      chunk.oddAt.push(i);
-      chunk.oddRows.push(row);
-    }
-    chunk.guidEnds[i] = chunk.guidLength;
-    if (chunk.size === size) send();
-  }
-  if (chunk.size > 0) send();
-  parentPort.postMessage({ type: "done" });
-} catch (error) {
-  parentPort.postMessage({
-    type: "error",
-    code: typeof error?.code === "string" ? error.code : undefined,
-    message: String(error?.message ?? error),
-  });
-} finally {
-  db?.close();
-}
-`;
-
-type WorkerMessage =
-  | { type: "chunk"; chunk: HistoryChunk }
-  | { type: "done" }
-  | { type: "error"; code: string | undefined; message: string };
 
 export interface HistoryWorker {
   /** Feeds every group to the collector in query order; rejects with the worker's failure. */
@@ -119,16 +24,13 @@ export interface HistoryWorker {
 }
 
 export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): HistoryWorker {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      betterSqlitePath: createRequire(import.meta.url).resolve("better-sqlite3"),
-      dbPath,
-      sql: HISTORY_SQL,
-      cacheSize: SNAPSHOT_CACHE_SIZE,
-      chunkSize,
-    },
-  });
+  const workerData: HistoryWorkerData = {
+    dbPath,
+    sql: HISTORY_SQL,
+    cacheSize: SNAPSHOT_CACHE_SIZE,
+    chunkSize,
+  };
+  const worker = new Worker(new URL("./history-worker-thread.js", import.meta.url), { workerData });
   const chunks: HistoryChunk[] = [];
   let stopped = false;
   const finished = new Promise<void>((resolve, reject) => {

@@ -1,29 +1,10 @@
 import type Database from "better-sqlite3";
-import type { ExternalIds, Item, ItemKind, Library, LibraryKind } from "../../model/index.js";
+import type { ExternalIds, Item, Library } from "../../model/index.js";
+import { COLLECTION_TYPE, ITEM_KINDS, LIBRARY_KINDS, PLAYLIST_TYPE } from "../../plex/metadata-types.js";
 import type { ProgressTask } from "../../progress.js";
 import { parseExternalIdTag, parseGuid } from "./guid.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { count, int, type Notes, type TimeDecoder } from "./values.js";
-
-/** Plex `metadata_type` → item kind; the same numbers in the database and in the API's `type=`. */
-export const ITEM_KINDS: Readonly<Record<number, ItemKind>> = {
-  1: "movie",
-  2: "show",
-  3: "season",
-  4: "episode",
-  8: "artist",
-  9: "album",
-  10: "track",
-};
-const LIBRARY_KINDS: Readonly<Record<number, LibraryKind>> = {
-  1: "movie",
-  2: "show",
-  8: "music",
-  13: "photo",
-};
-
-export const PLAYLIST_TYPE = 15;
-export const COLLECTION_TYPE = 18;
 
 /** A playlist or collection row of metadata_items, resolved later with its entries. */
 export interface ListRow {

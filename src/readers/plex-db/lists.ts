@@ -1,6 +1,8 @@
 import type Database from "better-sqlite3";
 import type { Collection, Item, Playlist } from "../../model/index.js";
-import { COLLECTION_TYPE, type ListRow, PLAYLIST_TYPE } from "./items.js";
+import { extraDataValue } from "../../plex/extra-data.js";
+import { COLLECTION_TYPE, PLAYLIST_TYPE } from "../../plex/metadata-types.js";
+import type { ListRow } from "./items.js";
 import { has, type SchemaInfo } from "./schema.js";
 import { int, type Notes } from "./values.js";
 
@@ -101,29 +103,6 @@ export function ownerFromExtraData(extraData: string | null): number | null {
   const value = extraDataValue(extraData, "pv:owner");
   const id = value === undefined ? null : int(value);
   return id !== null && id > 0 ? id : null;
-}
-
-export function extraDataValue(extraData: string | null, key: string): string | undefined {
-  if (!extraData) return undefined;
-  const text = extraData.trim();
-  if (text.startsWith("{")) {
-    try {
-      const parsed = JSON.parse(text) as Record<string, unknown>;
-      const value = parsed[key];
-      return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  for (const pair of text.split("&")) {
-    const [k = "", v = ""] = pair.split("=");
-    try {
-      if (decodeURIComponent(k) === key) return decodeURIComponent(v.replace(/\+/g, " "));
-    } catch {
-      // a malformed pair is not the one we want
-    }
-  }
-  return undefined;
 }
 
 /** Collections: type-18 rows whose `"index"` is the id of a tag_type 2 tag; members are its taggings. */

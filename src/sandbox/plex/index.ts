@@ -1,4 +1,4 @@
-export { loadPlexData, type PlexData } from "./data.js";
+export { type PlexData, plexData } from "./data.js";
 export { writeSamplePlexDatabase } from "./sample.js";
 export {
   PLEX_SANDBOX_VERSION,

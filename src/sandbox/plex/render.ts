@@ -1,129 +1,132 @@
-import type { Collection, Item, Playlist } from "../../model/index.js";
-import type { PlexData } from "./data.js";
+import { SECTION_TYPE_NAME } from "../../plex/metadata-types.js";
+import {
+  collectionGuid,
+  metadataTypeOf,
+  playlistGuid,
+  type ScenarioCollection,
+  type ScenarioItem,
+  type ScenarioPlaylist,
+  sectionUuid,
+} from "../../sample/scenario.js";
+import { type PlexData, seconds } from "./data.js";
 
-/** Plex JSON shapes (reference §10) built from the loaded fixture. */
-
-const TYPE_NUMBER: Readonly<Record<Item["kind"], number>> = {
-  movie: 1,
-  show: 2,
-  season: 3,
-  episode: 4,
-  artist: 8,
-  album: 9,
-  track: 10,
-};
-
-export function typeNumber(item: Item): number {
-  return TYPE_NUMBER[item.kind];
-}
-
-const SECTION_TYPE: Readonly<Record<string, string>> = {
-  movie: "movie",
-  show: "show",
-  music: "artist",
-  photo: "photo",
-  other: "movie",
-};
+/** Plex JSON shapes (reference §10) built from the scenario. */
 
 export function renderSections(data: PlexData): Record<string, unknown>[] {
   let locationId = 0;
-  return data.snapshot.libraries.map((library) => {
-    const raw = data.sections.find((section) => section.id === library.id);
-    return {
-      key: library.id,
-      type: SECTION_TYPE[library.kind],
-      title: library.name,
-      agent: raw?.agent ?? "",
-      scanner: raw?.scanner ?? "",
+  return [...data.scenario.sections]
+    .sort((a, b) => a.id - b.id)
+    .map((section) => ({
+      key: String(section.id),
+      type: SECTION_TYPE_NAME[section.kind],
+      title: section.name,
+      agent: section.agent,
+      scanner: section.scanner,
       language: "en",
-      uuid: raw?.uuid ?? "",
-      Location: library.rootPaths.map((path) => ({ id: ++locationId, path })),
-    };
-  });
+      uuid: sectionUuid(section),
+      Location: section.locations.map((path) => ({ id: ++locationId, path })),
+    }));
 }
 
 /** An item as a section listing shows it to the owner's token: with the owner's own state. */
-export function renderItem(data: PlexData, item: Item, includeGuids: boolean): Record<string, unknown> {
+export function renderItem(
+  data: PlexData,
+  item: ScenarioItem,
+  includeGuids: boolean,
+): Record<string, unknown> {
+  const parent = item.parentId === undefined ? undefined : data.items.get(item.parentId);
+  const grandparent = parent?.parentId === undefined ? undefined : data.items.get(parent.parentId);
   const out: Record<string, unknown> = {
-    ratingKey: item.key,
-    key: `/library/metadata/${item.key}`,
-    guid: item.identity,
+    ratingKey: String(item.id),
+    key: `/library/metadata/${item.id}`,
+    guid: item.guid,
     type: item.kind,
     title: item.title,
-    librarySectionID: Number(item.libraryId),
+    librarySectionID: item.sectionId,
   };
-  if (item.year !== null) out.year = item.year;
-  if (item.kind === "season") setIf(out, "index", item.seasonNumber);
-  if (item.kind === "episode" || item.kind === "track") {
-    setIf(out, "index", item.episodeNumber);
-    setIf(out, "parentIndex", item.seasonNumber);
+  if (item.year !== undefined) out.year = item.year;
+  setIf(out, "index", item.index);
+  // An episode's season number is its season's index; a track's disc number is its own.
+  if (item.kind === "episode") setIf(out, "parentIndex", parent?.index);
+  if (item.kind === "track") setIf(out, "parentIndex", item.absoluteIndex);
+  if (parent) out.parentRatingKey = String(parent.id);
+  if (grandparent && (item.kind === "episode" || item.kind === "track")) {
+    out.grandparentRatingKey = String(grandparent.id);
   }
-  if (item.parentKey !== null) out.parentRatingKey = item.parentKey;
-  if (item.grandparentKey !== null) out.grandparentRatingKey = item.grandparentKey;
   setIf(out, "duration", item.durationMs);
-  if (item.isDeleted) out.deletedAt = 1_700_000_000;
-  const state = data.ownerState.get(item.identity);
+  setIf(out, "deletedAt", seconds(item.deletedAt) ?? undefined);
+  const state = data.ownerState.get(item.guid);
   if (state) {
     if (state.viewCount > 0) out.viewCount = state.viewCount;
     if (state.viewOffsetMs > 0) out.viewOffset = state.viewOffsetMs;
-    setIf(out, "lastViewedAt", state.lastViewedAt);
-    setIf(out, "userRating", state.rating);
-    if (state.rating !== null) setIf(out, "lastRatedAt", state.lastRatedAt);
+    setIf(out, "lastViewedAt", state.lastViewedAt ?? undefined);
+    setIf(out, "userRating", state.rating ?? undefined);
+    if (state.rating !== null) setIf(out, "lastRatedAt", state.lastRatedAt ?? undefined);
   }
-  if (includeGuids) out.Guid = (data.guidTags.get(item.key) ?? []).map((id) => ({ id }));
-  const versions = data.media.get(item.key) ?? [];
+  if (includeGuids) out.Guid = (item.externalIds ?? []).map((id) => ({ id }));
+  const versions = item.media ?? [];
   if (versions.length > 0) {
-    out.Media = versions.map((files, v) => ({
-      id: Number(item.key) * 100 + v,
-      Part: files.map((file, p) => ({ id: Number(item.key) * 1000 + v * 10 + p, file })),
+    out.Media = versions.map((media, v) => ({
+      id: item.id * 100 + v,
+      Part: media.parts.map((part, p) => ({ id: item.id * 1000 + v * 10 + p, file: part.file })),
     }));
   }
   return out;
 }
 
-export function renderPlaylist(data: PlexData, playlist: Playlist, size: number): Record<string, unknown> {
-  const smart = data.smart.get(playlist.key);
+export function isSmart(list: ScenarioPlaylist | ScenarioCollection): boolean {
+  return list.smartMembers !== undefined || ("smartUri" in list && list.smartUri !== undefined);
+}
+
+export function renderPlaylist(data: PlexData, playlist: ScenarioPlaylist): Record<string, unknown> {
+  const entries = playlistEntries(data, playlist);
+  const audio = entries.length > 0 && entries.every((item) => item.kind === "track");
   return {
-    ratingKey: playlist.key,
-    key: `/playlists/${playlist.key}/items`,
-    guid: `com.plexapp.agents.none://${playlist.key}`,
+    ratingKey: String(playlist.id),
+    key: `/playlists/${playlist.id}/items`,
+    guid: playlistGuid(playlist),
     type: "playlist",
     title: playlist.title,
-    smart: smart !== undefined,
-    playlistType: playlist.mediaKind,
-    leafCount: size,
-    ...(smart?.uri ? { content: smart.uri } : {}),
+    smart: isSmart(playlist),
+    playlistType: audio ? "audio" : "video",
+    leafCount: entries.length,
+    ...(playlist.smartUri ? { content: playlist.smartUri } : {}),
   };
 }
 
-export function renderCollection(
-  data: PlexData,
-  collection: Collection,
-  size: number,
-): Record<string, unknown> {
-  const smart = data.smart.has(collection.key);
+export function renderCollection(data: PlexData, collection: ScenarioCollection): Record<string, unknown> {
   return {
-    ratingKey: collection.key,
-    key: `/library/collections/${collection.key}/children`,
-    guid: `collection://${collection.key}`,
+    ratingKey: String(collection.id),
+    key: `/library/collections/${collection.id}/children`,
+    guid: collectionGuid(collection),
     type: "collection",
     title: collection.title,
     subtype: "movie",
     // Older servers send the flag as a string; the reader must accept both.
-    smart: smart ? "1" : "0",
-    childCount: String(size),
+    smart: isSmart(collection) ? "1" : "0",
+    childCount: String(collectionMembers(data, collection).length),
   };
 }
 
-/** A playlist's entries (smart ones: the current membership the fixture defines). */
-export function playlistEntries(data: PlexData, playlist: Playlist): string[] {
-  return data.smart.get(playlist.key)?.members ?? playlist.entries ?? [];
+/** A playlist's entries, in order (smart ones: the current membership the scenario gives). */
+export function playlistEntries(data: PlexData, playlist: ScenarioPlaylist): ScenarioItem[] {
+  return listed(data, playlist.smartMembers ?? playlist.entries);
 }
 
-export function collectionMembers(data: PlexData, collection: Collection): string[] {
-  return data.smart.get(collection.key)?.members ?? collection.memberKeys ?? [];
+export function collectionMembers(data: PlexData, collection: ScenarioCollection): ScenarioItem[] {
+  return listed(data, collection.smartMembers ?? collection.memberIds);
 }
 
-function setIf(out: Record<string, unknown>, key: string, value: number | null): void {
-  if (value !== null) out[key] = value;
+/** Lists show only members that are items of a section. */
+function listed(data: PlexData, ids: readonly number[]): ScenarioItem[] {
+  return ids.flatMap((id) => data.items.get(id) ?? []);
+}
+
+function setIf(out: Record<string, unknown>, key: string, value: number | undefined): void {
+  if (value !== undefined) out[key] = value;
+}
+
+/** Which items a `type=` filter keeps; none given keeps all. */
+export function ofType(type: number | undefined): (item: ScenarioItem) => boolean {
+  return (item) => type === undefined || metadataTypeOf(item.kind) === type;
 }

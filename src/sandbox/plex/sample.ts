@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeSampleDatabase } from "../../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../sample/plex.js";
 
 /** The bundled sample scenario written as a Plex database in a temp folder, and its removal. */
 export function writeSamplePlexDatabase(): { path: string; remove(): void } {

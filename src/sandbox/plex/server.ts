@@ -1,28 +1,29 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { loadPlexData, type PlexData } from "./data.js";
+import { readScenarioDatabase } from "../../sample/plex-db/read.js";
+import type { Scenario } from "../../sample/scenario.js";
+import { OWNER_ACCOUNT, type PlexData, plexData } from "./data.js";
 import {
   collectionMembers,
+  ofType,
   playlistEntries,
   renderCollection,
   renderItem,
   renderPlaylist,
   renderSections,
-  typeNumber,
 } from "./render.js";
 
-export interface PlexSandboxOptions {
-  /** A Plex library database (a fixture written by fixtures/plex, or a copy of a real one). */
-  databasePath: string;
+/** What to serve: a scenario (src/sample), or a Plex library database read into one. */
+export type PlexSandboxSource = { scenario: Scenario } | { databasePath: string };
+
+export type PlexSandboxOptions = PlexSandboxSource & {
   /** The owner's token to accept (default: random). */
   token?: string;
   /** Port on 127.0.0.1 (default 0: chosen by the OS). */
   port?: number;
-  /** Zone of legacy local-time text dates in the database (default UTC). */
-  timeZone?: string;
   serverName?: string;
-}
+};
 
 export interface PlexRequestLogEntry {
   path: string;
@@ -48,7 +49,9 @@ export const PLEX_SANDBOX_VERSION = "1.41.3.9314-a0bfb8370";
  * owner's: listings carry the owner's state and the history feed holds every account.
  */
 export async function startPlexSandbox(options: PlexSandboxOptions): Promise<PlexSandbox> {
-  const data = await loadPlexData(options.databasePath, options.timeZone);
+  const data = plexData(
+    "scenario" in options ? options.scenario : readScenarioDatabase(options.databasePath),
+  );
   const token = options.token ?? randomBytes(12).toString("base64url");
   const machineIdentifier = `sandbox-${randomBytes(8).toString("hex")}`;
   const requests: PlexRequestLogEntry[] = [];
@@ -120,7 +123,7 @@ function route(
   if (clean === "/") return ok({ size: 0, ...context.identity });
   if (clean === "/accounts") {
     // Plex lists a blank system account 0 before the real ones.
-    const accounts = [{ id: 0, name: "" }, ...data.accounts.filter((a) => a.id !== 0)];
+    const accounts = [{ id: 0, name: "" }, ...data.scenario.accounts.filter((a) => a.id !== 0)];
     return ok({ size: accounts.length, Account: accounts.map((a) => ({ ...a, key: `/accounts/${a.id}` })) });
   }
   if (clean === "/library/sections") {
@@ -128,37 +131,31 @@ function route(
     return ok({ size: sections.length, Directory: sections });
   }
   if (sectionAll !== undefined) {
-    const section = sectionAll;
-    if (!data.snapshot.libraries.some((l) => l.id === section)) return notFound();
+    if (!data.scenario.sections.some((s) => String(s.id) === sectionAll)) return notFound();
     const type = query.type === undefined ? undefined : Number(query.type);
-    const items = data.snapshot.items
-      .filter((item) => item.libraryId === section && (type === undefined || typeNumber(item) === type))
-      .sort((a, b) => Number(a.key) - Number(b.key));
+    const items = [...data.items.values()].filter(
+      (item) => String(item.sectionId) === sectionAll && ofType(type)(item),
+    );
     const guids = query.includeGuids === "1";
     return paged(items, page, (item) => renderItem(data, item, guids));
   }
   if (sectionCollections !== undefined) {
-    const section = sectionCollections;
-    const lists = data.snapshot.collections.filter((c) => c.libraryId === section);
-    return paged(lists, page, (c) => renderCollection(data, c, collectionMembers(data, c).length));
+    const lists = byId(data.scenario.collections).filter((c) => String(c.sectionId) === sectionCollections);
+    return paged(lists, page, (c) => renderCollection(data, c));
   }
   if (collectionChildren !== undefined) {
-    const collection = data.snapshot.collections.find((c) => c.key === collectionChildren);
+    const collection = data.scenario.collections.find((c) => String(c.id) === collectionChildren);
     if (!collection) return notFound();
-    return paged(members(data, collectionMembers(data, collection)), page, (item) =>
-      renderItem(data, item, false),
-    );
+    return paged(collectionMembers(data, collection), page, (item) => renderItem(data, item, false));
   }
   if (clean === "/playlists") {
-    const own = data.snapshot.playlists.filter((p) => p.ownerUserId === "1");
-    return paged(own, page, (p) => renderPlaylist(data, p, playlistEntries(data, p).length));
+    return paged(ownPlaylists(data), page, (p) => renderPlaylist(data, p));
   }
   if (playlistItems !== undefined) {
     // Only the token user's playlists exist for this token.
-    const playlist = data.snapshot.playlists.find((p) => p.key === playlistItems && p.ownerUserId === "1");
+    const playlist = ownPlaylists(data).find((p) => String(p.id) === playlistItems);
     if (!playlist) return notFound();
-    const entries = members(data, playlistEntries(data, playlist));
-    return paged(entries, page, (item, i) => ({
+    return paged(playlistEntries(data, playlist), page, (item, i) => ({
       ...renderItem(data, item, false),
       playlistItemID: 10_000 + i,
     }));
@@ -171,17 +168,20 @@ function history(data: PlexData, query: Record<string, string>, page: Page): Ans
   let rows = data.history;
   if (query.accountID !== undefined) rows = rows.filter((row) => String(row.accountId) === query.accountID);
   if (query.sort === "viewedAt:desc") rows = [...rows].reverse();
-  const items = new Map(data.snapshot.items.map((item) => [item.key, item]));
   return paged(rows, page, (row) => {
-    const key = data.keyOfGuid.get(row.guid);
-    const item = key === undefined ? undefined : items.get(key);
+    const item = data.itemOfGuid.get(row.guid);
     return {
       historyKey: `/status/sessions/history/${row.id}`,
       // Plays of media that is gone carry no usable ratingKey [UNCERTAIN in the reference].
       ...(item
-        ? { key: `/library/metadata/${item.key}`, ratingKey: item.key, type: item.kind, title: item.title }
+        ? {
+            key: `/library/metadata/${item.id}`,
+            ratingKey: String(item.id),
+            type: item.kind,
+            title: item.title,
+            librarySectionID: String(item.sectionId),
+          }
         : {}),
-      ...(item ? { librarySectionID: item.libraryId } : {}),
       viewedAt: row.viewedAt,
       accountID: row.accountId,
       deviceID: 1,
@@ -189,9 +189,12 @@ function history(data: PlexData, query: Record<string, string>, page: Page): Ans
   });
 }
 
-function members(data: PlexData, keys: readonly string[]) {
-  const items = new Map(data.snapshot.items.map((item) => [item.key, item]));
-  return keys.flatMap((key) => items.get(key) ?? []);
+function ownPlaylists(data: PlexData) {
+  return byId(data.scenario.playlists).filter((p) => p.ownerAccountId === OWNER_ACCOUNT);
+}
+
+function byId<T extends { id: number }>(list: readonly T[]): T[] {
+  return [...list].sort((a, b) => a.id - b.id);
 }
 
 interface Page {

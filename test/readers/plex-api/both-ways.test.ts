@@ -1,13 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  FRIEND,
-  HISTORY_ONLY_ACCOUNT,
-  MANAGED,
-  REMOVED_FILM_GUID,
-} from "../../../fixtures/plex/scenarios/sample.js";
 import type { Snapshot, WatchState } from "../../../src/model/index.js";
 import { openPlexApi } from "../../../src/readers/plex-api/index.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
+import { FRIEND, HISTORY_ONLY_ACCOUNT, MANAGED, REMOVED_FILM_GUID } from "../../../src/sample/index.js";
 import { plexFixture } from "./helpers.js";
 
 /**

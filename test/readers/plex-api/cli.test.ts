@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../../../src/sandbox/index.js";
 import { run } from "../../helpers/io.js";
-import { plexFixture, TOKEN } from "./helpers.js";
+import { itemsOf } from "../../helpers/sample-target.js";
+import { plexFixture, SCENARIO, TOKEN } from "./helpers.js";
 
 /** The CLI reading through the Plex API: plan against the Jellyfin sandbox, errors, secrecy. */
 
@@ -17,6 +18,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await jellyfin.stop();
 });
+
+/** The items of a smart list of the fixture scenario, in the order Plex gives them. */
+function smartMembers(lists: readonly { title: string; smartMembers?: number[] }[], title: string) {
+  const ids = lists.find((list) => list.title === title)?.smartMembers ?? [];
+  return ids.map((id) => SCENARIO.items.find((item) => item.id === id)!);
+}
 
 function args(plexUrl: string, token: string, extra: string[] = []): string[] {
   return [
@@ -57,15 +64,22 @@ describe("plexodus plan --plex-url", () => {
     expect([0, 2]).toContain(out.code);
     const document = JSON.parse(out.stdout);
     expect(document.plan.source.kind).toBe("plex-api");
-    // The smart collection arrives with its current members (the sandbox target has one of them).
+    // The smart collection arrives with its current members, those the sandbox target holds.
     const collection = document.plan.actions.find(
       (a: { key: string }) => a.key === "collection/Recently Rated",
     );
-    expect(collection?.itemIds).toHaveLength(1);
-    // The smart playlist's one current entry is known; this target lacks that episode.
+    const held = new Set(itemsOf().map(({ item }) => item.name));
+    const members = smartMembers(SCENARIO.collections, "Recently Rated");
+    expect(collection?.itemIds).toHaveLength(members.filter((item) => held.has(item.title)).length);
+    // The smart playlist's current entries are known: each is planned or reported unmatched.
+    const entries = smartMembers(SCENARIO.playlists, "Unwatched Breaking Bad");
+    const playlist = document.plan.actions.find(
+      (a: { type: string; title?: string }) =>
+        a.type === "create-playlist" && a.title === "Unwatched Breaking Bad",
+    );
     const smart = document.skipped.filter((s: { subject: string }) => s.subject === "Unwatched Breaking Bad");
-    expect(smart.map((s: { reason: string }) => s.reason)).toContain("unmatched-entries");
-    expect(smart.find((s: { reason: string }) => s.reason === "unmatched-entries").count).toBe(1);
+    const unmatched = smart.find((s: { reason: string }) => s.reason === "unmatched-entries");
+    expect((playlist?.itemIds.length ?? 0) + (unmatched?.count ?? 0)).toBe(entries.length);
     expect(smart.map((s: { reason: string }) => s.reason)).not.toContain("smart-membership-unknown");
     // Other accounts' ratings and positions are reported as unknown, never written.
     expect(JSON.stringify(document.skipped)).toContain("unknown-in-source");

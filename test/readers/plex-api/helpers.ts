@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import type { Scenario } from "../../../fixtures/plex/scenario.js";
-import { SAMPLE_SCENARIO } from "../../../fixtures/plex/scenarios/sample.js";
 import { writePlexDatabase } from "../../../fixtures/plex/write.js";
+import { SAMPLE_SCENARIO } from "../../../src/sample/index.js";
+import type { Scenario } from "../../../src/sample/scenario.js";
 import { type PlexSandbox, startPlexSandbox } from "../../../src/sandbox/plex/index.js";
 
 export const TOKEN = "plex-owner-token-5f3a9c1e7b";
@@ -31,7 +31,7 @@ export function plexFixture(scenario: Scenario = SCENARIO): () => PlexFixture {
     const dir = mkdtempSync(join(tmpdir(), "plexodus-plexapi-"));
     const databasePath = join(dir, "com.plexapp.plugins.library.db");
     writePlexDatabase(databasePath, scenario);
-    const sandbox = await startPlexSandbox({ databasePath, token: TOKEN });
+    const sandbox = await startPlexSandbox({ scenario, token: TOKEN });
     fixture = { dir, databasePath, sandbox };
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { FRIEND, MANAGED, OWNER, writeSampleDatabase } from "../../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../../fixtures/plex/write.js";
 import { type PlexodusError, SourceError } from "../../../src/errors.js";
 import type { Snapshot } from "../../../src/model/index.js";
 import { SILENT_PROGRESS } from "../../../src/progress.js";
@@ -10,6 +10,7 @@ import { HistoryCollector, readHistory } from "../../../src/readers/plex-db/hist
 import { startHistoryWorker } from "../../../src/readers/plex-db/history-worker.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import { Notes, TimeDecoder } from "../../../src/readers/plex-db/values.js";
+import { FRIEND, MANAGED, OWNER } from "../../../src/sample/index.js";
 import { tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();

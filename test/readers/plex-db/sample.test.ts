@@ -1,16 +1,15 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type FixtureVariant, writeSampleDatabase } from "../../../fixtures/plex/write.js";
+import { SnapshotSchema } from "../../../src/model/index.js";
+import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import {
   FRIEND,
   HISTORY_ONLY_ACCOUNT,
   MANAGED,
   OWNER,
   REMOVED_FILM_GUID,
-  writeSampleDatabase,
-} from "../../../fixtures/plex/scenarios/sample.js";
-import type { FixtureVariant } from "../../../fixtures/plex/write.js";
-import { SnapshotSchema } from "../../../src/model/index.js";
-import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
+} from "../../../src/sample/index.js";
 import { tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import type { Scenario } from "../../../fixtures/plex/scenario.js";
 import { type FixtureVariant, writePlexDatabase } from "../../../fixtures/plex/write.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
+import type { Scenario } from "../../../src/sample/scenario.js";
 import { tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openLiveDatabase } from "../../../fixtures/plex/live.js";
-import { OWNER, SAMPLE_SCENARIO, writeSampleDatabase } from "../../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../../fixtures/plex/write.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import { openSnapshot } from "../../../src/readers/plex-db/open.js";
+import { OWNER, SAMPLE_SCENARIO } from "../../../src/sample/index.js";
 import { tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();

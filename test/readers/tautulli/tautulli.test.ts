@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FRIEND, MANAGED } from "../../../fixtures/plex/scenarios/sample.js";
 import { loadConfig } from "../../../src/config/load.js";
 import { readSource } from "../../../src/pipeline/source.js";
 import { SILENT_PROGRESS } from "../../../src/progress.js";
 import { readTautulliHistory } from "../../../src/readers/tautulli/index.js";
+import { FRIEND, MANAGED } from "../../../src/sample/index.js";
 import { plexFixture } from "../plex-api/helpers.js";
 
 /**

@@ -1,31 +1,9 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { serveSandbox } from "../../../src/cli/commands/sandbox.js";
 import { createContext } from "../../../src/cli/context.js";
-import type { Io } from "../../../src/cli/io.js";
+import { capture } from "../../helpers/io.js";
 
 /** `plexodus sandbox --kind plex`: the bundled sample served as a Plex server. */
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const lines: string[] = [];
-  let buffer = "";
-  const waiters: (() => void)[] = [];
-  stdout.on("data", (chunk) => {
-    buffer += chunk;
-    const parts = buffer.split("\n");
-    buffer = parts.pop()!;
-    lines.push(...parts);
-    for (const w of waiters.splice(0)) w();
-  });
-  const io: Io = { stdout, stderr, env: {}, cwd: process.cwd(), stdinIsTTY: false, stderrIsTTY: false };
-  const linesAtLeast = async (n: number) => {
-    while (lines.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
-    return lines;
-  };
-  return { io, linesAtLeast };
-}
 
 describe("plexodus sandbox --kind plex", () => {
   it("prints its URL, then the token it chose, and serves the sample until stopped", async () => {

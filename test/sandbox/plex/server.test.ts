@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { startPlexSandbox } from "../../../src/sandbox/plex/index.js";
 import { plexFixture, TOKEN } from "../../readers/plex-api/helpers.js";
 
 /** The Plex personality's wire behaviour: auth, containers, paging by query or headers. */
@@ -74,5 +75,35 @@ describe("Plex sandbox", () => {
     const items = JSON.parse((await get("/playlists/703/items", { "X-Plex-Token": TOKEN })).text);
     expect(items.MediaContainer.Metadata.map((m: { ratingKey: string }) => m.ratingKey)).toEqual(["305"]);
     expect((await get("/playlists/702/items", { "X-Plex-Token": TOKEN })).status).toBe(404);
+  });
+});
+
+describe("Plex sandbox serving a database file (--library)", () => {
+  const paths = [
+    "/accounts",
+    "/library/sections",
+    "/library/sections/1/all?type=1&includeGuids=1",
+    "/library/sections/3/all?type=4&includeGuids=1",
+    "/library/sections/5/all?type=10&includeGuids=1",
+    "/library/sections/1/collections",
+    "/library/collections/602/children",
+    "/playlists",
+    "/playlists/703/items",
+    "/status/sessions/history/all?sort=viewedAt:desc",
+  ];
+
+  it("answers exactly as it does from the scenario the file was written from", async () => {
+    const fromFile = await startPlexSandbox({ databasePath: fixture().databasePath, token: TOKEN });
+    try {
+      for (const path of paths) {
+        const read = async (url: string) =>
+          (
+            await fetch(`${url}${path}`, { headers: { Accept: "application/json", "X-Plex-Token": TOKEN } })
+          ).json();
+        expect(await read(fromFile.url), path).toEqual(await read(fixture().sandbox.url));
+      }
+    } finally {
+      await fromFile.stop();
+    }
   });
 });

@@ -1,8 +1,8 @@
-import { EMPTY_USER_DATA, nameKey, type TargetPlaylist, type TargetUserData } from "../model/index.js";
-import { intentDigest } from "./keys.js";
-import type { Action, Plan, PlanUserRef } from "./plan.js";
-import { cloneTargetState, type TargetState } from "./state.js";
-import { fromPlanChange, sameField, USER_DATA_FIELDS } from "./userdata.js";
+import { EMPTY_USER_DATA, nameKey, type TargetPlaylist, type TargetUserData } from "../../src/model/index.js";
+import { intentDigest } from "../../src/planner/keys.js";
+import type { Action, Plan, PlanUserRef } from "../../src/planner/plan.js";
+import { cloneTargetState, type TargetState } from "../../src/planner/state.js";
+import { fromPlanChange, sameField, USER_DATA_FIELDS } from "../../src/planner/userdata.js";
 
 /** Id the simulator gives a user it creates: derived from the name, so order never matters. */
 export function simulatedUserId(name: string): string {

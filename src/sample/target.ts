@@ -1,9 +1,12 @@
 import type { SandboxLibrary } from "../sandbox/library.js";
 
 /**
- * The Jellyfin/Emby side of the demo: the same media as the bundled Plex sample
- * (fixtures/plex/scenarios/sample.ts) as a freshly scanned target would hold it. It differs
- * from Plex the way real migrations do, so the demo shows each matching rule at work:
+ * The Jellyfin/Emby side of the bundled sample: what `startSandbox` serves by default, what
+ * `plexodus sandbox` and the demo serve, and what the sandbox and contract tests start from.
+ * Every item carries a `ref` so tests can find it (`sandbox.idOf(ref)`).
+ *
+ * It holds the media of the Plex sample (./plex.ts) as a freshly scanned target would, and
+ * differs from Plex the way real migrations do, so the demo shows each matching rule at work:
  * - files live under /media instead of /data/media, D:\Media and /mnt/archive (path maps);
  * - Plex's "Old Movies" and "Movies" are one target library;
  * - episodes carry no ids of their own (found through their show and numbers), one file
@@ -11,38 +14,19 @@ import type { SandboxLibrary } from "../sandbox/library.js";
  * - the home video was never copied over (reported as unmatched);
  * - the owner already exists as "admin" and has watched The Matrix five times there
  *   (merge keeps the higher count); the friend exists as "Alex"; "Kids" is created.
+ *
+ * Besides, the target has media and people of its own that no migration touches: users alice
+ * (who has watched The Shawshank Redemption twice) and bob, two more films, The Expanse (with a
+ * multi-episode file), an album by Nils Frahm, alice's playlist and a collection.
  */
-export function demoTargetLibrary(): SandboxLibrary {
-  const movie = (
-    ref: string,
-    name: string,
-    year: number,
-    ids: Record<string, string>,
-    ...paths: string[]
-  ) => ({
-    ref,
-    type: "Movie" as const,
-    name,
-    year,
-    providerIds: ids,
-    path: paths[0],
-    mediaSources: paths.map((path) => ({ path })),
-  });
-  const episode = (ref: string, name: string, season: number, index: number, path: string, end?: number) => ({
-    ref,
-    type: "Episode" as const,
-    name,
-    parentIndexNumber: season,
-    indexNumber: index,
-    ...(end === undefined ? {} : { indexNumberEnd: end }),
-    path,
-    mediaSources: [{ path }],
-  });
+export function sampleTargetLibrary(): SandboxLibrary {
   return {
     serverName: "Family Jellyfin (demo)",
     users: [
-      { name: "admin", admin: true, password: "demo-admin" },
-      { name: "Alex", admin: false },
+      { name: "admin", admin: true, password: "admin" },
+      { name: "alice", password: "alice" },
+      { name: "bob" },
+      { name: "Alex" },
     ],
     libraries: [
       {
@@ -50,6 +34,37 @@ export function demoTargetLibrary(): SandboxLibrary {
         collectionType: "movies",
         paths: ["/media/movies", "/media/old-movies"],
         items: [
+          {
+            ref: "shawshank",
+            type: "Movie",
+            name: "The Shawshank Redemption",
+            year: 1994,
+            providerIds: { Imdb: "tt0111161", Tmdb: "278" },
+            mediaSources: [
+              { path: "/media/movies/The Shawshank Redemption (1994)/Shawshank - 1080p.mkv" },
+              { path: "/media/movies/The Shawshank Redemption (1994)/Shawshank - 2160p.mkv" },
+            ],
+            runTimeTicks: 85_200_000_000,
+            userData: { alice: { played: true, playCount: 2, lastPlayedDate: "2023-05-01T20:00:00Z" } },
+          },
+          {
+            ref: "arrival",
+            type: "Movie",
+            name: "Arrival",
+            year: 2016,
+            providerIds: { Imdb: "tt2543164", Tmdb: "329865" },
+            path: "/media/movies/Arrival (2016)/Arrival.mkv",
+            runTimeTicks: 69_600_000_000,
+          },
+          {
+            ref: "heat",
+            type: "Movie",
+            name: "Heat",
+            year: 1995,
+            providerIds: { Imdb: "tt0113277", Tmdb: "949" },
+            path: "/media/movies/Heat (1995)/Heat.mkv",
+            runTimeTicks: 102_000_000_000,
+          },
           {
             ...movie(
               "matrix",
@@ -78,13 +93,6 @@ export function demoTargetLibrary(): SandboxLibrary {
             "/media/movies/Blade Runner (1982)/Blade Runner (1982) - 1080p.mkv",
           ),
           movie(
-            "shawshank",
-            "The Shawshank Redemption",
-            1994,
-            { Imdb: "tt0111161", Tmdb: "278" },
-            "/media/movies/The Shawshank Redemption (1994)/Shawshank.mkv",
-          ),
-          movie(
             "tenet",
             "Tenet",
             2020,
@@ -105,6 +113,38 @@ export function demoTargetLibrary(): SandboxLibrary {
         collectionType: "tvshows",
         paths: ["/media/tv"],
         items: [
+          {
+            ref: "expanse",
+            type: "Series",
+            name: "The Expanse",
+            year: 2015,
+            providerIds: { Tvdb: "280619", Imdb: "tt3230854", Tmdb: "63639" },
+            path: "/media/tv/The Expanse",
+            children: [
+              {
+                ref: "expanse-s1",
+                type: "Season",
+                name: "Season 1",
+                indexNumber: 1,
+                children: [
+                  expanseEpisode(1, 1, "Dulcinea"),
+                  expanseEpisode(1, 2, "The Big Empty"),
+                  {
+                    ...expanseEpisode(1, 3, "Remember the Cant / CQB"),
+                    indexNumberEnd: 4,
+                    path: "/media/tv/The Expanse/Season 1/The Expanse - S01E03-E04.mkv",
+                  },
+                ],
+              },
+              {
+                ref: "expanse-s2",
+                type: "Season",
+                name: "Season 2",
+                indexNumber: 2,
+                children: [expanseEpisode(2, 1, "Safe"), expanseEpisode(2, 2, "Doors & Corners")],
+              },
+            ],
+          },
           {
             ref: "breaking-bad",
             type: "Series",
@@ -178,6 +218,37 @@ export function demoTargetLibrary(): SandboxLibrary {
         paths: ["/media/music"],
         items: [
           {
+            ref: "artist-nils",
+            type: "MusicArtist",
+            name: "Nils Frahm",
+            path: "/media/music/Nils Frahm",
+            children: [
+              {
+                ref: "album-spaces",
+                type: "MusicAlbum",
+                name: "Spaces",
+                year: 2013,
+                path: "/media/music/Nils Frahm/Spaces",
+                children: [
+                  {
+                    ref: "track-says",
+                    type: "Audio",
+                    name: "Says",
+                    indexNumber: 1,
+                    path: "/media/music/Nils Frahm/Spaces/01 Says.flac",
+                  },
+                  {
+                    ref: "track-hammers",
+                    type: "Audio",
+                    name: "Hammers",
+                    indexNumber: 2,
+                    path: "/media/music/Nils Frahm/Spaces/02 Hammers.flac",
+                  },
+                ],
+              },
+            ],
+          },
+          {
             ref: "radiohead",
             type: "MusicArtist",
             name: "Radiohead",
@@ -210,19 +281,43 @@ export function demoTargetLibrary(): SandboxLibrary {
         ],
       },
     ],
+    playlists: [{ name: "Alice favourites", owner: "alice", entries: ["arrival", "expanse-s1e1"] }],
+    collections: [{ name: "Heist films", members: ["heat"] }],
   };
 }
 
-/** The options a person would pass for this pair of servers. */
-export const DEMO_PATH_MAP = [
-  { from: "/data/media/movies", to: "/media/movies" },
-  { from: "D:\\Media\\Old Movies", to: "/media/old-movies" },
-  { from: "/data/media/tv", to: "/media/tv" },
-  { from: "/mnt/archive/tv", to: "/media/tv" },
-  { from: "/data/media/music", to: "/media/music" },
-];
+function movie(ref: string, name: string, year: number, ids: Record<string, string>, ...paths: string[]) {
+  return {
+    ref,
+    type: "Movie" as const,
+    name,
+    year,
+    providerIds: ids,
+    path: paths[0],
+    mediaSources: paths.map((path) => ({ path })),
+  };
+}
 
-export const DEMO_USER_MAP = [
-  { from: "plexowner", to: "admin" },
-  { from: "alex.friend", to: "Alex" },
-];
+function episode(ref: string, name: string, season: number, index: number, path: string, end?: number) {
+  return {
+    ref,
+    type: "Episode" as const,
+    name,
+    parentIndexNumber: season,
+    indexNumber: index,
+    ...(end === undefined ? {} : { indexNumberEnd: end }),
+    path,
+    mediaSources: [{ path }],
+  };
+}
+
+function expanseEpisode(season: number, index: number, name: string) {
+  return {
+    ref: `expanse-s${season}e${index}`,
+    type: "Episode" as const,
+    name,
+    indexNumber: index,
+    path: `/media/tv/The Expanse/Season ${season}/The Expanse - S0${season}E0${index}.mkv`,
+    runTimeTicks: 26_000_000_000,
+  };
+}
