@@ -1,32 +1,103 @@
+import { IANAZone } from "luxon";
+import { ConfigError } from "../../errors.js";
+
 /**
- * Local wall-clock text ↔ instants in an IANA zone, with only `Intl.DateTimeFormat`.
- * Old Plex databases store `'YYYY-MM-DD HH:MM:SS'` in the Plex host's local time.
+ * Local wall-clock text ↔ instants in an IANA zone. Old Plex databases store
+ * `'YYYY-MM-DD HH:MM:SS'` in the Plex host's local time (reference §2.1).
  *
- * Ambiguous wall times resolve like Temporal's "compatible" rule, so results never depend
- * on the machine: in an overlap (clocks turned back) the earlier instant wins; in a gap
- * (clocks turned forward) the wall time is read with the offset in force before the gap,
- * which lands the same distance after the transition.
+ * Zone offsets come from Luxon. Which instant a wall time names is decided here, because
+ * Luxon's own choice in an overlap depends on the date the program runs (luxon#1665). The rule
+ * is Temporal's "compatible" disambiguation (also java.time's), so results never depend on the
+ * machine or the day:
+ * - overlap (clocks turned back, the wall time happens twice): the earlier instant;
+ * - gap (clocks turned forward, the wall time never happens): the wall time is read with the
+ *   offset in force before the gap, which moves it forward by the gap's length
+ *   (Berlin 2021-03-28 02:30 reads as 03:30 CEST).
+ * Real clocks never show a gap time; only an instant in a gap can make the result run backwards
+ * (02:30 → 03:30 CEST comes after 03:00 → 03:00 CEST).
  */
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Memoized hours per zone before the memo starts afresh (about 50 years of hours). */
+const MEMO_LIMIT = 450_000;
 
-function formatter(zone: string): Intl.DateTimeFormat {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      era: "short",
-    });
-    formatters.set(zone, format);
+/**
+ * One zone's offsets, memoized per UTC hour: a conversion needs three offsets, and asking Intl
+ * (through Luxon) costs microseconds each, which adds up over millions of rows. An hour whose
+ * start and end offsets agree has one offset throughout, since no zone changes its offset twice
+ * within an hour; the few hours holding a transition ask Luxon for the exact instant.
+ */
+export class ZoneClock {
+  readonly zone: string;
+  private readonly luxonZone: IANAZone;
+  private readonly hourStarts = new Map<number, number>();
+
+  /** Throws ConfigError for a name that is not an IANA zone this system knows. */
+  constructor(zone: string) {
+    const luxonZone = IANAZone.create(zone);
+    if (!luxonZone.isValid) {
+      throw new ConfigError(
+        `"${zone}" is not a time zone: it must be an IANA time zone such as Europe/Berlin or UTC`,
+        {
+          hint: "Pass --plex-timezone with the zone of the computer Plex runs on.",
+        },
+      );
+    }
+    this.luxonZone = luxonZone;
+    this.zone = zone;
   }
-  return format;
+
+  /** Offset from UTC at `epochMs`, in milliseconds (east positive). */
+  offsetMs(epochMs: number): number {
+    const hour = Math.floor(epochMs / HOUR_MS);
+    const start = this.hourStartOffsetMs(hour);
+    return start === this.hourStartOffsetMs(hour + 1) ? start : this.exactOffsetMs(epochMs);
+  }
+
+  /**
+   * The instant at which the wall clock shows `wallMs` (a wall time encoded as if it were UTC,
+   * whole seconds), by the rule at the top of this file. Follows Temporal's
+   * GetPossibleEpochNanoseconds: the offsets in force a day either side cover every real
+   * transition, since none moves the clock by more than a day.
+   */
+  toEpochMs(wallMs: number): number {
+    const before = this.offsetMs(wallMs - DAY_MS);
+    const after = this.offsetMs(wallMs + DAY_MS);
+    const first = wallMs - before;
+    const firstValid = this.offsetMs(first) === before;
+    if (before === after) {
+      if (firstValid) return first;
+    } else {
+      const second = wallMs - after;
+      const secondValid = this.offsetMs(second) === after;
+      if (firstValid && secondValid) return Math.min(first, second);
+      if (firstValid) return first;
+      if (secondValid) return second;
+    }
+    // In a gap: the offset before the transition.
+    return first;
+  }
+
+  /** The wall clock at `epochMs`, encoded as if it were UTC. */
+  toWallMs(epochMs: number): number {
+    return epochMs + this.offsetMs(epochMs);
+  }
+
+  private hourStartOffsetMs(hour: number): number {
+    let offset = this.hourStarts.get(hour);
+    if (offset === undefined) {
+      if (this.hourStarts.size >= MEMO_LIMIT) this.hourStarts.clear();
+      offset = this.exactOffsetMs(hour * HOUR_MS);
+      this.hourStarts.set(hour, offset);
+    }
+    return offset;
+  }
+
+  private exactOffsetMs(epochMs: number): number {
+    // Luxon gives minutes, fractional for old local mean times (Amsterdam's +00:19:32).
+    return Math.round(this.luxonZone.offset(epochMs) * 60_000);
+  }
 }
 
 export function machineTimeZone(): string {
@@ -34,78 +105,67 @@ export function machineTimeZone(): string {
 }
 
 export function isValidTimeZone(zone: string): boolean {
-  try {
-    formatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
+  return IANAZone.isValidZone(zone);
 }
 
-/** The wall clock in `zone` at `epochMs`, as if it were UTC (milliseconds, whole seconds). */
-function wallClockMs(epochMs: number, zone: string): number {
-  const parts: Record<string, string> = {};
-  for (const part of formatter(zone).formatToParts(new Date(epochMs))) parts[part.type] = part.value;
-  let year = Number(parts.year);
-  if (parts.era === "BC" || parts.era === "B") year = 1 - year;
-  const wall = Date.UTC(
-    0,
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  const date = new Date(wall);
-  date.setUTCFullYear(year);
-  return date.getTime();
+// For the one-off helpers below (fixtures, tests); the reader keeps its own clock per read.
+const clocks = new Map<string, ZoneClock>();
+
+function clockFor(zone: string): ZoneClock {
+  let clock = clocks.get(zone);
+  if (!clock) {
+    clock = new ZoneClock(zone);
+    clocks.set(zone, clock);
+  }
+  return clock;
 }
 
 /** Offset of `zone` from UTC at `epochMs`, in milliseconds (east positive). */
 export function zoneOffsetMs(epochMs: number, zone: string): number {
-  const whole = Math.floor(epochMs / 1000) * 1000;
-  return wallClockMs(whole, zone) - whole;
+  return clockFor(zone).offsetMs(epochMs);
 }
-
-const DAY_MS = 86_400_000;
 
 /** The instant at which the wall clock in `zone` shows `wallMs` (wall time encoded as UTC). */
 export function wallTimeToEpochMs(wallMs: number, zone: string): number {
-  // Offsets in force a day either side cover every real transition (none spans > 1 day).
-  const offsets = [...new Set([zoneOffsetMs(wallMs - DAY_MS, zone), zoneOffsetMs(wallMs + DAY_MS, zone)])];
-  const valid = offsets.map((offset) => wallMs - offset).filter((t) => wallClockMs(t, zone) === wallMs);
-  if (valid.length > 0) return Math.min(...valid);
-  // In a gap: use the offset before the transition (the one in force a day earlier).
-  return wallMs - zoneOffsetMs(wallMs - DAY_MS, zone);
+  return clockFor(zone).toEpochMs(wallMs);
 }
 
 const LOCAL_TEXT = /^(-?\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 
 /**
- * Parses Plex's local-time text (`2019-03-31 02:30:00`, also date-only or with fractions)
- * as a wall time in `zone`. Returns null for text that is not such a timestamp.
+ * Reads Plex's local-time text (`2019-03-31 02:30:00`, also date-only or with fractions) as a
+ * wall time encoded as UTC milliseconds (whole seconds) plus the milliseconds of its fraction.
+ * Null for text that is not such a timestamp, including dates that do not exist (2023-02-30).
  */
-export function parseLocalText(text: string, zone: string): Date | null {
+export function parseWallText(text: string): { wallMs: number; fractionMs: number } | null {
   const match = LOCAL_TEXT.exec(text.trim());
   if (!match) return null;
   const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = ""] = match;
+  const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-  const wall = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
-  wall.setUTCFullYear(Number(y));
+  let wallMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (year >= 0 && year < 100) wallMs = new Date(wallMs).setUTCFullYear(year);
   // Reject 2023-02-30 and the like instead of rolling over into March.
-  if (wall.getUTCDate() !== day) return null;
-  const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-  return new Date(wallTimeToEpochMs(wall.getTime(), zone) + ms);
+  if (new Date(wallMs).getUTCDate() !== day) return null;
+  const fractionMs = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
+  return { wallMs, fractionMs };
 }
 
-/** Formats an instant as Plex's legacy local-time text in `zone`. */
+/** Parses Plex's local-time text as a wall time in `zone`; null for text that is not one. */
+export function parseLocalText(text: string, zone: string): Date | null {
+  const wall = parseWallText(text);
+  return wall && new Date(clockFor(zone).toEpochMs(wall.wallMs) + wall.fractionMs);
+}
+
+/** Formats an instant as Plex's legacy local-time text in `zone` (whole seconds). */
 export function formatLocalText(date: Date, zone: string): string {
-  const wall = new Date(wallClockMs(date.getTime(), zone));
+  const wall = new Date(clockFor(zone).toWallMs(Math.floor(date.getTime() / 1000) * 1000));
   const pad = (n: number, width = 2) => String(n).padStart(width, "0");
   return (
     `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())} ` +

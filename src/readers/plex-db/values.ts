@@ -1,5 +1,5 @@
-import type { SourceWarning } from "../../model/index.js";
-import { parseLocalText } from "./timezone.js";
+import type { SourceInfo, SourceWarning } from "../../model/index.js";
+import { parseWallText, ZoneClock } from "./timezone.js";
 
 /**
  * Counts of things the reader skipped or could not read. Each becomes one warning in the
@@ -25,7 +25,10 @@ export class Notes {
  * time before. better-sqlite3 hands them over as number or string, mirroring SQLite's typeof().
  */
 export class TimeDecoder {
-  private readonly cache = new Map<string, Date | null>();
+  private readonly cache = new Map<string, number | null>();
+  // Made on the first text date: a database without any never needs (or checks) the zone.
+  private clock: ZoneClock | undefined;
+  private textDates = 0;
 
   constructor(
     private readonly timeZone: string,
@@ -39,16 +42,30 @@ export class TimeDecoder {
     if (typeof value === "bigint") return Number(value) * 1000;
     if (typeof value === "string") {
       if (/^-?\d+$/.test(value.trim())) return Number(value) * 1000;
-      let date = this.cache.get(value);
-      if (date === undefined) {
-        date = parseLocalText(value, this.timeZone);
+      let ms = this.cache.get(value);
+      if (ms === undefined) {
+        ms = this.local(value);
         // Old databases repeat the same few thousand timestamps; keep the cache bounded anyway.
         if (this.cache.size > 100_000) this.cache.clear();
-        this.cache.set(value, date);
+        this.cache.set(value, ms);
       }
-      return date === null ? this.bad() : date.getTime();
+      if (ms === null) return this.bad();
+      this.textDates++;
+      return ms;
     }
     return this.bad();
+  }
+
+  /** The zone used for local-time text dates, or null when none were read. */
+  localTimeZone(): NonNullable<SourceInfo["localTimeZone"]> | null {
+    return this.clock && this.textDates > 0 ? { zone: this.clock.zone, dates: this.textDates } : null;
+  }
+
+  private local(text: string): number | null {
+    const wall = parseWallText(text);
+    if (wall === null) return null;
+    this.clock ??= new ZoneClock(this.timeZone);
+    return this.clock.toEpochMs(wall.wallMs) + wall.fractionMs;
   }
 
   private bad(): null {
