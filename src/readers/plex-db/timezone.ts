@@ -23,15 +23,18 @@ const MEMO_LIMIT = 100_000;
 
 /**
  * One zone's offsets, memoized per UTC day: a conversion needs three offsets, and asking Intl
- * (through Luxon) costs microseconds each, which adds up over millions of rows. A day whose
- * start and end offsets agree has one offset throughout, since no zone changes its offset and
- * back within a day (in the tz database since 1900 the closest two changes are four days
- * apart: Africa/Freetown, 1939); the few days holding a change ask Luxon at the exact instant.
+ * (through Luxon) costs microseconds each, which adds up over millions of rows. This relies on
+ * a zone never changing its offset twice within a day (in the tz database since 1900 the
+ * closest two changes are four days apart: Africa/Freetown, 1939). So a day whose start and
+ * end offsets agree has one offset throughout, and a day whose offsets differ has one change,
+ * found to the second by bisection the first time the day is asked about.
  */
 export class ZoneClock {
   readonly zone: string;
   private readonly luxonZone: IANAZone;
   private readonly dayStarts = new Map<number, number>();
+  /** For days holding a change: its instant (the first millisecond with the new offset). */
+  private readonly changes = new Map<number, number>();
 
   /** Throws ConfigError for a name that is not an IANA zone this system knows. */
   constructor(zone: string) {
@@ -50,7 +53,9 @@ export class ZoneClock {
   offsetMs(epochMs: number): number {
     const day = Math.floor(epochMs / DAY_MS);
     const start = this.dayStartOffsetMs(day);
-    return start === this.dayStartOffsetMs(day + 1) ? start : this.exactOffsetMs(epochMs);
+    const end = this.dayStartOffsetMs(day + 1);
+    if (start === end) return start;
+    return epochMs < this.changeMs(day, start) ? start : end;
   }
 
   /**
@@ -90,6 +95,24 @@ export class ZoneClock {
       this.dayStarts.set(day, offset);
     }
     return offset;
+  }
+
+  private changeMs(day: number, startOffsetMs: number): number {
+    let change = this.changes.get(day);
+    if (change === undefined) {
+      // Changes fall on whole seconds: bisect over the day's seconds.
+      let low = day * DAY_MS;
+      let high = low + DAY_MS;
+      while (high - low > 1000) {
+        const mid = low + Math.floor((high - low) / 2000) * 1000;
+        if (this.exactOffsetMs(mid) === startOffsetMs) low = mid;
+        else high = mid;
+      }
+      change = high;
+      if (this.changes.size >= MEMO_LIMIT) this.changes.clear();
+      this.changes.set(day, change);
+    }
+    return change;
   }
 
   private exactOffsetMs(epochMs: number): number {

@@ -19,8 +19,8 @@ export class ZoneReference {
     const luxonZone = IANAZone.create(zone);
     const offset = (ms: number) => Math.round(luxonZone.offset(ms) * 60_000);
     this.firstOffsetMs = offset(fromMs);
+    let before = this.firstOffsetMs;
     for (let lo = fromMs; lo < toMs; lo += STEP_MS) {
-      const before = offset(lo);
       const after = offset(lo + STEP_MS);
       if (before === after) continue;
       let low = lo;
@@ -31,6 +31,7 @@ export class ZoneReference {
         else high = mid;
       }
       this.changes.push({ atMs: high, offsetMs: after });
+      before = after;
     }
   }
 
