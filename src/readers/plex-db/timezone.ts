@@ -13,8 +13,8 @@ import { ConfigError } from "../../errors.js";
  * - gap (clocks turned forward, the wall time never happens): the wall time is read with the
  *   offset in force before the gap, which moves it forward by the gap's length
  *   (Berlin 2021-03-28 02:30 reads as 03:30 CEST).
- * Real clocks never show a gap time; only an instant in a gap can make the result run backwards
- * (02:30 → 03:30 CEST comes after 03:00 → 03:00 CEST).
+ * Real clocks never show a gap time; only such a time can make the results run out of order
+ * (02:30 reads as 03:30 CEST, later than 03:00, which reads as 03:00 CEST).
  */
 
 const DAY_MS = 86_400_000;
@@ -211,8 +211,8 @@ function wallMs(
   // Written so that NaN parts fail too.
   if (!(day >= 1 && day <= monthDays && hour <= 23 && minute <= 59 && second <= 59)) return Number.NaN;
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC reads years 0–99 as 1900–1999.
-  return year >= 0 && year < 100 ? new Date(ms).setUTCFullYear(year) : ms;
+  // Date.UTC reads years 0–99 as 1900–1999 (and 1900 has no 29 February).
+  return year >= 0 && year < 100 ? new Date(ms).setUTCFullYear(year, month - 1, day) : ms;
 }
 
 /** Parses Plex's local-time text as a wall time in `zone`; null for text that is not one. */

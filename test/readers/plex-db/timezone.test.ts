@@ -84,6 +84,8 @@ describe("local-time text in a zone", () => {
     }
     expect(iso("2023-02-29 12:00:00", "UTC")).toBeNull();
     expect(iso("1900-02-29 12:00:00", "UTC")).toBeNull();
+    expect(iso("0000-02-29 12:00:00", "UTC")).toBe("0000-02-29T12:00:00.000Z");
+    expect(iso("0001-02-29 12:00:00", "UTC")).toBeNull();
   });
 
   it("reads a wall time in a gap forward by the gap, and one in an overlap as the earlier instant", () => {
