@@ -14,8 +14,9 @@ export const SourceInfoSchema = z.object({
   readAt: z.date(),
   /**
    * Old Plex databases store dates as text in the Plex host's local time: the zone they were
-   * read in and how many such dates were read, or null when there were none. Absent when the
-   * source cannot have them or was not read yet.
+   * read in and how many such dates were read (history counts its latest play per user and
+   * item), or null when there were none. Absent when the source cannot have them or was not
+   * read yet.
    */
   localTimeZone: z
     .object({ zone: z.string().min(1), dates: z.number().int().positive() })
