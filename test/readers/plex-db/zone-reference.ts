@@ -50,11 +50,12 @@ export class ZoneReference {
   possible(wallMs: number): number[] {
     const before = this.offsetMs(wallMs - DAY_MS);
     const after = this.offsetMs(wallMs + DAY_MS);
-    const offsets = before === after ? [before] : [before, after];
-    return offsets
-      .map((offset) => wallMs - offset)
-      .filter((t) => t + this.offsetMs(t) === wallMs)
-      .sort((a, b) => a - b);
+    const found: number[] = [];
+    for (const offset of before === after ? [before] : [before, after]) {
+      const t = wallMs - offset;
+      if (t + this.offsetMs(t) === wallMs) found.push(t);
+    }
+    return found.sort((a, b) => a - b);
   }
 
   /** Temporal's "compatible": the earlier instant in an overlap, "later" in a gap. */
