@@ -12,5 +12,15 @@ export const SourceInfoSchema = z.object({
   /** Last applied schema migration of a database source, when known. */
   schemaVersion: z.string().nullable(),
   readAt: z.date(),
+  /**
+   * Old Plex databases store dates as text in the Plex host's local time: the zone they were
+   * read in and how many such dates were read (history counts its latest play per user and
+   * item), or null when there were none. Absent when the source cannot have them or was not
+   * read yet.
+   */
+  localTimeZone: z
+    .object({ zone: z.string().min(1), dates: z.number().int().positive() })
+    .nullable()
+    .optional(),
 });
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;

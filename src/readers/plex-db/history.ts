@@ -18,9 +18,9 @@ const TEXT_TIME = "viewed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
  * viewed_at, latest text viewed_at, unreadable viewed_at count`. Integer and text timestamps
  * are maxed separately: text sorts after numbers in SQLite, and Plex's local-time text sorts in
  * time order. Converting the latest text equals taking the latest converted time, because the
- * wall-time → instant rule (timezone.ts) never reverses order. SQLite groups with its own
- * sorter (bounded memory, spills to temporary files), so memory grows with the pairs, not the
- * rows. Summing the raw rows in a JavaScript Map instead measured slower (2.7 s vs 2.0 s CPU
+ * wall-time → instant rule (timezone.ts) keeps the order of wall times a clock can show (only
+ * times in a DST gap can land out of order). SQLite groups with its own sorter (bounded
+ * memory, spills to temporary files), so memory grows with the pairs, not the rows. Summing the raw rows in a JavaScript Map instead measured slower (2.7 s vs 2.0 s CPU
  * on 1.25M rows): handing every row to JavaScript costs more than SQLite's sort. The same text
  * runs on the main thread (`readHistory`) or in a worker (history-worker.ts).
  */

@@ -141,7 +141,7 @@ async function readWith(
   ]);
 
   return {
-    source,
+    source: { ...source, localTimeZone: times.localTimeZone() },
     users,
     libraries,
     items,
