@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeSampleDatabase } from "../../../fixtures/plex/scenarios/sample.js";
+import { writeSampleDatabase } from "../../../fixtures/plex/write.js";
 import { ConfigError } from "../../../src/errors.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import {
