@@ -16,7 +16,7 @@ export async function executePlan(
   interaction: Interaction,
   cwd: string,
 ): Promise<ApplyResult | null> {
-  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(config, interaction);
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
   try {

@@ -2,8 +2,8 @@ import { ServiceError } from "../../http/errors.js";
 import { EMPTY_USER_DATA, type TargetUserData, TargetUserDataSchema } from "../../model/index.js";
 import type { Progress } from "../../progress.js";
 import type { UserDataChange } from "../types.js";
-import { batches, checkId, fetchAll, mapLimit, type Wire } from "./context.js";
-import { ItemWire, msToTicks, toUserData, UserDataWire } from "./schema.js";
+import { batches, checkId, fetchAll, listing, mapLimit, type Wire } from "./context.js";
+import { INDEXED_TYPES, ItemWire, msToTicks, toUserData, UserDataWire } from "./schema.js";
 
 /** User data of many items, read in id batches through the list route (field gating applied). */
 export async function readUserData(
@@ -24,7 +24,7 @@ export async function readUserData(
     const items = await fetchAll(
       wire,
       dialect.items(userId),
-      { ids, recursive: true, enableUserData: true, fields },
+      listing(wire, INDEXED_TYPES, { ids, enableUserData: true, fields }),
       ItemWire,
       undefined,
       ids.length,
