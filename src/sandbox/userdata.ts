@@ -1,5 +1,5 @@
 import { badRequest } from "./http-error.js";
-import type { Personality } from "./personality.js";
+import { jellyfinAtLeast, type Personality } from "./personality.js";
 import { formatDate, type StoredItem, type UserData } from "./store.js";
 
 /**
@@ -112,9 +112,22 @@ export function userDataDto(
   dto.PlayCount = options.hidePlayCount ? 0 : data.playCount;
   dto.IsFavorite = data.isFavorite;
   if (p.kind === "jellyfin" && data.rating !== null) dto.Likes = data.rating >= 6.5;
-  if (data.lastPlayedDate !== null && !options.hideLastPlayedDate) dto.LastPlayedDate = data.lastPlayedDate;
+  if (data.lastPlayedDate !== null && !options.hideLastPlayedDate)
+    dto.LastPlayedDate = jellyfinAtLeast(p, "12.0")
+      ? shortestFraction(data.lastPlayedDate)
+      : data.lastPlayedDate;
   dto.Played = data.played;
   dto.Key = key;
   dto.ItemId = item.id;
   return dto;
+}
+
+/**
+ * Jellyfin 12's date writer (observed on 12.0.0): seven zeros when the fraction is zero
+ * (`…06.0000000Z`), else only the digits that matter (`…06.5Z`, `…06.123Z`).
+ */
+function shortestFraction(date: string): string {
+  return date.replace(/\.(\d+)Z$/, (whole, digits: string) =>
+    /^0+$/.test(digits) ? whole : `.${digits.replace(/0+$/, "")}Z`,
+  );
 }
