@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
 import { ConfigError, EXIT_OK } from "../../errors.js";
 import { type DemoEvent, runDemo } from "../../pipeline/demo.js";
+import { DEFAULT_VERSIONS } from "../../sandbox/index.js";
 import type { CommandContext } from "../context.js";
 import { interactionFor } from "../interaction.js";
 import type { RegisterCommand } from "../registration.js";
@@ -17,7 +18,10 @@ export const registerDemo: RegisterCommand = (program, registration) => {
       "Build the bundled sample Plex library, start the built-in sandbox server on loopback, and run plan → apply → verify against it.",
     )
     .option("--kind <kind>", "sandbox personality: jellyfin or emby", "jellyfin")
-    .option("--sandbox-version <version>", "sandbox version, e.g. 10.9 or 4.8 (default: newest of the kind)")
+    .option(
+      "--sandbox-version <version>",
+      `sandbox version, e.g. 10.9 or 4.8 (default: ${DEFAULT_VERSIONS.jellyfin} for jellyfin, ${DEFAULT_VERSIONS.emby} for emby)`,
+    )
     .option("--keep", "keep the demo's temporary folder (Plex database, plan, journal) and print its path");
   command.action(async (flags: { kind: string; sandboxVersion?: string; keep?: boolean }) => {
     const ctx = registration.context();

@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 import { ConfigError } from "../../errors.js";
 import { sampleTargetLibrary } from "../../sample/index.js";
 import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
-import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
+import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
 import { startPlexSandbox, writeSamplePlexDatabase } from "../../sandbox/plex/index.js";
 import type { CommandContext } from "../context.js";
 import type { RegisterCommand } from "../registration.js";
@@ -158,7 +158,10 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
         .choices(["jellyfin", "emby", "plex"])
         .makeOptionMandatory(),
     )
-    .option("--version <version>", "version to emulate (default: the newest supported)")
+    .option(
+      "--version <version>",
+      `version to emulate: jellyfin ${SUPPORTED_VERSIONS.jellyfin.join(", ")}; emby ${SUPPORTED_VERSIONS.emby.join(", ")} (default: ${DEFAULT_VERSIONS.jellyfin} for jellyfin, ${DEFAULT_VERSIONS.emby} for emby)`,
+    )
     .option("--port <port>", "port to listen on (default: chosen by the OS)")
     .option(
       "--library <file>",
