@@ -39,6 +39,12 @@ const BoxSetWire = z.object({ Id: z.string().min(1), Name: z.string().nullish() 
 export class MediaBrowserAdapter implements TargetAdapter {
   private readonly wire: Wire;
   private readonly playlists: Playlists;
+  /**
+   * User creations run one at a time: Jellyfin numbers a new user max(InternalId) + 1, so two
+   * made at once get the same number (observed on 12.0.0) and then share the user-data cache
+   * that item listings read — each sees the other's watched state.
+   */
+  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(
     http: HttpClient,
@@ -90,7 +96,13 @@ export class MediaBrowserAdapter implements TargetAdapter {
     }
   }
 
-  async createUser(name: string, password: string): Promise<TargetUser> {
+  createUser(name: string, password: string): Promise<TargetUser> {
+    const created = this.creating.then(() => this.createUserNow(name, password));
+    this.creating = created.catch(() => undefined);
+    return created;
+  }
+
+  private async createUserNow(name: string, password: string): Promise<TargetUser> {
     const { http, dialect } = this.wire;
     if (!dialect.userNames.accepts.test(name)) {
       throw new ServiceError(
