@@ -19,7 +19,10 @@ afterEach(async () => {
   await stub?.close();
 });
 
-async function setup(dialect: Dialect, handler: (r: StubRequest) => StubReply): Promise<MediaBrowserAdapter> {
+async function setup(
+  dialect: Dialect,
+  handler: (r: StubRequest) => StubReply | Promise<StubReply>,
+): Promise<MediaBrowserAdapter> {
   stub = await startStub(handler);
   const http = new HttpClient({
     service: familyOf(dialect.kind).service,
