@@ -107,6 +107,41 @@ describe("jellyfin@12.0 as observed on a real 12.0.0", () => {
     }
   });
 
+  it("shows a series or season as played exactly when every episode under it is", async () => {
+    for (const version of VERSIONS) {
+      const box = await sandbox({ kind: "jellyfin", version });
+      const bob = await userId(box, "bob");
+      const path = (ref: string) => `/UserItems/${box.idOf(ref)}/UserData?userId=${bob}`;
+      const played = async (ref: string) =>
+        ((await call(box, "GET", path(ref))).body as { Played: boolean }).Played;
+      const listed = async (ref: string) => {
+        const page = (await call(box, "GET", `/Items?userId=${bob}&ids=${box.idOf(ref)}&enableUserData=true`))
+          .body as Page;
+        return (page.Items[0]!.UserData as { Played: boolean }).Played;
+      };
+      const twelve = version === "12.0";
+      // A rating on the series is stored for the series itself; its Played is not.
+      await call(box, "POST", path("breaking-bad"), { body: { Rating: 10 } });
+      await call(box, "POST", path("bb-s1e1"), { body: { Played: true } });
+      expect(await played("breaking-bad-s1")).toBe(false);
+      const answer = await call(box, "POST", path("bb-s1e2-3"), { body: { Played: true } });
+      expect((answer.body as { Played: boolean }).Played).toBe(true);
+      for (const ref of ["breaking-bad", "breaking-bad-s1"]) {
+        expect(await played(ref)).toBe(twelve);
+        expect(await listed(ref)).toBe(twelve);
+      }
+      const series = (await call(box, "GET", path("breaking-bad"))).body as {
+        Rating: number;
+        PlayCount: number;
+      };
+      expect(series).toMatchObject({ Rating: 10, PlayCount: 0 });
+      // Marking the series unplayed stores that for it; it shows played while its episodes are.
+      await call(box, "POST", path("breaking-bad"), { body: { Played: false } });
+      expect(await played("breaking-bad")).toBe(twelve);
+      expect(box.violations).toEqual([]);
+    }
+  });
+
   it("lists a BoxSet's members to an API key only recursively (with a user, either way)", async () => {
     for (const version of VERSIONS) {
       const box = await sandbox({ kind: "jellyfin", version });

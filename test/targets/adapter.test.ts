@@ -118,6 +118,31 @@ describe("setUserData", () => {
     expect(error.message).toMatch(/playCount asked 3, stored 0/);
   });
 
+  it("checks only what it wrote: a series turning played beside a rating write is no failure (Jellyfin 12)", async () => {
+    // Jellyfin 12 shows a series as played once its last episode is (observed on 12.0.0); that
+    // episode may be written at the same moment as the series' rating.
+    let reads = 0;
+    let stored: Record<string, unknown> = { Played: false, PlayCount: 0, IsFavorite: false };
+    const a = await setup(jellyfinDialect("12.0.0"), (r) => {
+      if (r.method === "POST") stored = { ...stored, ...(r.body as object) };
+      if (r.method === "GET" && ++reads === 2) stored = { ...stored, Played: true };
+      return { status: 200, body: stored };
+    });
+    const result = await a.setUserData(U, J_ITEM, { rating: 10, isFavorite: true });
+    expect(result).toMatchObject({ played: true, rating: 10, isFavorite: true });
+  });
+
+  it("Jellyfin: a written field the server did not keep is still a loud failure", async () => {
+    const stored = { Played: false, PlayCount: 0, IsFavorite: false };
+    const b = await setup(jellyfinDialect("12.0.0"), (r) => ({
+      status: 200,
+      body: r.method === "POST" ? {} : stored,
+    }));
+    expect((await failure(b.setUserData(U, J_ITEM, { isFavorite: true }))).message).toMatch(
+      /isFavorite asked true, stored false/,
+    );
+  });
+
   it("clears a date and a rating through the DELETE routes, then restores the rest", async () => {
     let stored: Record<string, unknown> = {
       Played: true,
