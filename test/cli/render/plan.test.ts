@@ -25,9 +25,11 @@ describe("renderPlan", () => {
     expect(text).toMatch(/Skipped \(2\)\n {2}- users: bob {2}unmapped: no target user named bob\n/);
     expect(text).toContain("duplicate-entries");
     expect(text).toContain("  ! bob  not migrated (unmapped)");
-    expect(text.trimEnd().split("\n").at(-1)).toBe(
-      "Plan: 4 changes (users 0, watched 1, progress 1, ratings 1, playlists 1, collections 1)",
-    );
+    // Item 15 of issue 13: the parts of the totals line add up; categories are said apart.
+    expect(text.trimEnd().split("\n").slice(-2)).toEqual([
+      "Plan: 4 changes (users 0, user data 2, playlists 1, collections 1)",
+      "  The 2 user-data writes touch watched 1, progress 1, ratings 1 (one write can touch several).",
+    ]);
   });
 
   it("truncates long lists with a pointer to --json", () => {
@@ -59,11 +61,23 @@ describe("summarizePlan", () => {
     expect(summarizePlan(richPlan())).toEqual({
       version: 1,
       changes: 4,
+      byKind: { users: 0, userData: 2, playlists: 1, collections: 1 },
       planned: { users: 0, watched: 1, progress: 1, ratings: 1, playlists: 1, collections: 1 },
       entries: { playlists: 2, collections: 1 },
       skipped: { users: 1, watched: 0, progress: 0, ratings: 0, playlists: 1, collections: 0 },
       unmatched: { total: 1, byReason: { "no-candidate": 1 } },
       users: { mapped: 1, created: 0, unmapped: 1 },
+      matching: {
+        byRule: { "external-id": 2, episode: 0, path: 0, "title-year": 0 },
+        weak: 0,
+        titleYear: 0,
+        conflicts: 0,
+      },
+      compared: {
+        users: { compared: 1, notCompared: 1 },
+        items: { matched: 2, unmatched: 1 },
+        notComparedUsers: [{ name: "bob", reason: "unmapped" }],
+      },
       limitations: 0,
     });
   });
