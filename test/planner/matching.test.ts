@@ -20,7 +20,10 @@ const ran = item("11", { title: "Ran", year: 1985 });
 const lost = item("12", { title: "Lost", year: 1950 });
 
 function match(itemKey: string, targetId: string, rule: ItemMatch["rule"], extra: Partial<ItemMatch> = {}) {
-  return [itemKey, { itemKey, targetId, rule, weak: rule === "title-year", conflict: null, ...extra }] as const;
+  return [
+    itemKey,
+    { itemKey, targetId, rule, weak: rule === "title-year", conflict: null, ...extra },
+  ] as const;
 }
 
 describe("planMatching", () => {
