@@ -63,7 +63,9 @@ export function renderVerify(plan: Plan, drift: readonly DriftEntry[]): string[]
   out.push(...lines);
   // "No drift" on a target that could not take everything must not read as "all migrated".
   if (plan.limitations.length > 0) {
-    out.push("Limitations (what this target cannot hold, so verify cannot expect it):");
+    out.push(
+      "Limitations (what the target cannot hold or the source cannot tell, so verify cannot expect it):",
+    );
     for (const limitation of plan.limitations) out.push(`  ! ${limitation}`);
   }
   return out;
