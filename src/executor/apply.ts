@@ -7,7 +7,7 @@ import type { Progress, ProgressTask } from "../progress.js";
 import type { TargetAdapter } from "../targets/types.js";
 import { addToContainer, collectionApi, createContainer, playlistApi } from "./actions/containers.js";
 import { setUserData } from "./actions/user-data.js";
-import { createUser, type UserRun } from "./actions/users.js";
+import { createUser, finishUsersWithoutPassword, type UserRun } from "./actions/users.js";
 import { backoffOf, retrying } from "./attempt.js";
 import { type Outcome, RunContext, type RunSettings, Stopped } from "./context.js";
 import { type ActionInfo, Journal } from "./journal/index.js";
@@ -112,6 +112,12 @@ export async function applyPlan(
       creations: plan.actions.filter((a) => a.type === "create-user"),
       fingerprintOf: (action) => prints.get(action.key)!,
     };
+    const earlier = await finishUsersWithoutPassword(
+      ctx,
+      users,
+      run.runOptions,
+      new Set(plan.actions.map((a) => a.key)),
+    );
     const ordered = [...plan.actions].sort((a, b) => PHASE_ORDER[a.type] - PHASE_ORDER[b.type]);
     await runPass(run, ordered, options.progress.task("applying", ordered.length));
     const passes = options.retryPasses ?? DEFAULT_RETRY_PASSES;
@@ -129,6 +135,7 @@ export async function applyPlan(
       started,
       retryPasses,
       resume,
+      earlier,
       credentialsFile: users.credentialsWritten ? users.credentialsFile : null,
     });
     ctx.finishRun(runId);

@@ -38,6 +38,11 @@ export interface ApplyResult {
   retryPasses: number;
   /** Null when the journal held nothing of this plan (a first run). */
   resume: ResumeState | null;
+  /**
+   * Users an earlier run created but left without a password, which this plan does not
+   * create: this run set their passwords (a failure to do so is among `failures`).
+   */
+  passwordsSet: string[];
   /** Path of the credentials file when this run wrote passwords to it. */
   credentialsFile: string | null;
   journalPath: string;
@@ -56,6 +61,7 @@ export function summarize(
     started: number;
     retryPasses: number;
     resume: ResumeState | null;
+    earlier: { finished: string[]; failures: ActionIssue[] };
     credentialsFile: string | null;
   },
 ): ApplyResult {
@@ -64,18 +70,19 @@ export function summarize(
     applied: 0,
     alreadyDone: 0,
     conflicted: 0,
-    failed: 0,
+    failed: run.earlier.failures.length,
     skipped: 0,
     notStarted: 0,
     notStartedKeys: [],
     conflicts: [],
-    failures: [],
+    failures: [...run.earlier.failures],
     skips: [],
     writesSent: ctx.writesSent,
     durationMs: Date.now() - run.started,
     interrupted: ctx.interrupted,
     retryPasses: run.retryPasses,
     resume: run.resume,
+    passwordsSet: run.earlier.finished,
     credentialsFile: run.credentialsFile === null ? null : resolve(run.credentialsFile),
     journalPath: resolve(ctx.journal.path),
   };

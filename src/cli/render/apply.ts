@@ -75,6 +75,10 @@ export function renderApplyResult(plan: Plan, result: ApplyResult): string {
   for (const issue of result.failures.slice(0, 20)) lines.push(`  failed:   ${issue.title}: ${issue.reason}`);
   const more = result.conflicts.length + result.failures.length - 40;
   if (more > 0) lines.push(`  … and ${more} more (see --json)`);
+  if (result.passwordsSet.length > 0)
+    lines.push(
+      `Set the password of ${result.passwordsSet.length === 1 ? "a user" : "users"} an earlier run created without one: ${result.passwordsSet.join(", ")}.`,
+    );
   if (result.credentialsFile)
     lines.push(`Passwords of created users were written to ${result.credentialsFile} (mode 0600).`);
   lines.push(`Journal: ${result.journalPath}`);
@@ -101,6 +105,7 @@ export function applyDocument(plan: Plan, result: ApplyResult) {
     notStarted: result.notStarted,
     resume: result.resume,
     retryPasses: result.retryPasses,
+    passwordsSet: result.passwordsSet,
     writesSent: result.writesSent,
     durationMs: result.durationMs,
     interrupted: result.interrupted,

@@ -1,10 +1,13 @@
 import { PlexodusError } from "../../errors.js";
+import type { TargetUser } from "../../model/index.js";
 import { sameName } from "../../model/index.js";
 import type { ActionOf } from "../../planner/plan.js";
 import { UserWithoutPasswordError } from "../../targets/types.js";
+import { attempt, type Backoff } from "../attempt.js";
 import type { Outcome, RunContext } from "../context.js";
 import { saveCredentials, strongPassword } from "../credentials.js";
 import type { JournalRow } from "../journal/index.js";
+import type { ActionIssue } from "../result.js";
 
 type CreateUser = ActionOf<"create-user">;
 
@@ -43,6 +46,71 @@ function foundState(row: JournalRow, userId: string, passwordAfterCreation: bool
 }
 
 /**
+ * Sets the password of a user the journal row `key` created. Recorded as ours without a
+ * password before anything is sent: should every attempt fail, a later run still sets the
+ * password instead of taking the user for someone else's.
+ */
+async function setPassword(key: string, user: TargetUser, ctx: RunContext, users: UserRun): Promise<void> {
+  ctx.journal.recordCreated(key, { userId: user.id, passwordPending: true });
+  const secret = passwordFor(user.name, users);
+  await ctx.write(
+    () => ctx.journal.recordPrior(key, null, { name: user.name }),
+    () =>
+      ctx.adapter.setCreatedUserPassword(user.id, secret).catch((error: unknown) => {
+        // Said with the user's name: if the attempts run out, the report names the account.
+        throw error instanceof PlexodusError
+          ? new UserWithoutPasswordError(user.id, user.name, error, { deleteFailed: false })
+          : error;
+      }),
+  );
+}
+
+/**
+ * Users an earlier run created and left without a password (the journal says so) that this
+ * plan does not create: a plan made since maps them as existing users, so their password is
+ * set here, first, or the run fails naming them. Returns the names it finished.
+ */
+export async function finishUsersWithoutPassword(
+  ctx: RunContext,
+  users: UserRun,
+  backoff: Backoff,
+  planKeys: ReadonlySet<string>,
+): Promise<{ finished: string[]; failures: ActionIssue[] }> {
+  const finished: string[] = [];
+  const failures: ActionIssue[] = [];
+  for (const row of ctx.journal.usersWithoutPassword().filter((r) => !planKeys.has(r.key))) {
+    const name = row.userName ?? row.title ?? row.key;
+    const done = await attempt<boolean>(ctx, backoff, {
+      run: async () => {
+        const user = (await ctx.lookup(() => ctx.adapter.listUsers())).find(
+          (u) => u.id === row.created.userId,
+        );
+        if (user === undefined) {
+          // Deleted since: nothing is left without a password.
+          ctx.journal.recordCreated(row.key, { passwordPending: false });
+          return false;
+        }
+        await setPassword(row.key, user, ctx, users);
+        ctx.journal.confirm(
+          row.key,
+          { id: user.id, name: user.name },
+          { userId: user.id, passwordPending: false },
+        );
+        return true;
+      },
+      fail: (error) => {
+        const reason = error instanceof PlexodusError ? `${error.category}: ${error.message}` : String(error);
+        ctx.journal.settle(row.key, "failed", reason);
+        failures.push({ key: row.key, type: "create-user", title: name, reason });
+        return false;
+      },
+    });
+    if (done === true) finished.push(name);
+  }
+  return { finished, failures };
+}
+
+/**
  * One attempt of a create-user action. The user is looked up by name first, so a user
  * created by an interrupted run (or whose creation response was lost) is never created
  * twice, and never confirmed as created before its password is set. The password reaches
@@ -59,22 +127,7 @@ export async function createUser(action: CreateUser, ctx: RunContext, users: Use
       ctx.journal.settle(action.key, "done");
       return { kind: "already-done" };
     }
-    if (passwordMissing) {
-      // Known as ours without a password before anything is sent: should every attempt fail,
-      // a later run still sets the password instead of taking the user for someone else's.
-      ctx.journal.recordCreated(action.key, { userId: existing.id, passwordPending: true });
-      const secret = passwordFor(name, users);
-      await ctx.write(
-        () => ctx.journal.recordPrior(action.key, null, { name }),
-        () =>
-          ctx.adapter.setCreatedUserPassword(existing.id, secret).catch((error: unknown) => {
-            // Said with the user's name: if the attempts run out, the report names the account.
-            throw error instanceof PlexodusError
-              ? new UserWithoutPasswordError(existing.id, existing.name, error, { deleteFailed: false })
-              : error;
-          }),
-      );
-    }
+    if (passwordMissing) await setPassword(action.key, existing, ctx, users);
     ctx.journal.confirm(
       action.key,
       { id: existing.id, name: existing.name },

@@ -258,6 +258,18 @@ export class Journal {
     return new Map(rows.map((row) => [row.key, { status: row.status, fingerprint: row.fingerprint }]));
   }
 
+  /** create-user rows whose user exists without its password (see actions/users.ts). */
+  usersWithoutPassword(): JournalRow[] {
+    this.flush();
+    return (
+      this.db
+        .prepare(
+          "SELECT * FROM actions WHERE type = 'create-user' AND status != 'done' AND json_extract(created, '$.passwordPending') = 1 ORDER BY key",
+        )
+        .all() as RawRow[]
+    ).map(toRow);
+  }
+
   /** Rows that rollback must look at, latest event first. */
   rowsForRollback(): JournalRow[] {
     this.flush();
