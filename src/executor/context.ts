@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
@@ -58,6 +59,8 @@ export class RunContext {
     concurrency: number,
     readonly signal: AbortSignal | undefined,
   ) {
+    // Every action waiting out a retry listens on it: many more than Node's default ten.
+    setMaxListeners(0, this.halt.signal);
     this.lookups = new PQueue({ concurrency });
     this.writes = new PQueue({ concurrency });
     signal?.addEventListener("abort", () => this.halt.abort(), { once: true });
