@@ -190,7 +190,8 @@ async function runPass(run: Run, actions: readonly Action[], task: ProgressTask)
     // An action a later pass did not get to keeps the outcome of the pass that tried it.
     if (outcome.kind !== "not-started" || !run.outcomes.has(action.key))
       run.outcomes.set(action.key, outcome);
-    task.tick();
+    // Progress counts the actions dealt with; after Ctrl-C the rest is not.
+    if (outcome.kind !== "not-started") task.tick();
   };
   const infoOf = (action: Action, userIds: Map<string, string>): ActionInfo => ({
     ...actionInfo(action, userIds),
