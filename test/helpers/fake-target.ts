@@ -186,9 +186,9 @@ export class FakeTarget implements TargetAdapter {
     });
   /** Like Jellyfin: the creation request carries the password. */
   readonly passwordAfterCreation = false;
-  setCreatedUserPassword = (userId: string, password: string) =>
+  setCreatedUserPassword = (_userId: string, _password: string) =>
     this.call("write", "setCreatedUserPassword", async () => {
-      this.passwords.set(this.user(userId).name, password);
+      throw new ServiceError("failed", "this server takes a password only at creation");
     });
   deleteUser = (userId: string) =>
     this.call("write", "deleteUser", async () => {
