@@ -61,4 +61,12 @@ export const SCOPE_OPTIONS = [
 export const PLAN_OPTIONS = [...SOURCE_OPTIONS, ...TARGET_OPTIONS, ...SCOPE_OPTIONS, "concurrency"] as const;
 
 /** What `apply` and the applying half of `migrate` take; the plan names the rest. */
-export const APPLY_OPTIONS = [...TARGET_OPTIONS, "concurrency", "journal", "credentialsFile", "yes"] as const;
+export const APPLY_OPTIONS = [
+  ...TARGET_OPTIONS,
+  "concurrency",
+  "retries",
+  "retryTime",
+  "journal",
+  "credentialsFile",
+  "yes",
+] as const;

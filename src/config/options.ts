@@ -178,6 +178,19 @@ export const OPTIONS = [
     description: "parallel requests to the target (default 4)",
   },
   {
+    key: "retries",
+    flag: "--retries <n>",
+    schema: v.retryPasses,
+    description:
+      "passes at the end of a run over actions that failed because the target stayed busy (default 3; 0 for none)",
+  },
+  {
+    key: "retryTime",
+    flag: "--retry-time <seconds>",
+    schema: v.retryTimeSeconds,
+    description: "no retry pass starts later than this after the first pass ended (default 900)",
+  },
+  {
     key: "journal",
     flag: "--journal <file>",
     schema: v.filePath,

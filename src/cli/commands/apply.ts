@@ -7,7 +7,7 @@ import { interactionFor } from "../interaction.js";
 import { APPLY_OPTIONS, addConfigOptions } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
-import { reportApply } from "../report.js";
+import { applyEvents, reportApply } from "../report.js";
 
 export const registerApply: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -31,7 +31,13 @@ export const registerApply: RegisterCommand = (program, registration) => {
       );
     }
     if (plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
-    const result = await executePlan(plan, effective, interactionFor(ctx, config), ctx.io.cwd);
+    const result = await executePlan(
+      plan,
+      effective,
+      interactionFor(ctx, config),
+      ctx.io.cwd,
+      applyEvents(ctx),
+    );
     registration.setExitCode(reportApply(ctx, plan, result, { command: "apply" }));
   });
 };

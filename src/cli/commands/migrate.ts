@@ -5,7 +5,7 @@ import { APPLY_OPTIONS, addConfigOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
 import { planDocument, renderPlan } from "../render/plan.js";
-import { reportApply } from "../report.js";
+import { applyEvents, reportApply } from "../report.js";
 
 export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -20,6 +20,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
     const { prepared, result } = await migrate(config, interactionFor(ctx, config), {
       dryRun,
       cwd: ctx.io.cwd,
+      events: applyEvents(ctx),
       // The plan is shown before anything is asked or written.
       planned({ plan }) {
         if (!ctx.globals.json) ctx.say(renderPlan(plan));
