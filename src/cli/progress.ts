@@ -101,24 +101,26 @@ function barProgress(stream: NodeJS.WritableStream, now: () => number): LiveProg
 
 /**
  * One bar line that fits `width` columns (one spare, so the cursor never sits in the last
- * column): count, rate and ETA are kept whole; the bar shrinks first, then goes, then the
- * label is cut.
+ * column). Count, rate and ETA are kept whole: the bar shrinks first, then goes, then the
+ * label is cut. Only a terminal too narrow for the figures themselves loses the rate, then
+ * the ETA.
  */
 export function barLine(state: BarState, width: number, at: number): string {
   const seconds = Math.max(((state.finishedAt ?? at) - state.started) / 1000, 0.001);
-  const rate = Math.round(state.value / seconds);
   const count = `${state.value}/${state.total ?? "…"}`;
-  const tail = `${count} | ${rate}/s | ${timeText(state, seconds)}`;
+  const rate = `${Math.round(state.value / seconds)}/s`;
+  const time = timeText(state, seconds);
   const room = Math.max(width - 1, 0);
   const label = state.label.padEnd(LABEL_WIDTH);
+  const tail = `${count} | ${rate} | ${time}`;
   const barRoom = room - label.length - tail.length - 4; // " [" and "] "
-  if (barRoom >= MIN_BAR) {
-    return `${label} [${bar(state, Math.min(barRoom, MAX_BAR))}] ${tail}`;
+  if (barRoom >= MIN_BAR) return `${label} [${bar(state, Math.min(barRoom, MAX_BAR))}] ${tail}`;
+  for (const figures of [tail, `${count} | ${time}`, count]) {
+    if (`${state.label} ${figures}`.length <= room) return `${state.label} ${figures}`;
+    const cut = room - figures.length - 2;
+    if (cut >= 1) return `${state.label.slice(0, cut)}… ${figures}`;
   }
-  const short = `${state.label} ${tail}`;
-  return short.length <= room
-    ? short
-    : `${state.label.slice(0, Math.max(room - tail.length - 2, 1))}… ${tail}`;
+  return count.slice(0, room);
 }
 
 /** Filled share of `size` cells; empty while the total is unknown, full once finished. */

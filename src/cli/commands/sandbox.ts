@@ -40,6 +40,11 @@ export async function serveSandbox(
   stop: AbortSignal,
 ): Promise<void> {
   const kind = options.kind;
+  if (options.apiKey !== undefined && options.apiKey.trim() === "") {
+    throw new ConfigError("--api-key must not be blank (flag)", {
+      hint: "Give the key the sandbox should accept, or leave --api-key out for a random one.",
+    });
+  }
   if (kind === "plex") return servePlexSandbox(options, context, stop);
   if (kind !== "jellyfin" && kind !== "emby") {
     throw new ConfigError(`--kind must be jellyfin, emby or plex, got "${kind ?? ""}" (flag)`);
