@@ -23,13 +23,35 @@ const PlexIdentityWire = z.object({
  * person can fix at once — the Plex server given as the target, a base path the server does
  * not have (or lacks) — so before giving up, look at what does answer and say so (exit 4,
  * as for any server that cannot be reached as given). Anything else keeps its own error.
+ * Probes go only to routes the servers in question have, and only as far as needed.
  */
 export async function explainFailedDetection(error: unknown, settings: ProbeSettings): Promise<unknown> {
   if (!(error instanceof ServiceError)) return error;
   const unexpected = error.category === "failed" && error.status === undefined;
-  const refused = error.status === 401 || error.status === 403 || error.status === 404;
-  if (!unexpected && !refused) return error;
+  const refused = error.status === 401 || error.status === 403;
+  if (!unexpected && !refused && error.status !== 404) return error;
   const url = settings.url.replace(/\/+$/, "");
+  // Jellyfin and Emby answer this route to anyone: refused with the key but answered without
+  // it, the key is what is wrong, as the original error says.
+  if (refused && isMediaBrowser(await probe(settings, url, "/System/Info/Public", PublicSystemInfoWire))) {
+    return error;
+  }
+  if (!refused) {
+    for (const candidate of elsewhere(url)) {
+      const info = await probe(settings, candidate, "/System/Info/Public", PublicSystemInfoWire);
+      const family = info && FAMILIES.find((f) => f.recognizes(info));
+      if (info && family) {
+        return new ServiceError(
+          "unreachable",
+          `no Jellyfin or Emby answers at ${url} (${describe(error)}), but ${family.service.name} ${info.Version} does at ${candidate}`,
+          {
+            cause: error,
+            hint: `Give ${optionFlag("targetUrl")} ${candidate}: the base path must match the server's own setting.`,
+          },
+        );
+      }
+    }
+  }
   for (const base of new Set([url, new URL(url).origin])) {
     const plex = await probe(settings, base, "/identity", PlexIdentityWire);
     if (!plex) continue;
@@ -41,27 +63,17 @@ export async function explainFailedDetection(error: unknown, settings: ProbeSett
         `as ${optionFlag("plexUrl")} (with ${optionFlag("plexToken")}), or its database as ${optionFlag("plexDb")}.`,
     });
   }
-  for (const candidate of elsewhere(url)) {
-    const info = await probe(settings, candidate, "/System/Info/Public", PublicSystemInfoWire);
-    const family = info && FAMILIES.find((f) => f.recognizes(info));
-    if (info && family) {
-      return new ServiceError(
-        "unreachable",
-        `no Jellyfin or Emby answers at ${url} (${describe(error)}), but ${family.service.name} ${info.Version} does at ${candidate}`,
-        {
-          cause: error,
-          hint: `Give ${optionFlag("targetUrl")} ${candidate}: the base path must match the server's own setting.`,
-        },
-      );
-    }
-  }
-  if (error.status !== 404 && !unexpected) return error;
+  if (refused) return error;
   return new ServiceError("unreachable", `no Jellyfin or Emby answers at ${url} (${describe(error)})`, {
     cause: error,
     hint:
       `Check ${optionFlag("targetUrl")}: scheme, host, port and a base path (such as /jellyfin) only when ` +
       "the server is set up with one.",
   });
+}
+
+function isMediaBrowser(info: PublicSystemInfoWire | undefined): boolean {
+  return info !== undefined && FAMILIES.some((family) => family.recognizes(info));
 }
 
 function describe(error: ServiceError): string {
