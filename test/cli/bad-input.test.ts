@@ -54,12 +54,11 @@ beforeAll(async () => {
   );
   await box.stop();
   expect(planned.code, planned.stderr).toBe(0);
-  closedUrl = box.url;
   const busy = createServer();
   await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
   busyPort = (busy.address() as { port: number }).port;
   releaseBusy = () => new Promise((resolve) => busy.close(() => resolve()));
-  // A second closed port for commands that take the target from flags.
+  // Apply meets the plan's stopped sandbox; the other commands a port freed for them.
   closedUrl = `http://127.0.0.1:${await freePort()}`;
 }, 60_000);
 
@@ -126,21 +125,21 @@ function attempts(option: Option): string[][] {
   return badValues().flatMap((value) => [[flag, value], [`${flag}=${value}`]]);
 }
 
-function commandsOf(): { command: Command; root: Command } {
+/** The program as the CLI builds it, to read its commands and options from. */
+function rootCommand(): Command {
   const stream = new PassThrough();
-  const program = createProgram({
+  return createProgram({
     stdout: stream,
     stderr: stream,
     env: {},
-    cwd: dir,
+    cwd: process.cwd(),
     stdinIsTTY: false,
     stderrIsTTY: false,
-  });
-  return { command: program.command, root: program.command };
+  }).command;
 }
 
 describe("bad values for every option of every command (issue 13 item 11)", () => {
-  const { root } = commandsOf();
+  const root = rootCommand();
   const rootOptions = root.options.filter((o) => !["--help", "--version"].includes(o.long ?? ""));
   const commands = root.commands.filter((c) => c.name() !== "help");
 
