@@ -214,6 +214,15 @@ export function normalizeKey(key: string): string {
   return key.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/**
+ * Options whose value is a file or folder: a relative one in a config file is read from the
+ * config file's folder. Told by the schema or by the flag's placeholder, so a new `<file>`
+ * option is covered without anyone remembering to mark it.
+ */
+export function isPathOption(spec: OptionSpec): boolean {
+  return spec.schema === v.filePath || /<(file|folder|dir|path)>$/.test(spec.flag);
+}
+
 export function flagName(spec: OptionSpec): string {
   return spec.flag.split(" ")[0] ?? spec.flag;
 }

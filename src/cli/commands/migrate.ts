@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { migrate } from "../../pipeline/migrate.js";
 import { interactionFor } from "../interaction.js";
-import { APPLY_OPTIONS, addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
 import { planDocument, renderPlan } from "../render/plan.js";
@@ -10,9 +10,10 @@ import { applyEvents, reportApply } from "../report.js";
 export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("migrate")
-    .description("Plan and apply in one step; --dry-run stops after the plan.")
+    .description("plan and apply in one step; --dry-run stops after the plan")
     .option("--dry-run", "print the plan and stop; nothing is written");
   addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])]);
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { dryRun?: boolean }) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
