@@ -22,6 +22,9 @@ import { cloneLibrary, type EndState, itemKey, readEndState, type UserDataRow } 
  * of deleted users in a cache keyed by a number the next new user reuses (docs/targets.md), so
  * each case needs a freshly started instance: JELLYFIN_RESET_CMD, when given, is run before
  * each case and after the last (e.g. a script that restores a saved data folder and restarts).
+ * It must return only once the server is idle: a Jellyfin 12.0.0 started from a restored data
+ * folder re-validates its library shortly after it reports healthy, and writes made then were
+ * seen undone later (docs/targets.md).
  */
 const url = process.env.JELLYFIN_URL;
 const apiKey = process.env.JELLYFIN_API_KEY;
