@@ -22,9 +22,9 @@ import { cloneLibrary, type EndState, itemKey, readEndState, type UserDataRow } 
  * of deleted users in a cache keyed by a number the next new user reuses (docs/targets.md), so
  * each case needs a freshly started instance: JELLYFIN_RESET_CMD, when given, is run before
  * each case and after the last (e.g. a script that restores a saved data folder and restarts).
- * It must return only once the server is idle: a Jellyfin 12.0.0 started from a restored data
- * folder re-validates its library shortly after it reports healthy, and writes made then were
- * seen undone later (docs/targets.md).
+ * A server without collections rescans its libraries when the first one is made, and writes
+ * made during that scan were seen undone (docs/targets.md): each case makes one first and
+ * waits JELLYFIN_SCAN_WAIT seconds (default 120) for the scan, so what is compared is plexodus.
  */
 const url = process.env.JELLYFIN_URL;
 const apiKey = process.env.JELLYFIN_API_KEY;
@@ -114,13 +114,33 @@ async function seedScenario(target: ConnectedTarget): Promise<Seeded> {
   }
   const movieNight = await target.createPlaylist(admin, "Movie Night", [pilot("Breaking Bad")]);
   undo.push(() => target.deletePlaylist(admin, movieNight.id));
+  const first = (await target.listCollections()).length === 0;
   const scifi = await target.createCollection("Sci-Fi Classics", [item("movie", "The Matrix")]);
+  // The first collection makes Jellyfin rescan (see anchorCollection).
+  if (first) await new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_S * 1000));
   undo.push(() => target.deleteCollection(scifi.id));
   return {
     async undo() {
       for (const step of undo.reverse()) await step();
     },
   };
+}
+
+/** Seconds to let Jellyfin rescan after the first collection is made (JELLYFIN_SCAN_WAIT). */
+const SCAN_WAIT_S = Number(process.env.JELLYFIN_SCAN_WAIT ?? 120);
+
+/**
+ * A collection made before the run, when the server has none: Jellyfin 12 rescans every library
+ * when the first collection is made, and writes made during that scan were seen undone
+ * (docs/targets.md). The scan is let finish first, so the comparison is about plexodus.
+ */
+async function anchorCollection(target: ConnectedTarget): Promise<Seeded> {
+  if ((await target.listCollections()).length > 0) return { undo: async () => {} };
+  const movie = (await target.index()).items.find((item) => item.kind === "movie");
+  if (!movie) throw new Error(`${target.info.url} holds no movie`);
+  const anchor = await target.createCollection("plexodus live anchor", [movie.id]);
+  await new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_S * 1000));
+  return { undo: () => target.deleteCollection(anchor.id) };
 }
 
 function compare(url: string, apiKey: string): void {
@@ -160,6 +180,7 @@ function compare(url: string, apiKey: string): void {
         let seeded: Seeded | undefined;
         try {
           if (seed) seeded = await seedScenario(real);
+          else seeded = await anchorCollection(real);
           const pristine = await readEndState(real);
           const library = await cloneLibrary(real, real.info.serverName);
           const roots = (await real.index()).libraries.flatMap((l) => l.rootPaths);
