@@ -7,9 +7,14 @@ import { type Plan, PlanSchema } from "../planner/plan.js";
  * and what they watched, which is private even though they hold no secrets.
  */
 export function writePlanFile(path: string, plan: Plan): void {
+  writePrivateFile(path, `${JSON.stringify(plan, null, 2)}\n`, "the plan");
+}
+
+/** Atomic write (temp file, fsync, rename) with mode 0600, for files that name people. */
+export function writePrivateFile(path: string, text: string, what: string): void {
   const temporary = `${path}.tmp-${process.pid}`;
   const cannot = (error: unknown) =>
-    new ConfigError(`cannot write the plan to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+    new ConfigError(`cannot write ${what} to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
       hint: "Give --out a path in an existing, writable folder with free space.",
     });
   let fd: number;
@@ -19,7 +24,7 @@ export function writePlanFile(path: string, plan: Plan): void {
     throw cannot(error);
   }
   try {
-    writeSync(fd, `${JSON.stringify(plan, null, 2)}\n`);
+    writeSync(fd, text);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

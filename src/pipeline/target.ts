@@ -1,11 +1,16 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import type { RequestEvent } from "../http/client.js";
 import { type ConnectedTarget, connectTarget } from "../targets/detect.js";
 
-/** Connects to the configured target; warns loudly when TLS checks are off. */
+/**
+ * Connects to the configured target; warns loudly when TLS checks are off. `onRequest` sees
+ * every request before it is sent (and may stop it by throwing): `rehearse` counts its reads.
+ */
 export async function connectConfiguredTarget(
   config: Config,
   warn: (line: string) => void,
+  onRequest?: (event: RequestEvent) => void,
 ): Promise<ConnectedTarget> {
   if (config.targetUrl === undefined) {
     throw new ConfigError("no target server given", {
@@ -30,5 +35,6 @@ export async function connectConfiguredTarget(
     caFile: config.caFile,
     insecure: config.insecure,
     concurrency: config.concurrency,
+    ...(onRequest ? { onRequest } : {}),
   });
 }

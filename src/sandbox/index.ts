@@ -14,7 +14,9 @@ import { SpecValidator } from "./validate.js";
 
 export type { FaultController, FaultOptions } from "./faults.js";
 export { loadSandboxLibrary, parseSandboxLibrary, type SandboxLibrary } from "./library.js";
+export { closestVersion } from "./personality.js";
 export type { RequestLogEntry } from "./server.js";
+export { snapshotLibrary, type TargetSnapshot } from "./snapshot.js";
 export type { SandboxState } from "./state.js";
 export { DEFAULT_VERSIONS, SUPPORTED_VERSIONS };
 

@@ -1,12 +1,17 @@
 import type { EventEmitter } from "node:events";
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ConfigError } from "../../errors.js";
+import { writeTargetSnapshot } from "../../pipeline/snapshot.js";
 import { sampleTargetLibrary } from "../../sample/index.js";
 import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
 import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
 import { startPlexSandbox, writeSamplePlexDatabase } from "../../sandbox/plex/index.js";
 import type { CommandContext } from "../context.js";
+import { interactionFor } from "../interaction.js";
+import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
+import { snapshotDocument, snapshotWrittenLines } from "../render/rehearse.js";
 
 export interface SandboxCommandOptions {
   kind?: string;
@@ -18,6 +23,8 @@ export interface SandboxCommandOptions {
   failRate?: string;
   seed?: string;
   legacyAuthorization?: boolean;
+  snapshotFrom?: string;
+  out?: string;
 }
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -39,6 +46,11 @@ export async function serveSandbox(
   stop: AbortSignal,
 ): Promise<void> {
   const kind = options.kind;
+  if (kind === undefined) {
+    throw new ConfigError("--kind is required: jellyfin, emby or plex", {
+      hint: "Or write a snapshot of a real server with --snapshot-from URL --out FILE.",
+    });
+  }
   if (kind === "plex") return servePlexSandbox(options, context, stop);
   if (kind !== "jellyfin" && kind !== "emby") {
     throw new ConfigError(`--kind must be jellyfin, emby or plex, got "${kind ?? ""}" (flag)`);
@@ -149,14 +161,16 @@ function versionAfterSandbox(args: readonly string[]): string | null {
 
 export const registerSandbox: RegisterCommand = (program, registration) => {
   shadowRootVersion(program);
-  program
+  const command: Command = program
     .command("sandbox")
     .allowExcessArguments(true)
     .description("run the built-in Jellyfin/Emby-compatible sandbox server in the foreground")
     .addOption(
-      new Option("--kind <kind>", "server kind to emulate")
-        .choices(["jellyfin", "emby", "plex"])
-        .makeOptionMandatory(),
+      new Option("--kind <kind>", "server kind to emulate (required unless --snapshot-from)").choices([
+        "jellyfin",
+        "emby",
+        "plex",
+      ]),
     )
     .option("--version <version>", "version to emulate (default: the newest supported)")
     .option("--port <port>", "port to listen on (default: chosen by the OS)")
@@ -172,18 +186,68 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
       "--legacy-authorization",
       "Jellyfin 10.11+: turn the server's EnableLegacyAuthorization on (X-Emby-Token, api_key, the Emby scheme); on by default for 10.11, off for 12.0",
     )
-    .action(async (options: SandboxCommandOptions) => {
-      const version = options.version ?? versionAfterSandbox((program as unknown as RawArgs).rawArgs);
-      if (version !== null && version !== undefined) options.version = version;
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      try {
-        await serveSandbox(options, registration.context(), controller.signal);
-      } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-      }
-    });
+    .option(
+      "--snapshot-from <url>",
+      "instead of serving: read this Jellyfin/Emby server read-only (with --target-api-key) and write it as a library file to --out",
+    )
+    .option("--out <file>", "with --snapshot-from: the library file to write (mode 0600)");
+  addConfigOptions(command, SNAPSHOT_OPTIONS);
+  command.action(async (options: SandboxCommandOptions & Record<string, unknown>) => {
+    const version = options.version ?? versionAfterSandbox((program as unknown as RawArgs).rawArgs);
+    if (version !== null && version !== undefined) options.version = version;
+    if (options.snapshotFrom !== undefined) {
+      await writeSnapshot(options, registration.context());
+      return;
+    }
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      await serveSandbox(options, registration.context(), controller.signal);
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    }
+  });
 };
+
+/** What `--snapshot-from` reads with: the options of `plan`, the URL coming from the flag. */
+const SNAPSHOT_OPTIONS = PLAN_OPTIONS.filter((key) => key !== "targetUrl" && key !== "credentialsFile");
+
+/** Options of serving that a snapshot has no use for; given with it they are a mistake. */
+const SERVING_ONLY = ["kind", "version", "port", "library", "apiKey", "latency", "failRate", "seed"] as const;
+
+/**
+ * `--snapshot-from URL --out FILE`: writes the target as a library file (docs/rehearsal.md)
+ * and serves nothing. With a Plex source given it is the snapshot `rehearse` would load.
+ */
+async function writeSnapshot(
+  options: SandboxCommandOptions & Record<string, unknown>,
+  context: CommandContext,
+): Promise<void> {
+  if (options.out === undefined) {
+    throw new ConfigError("--snapshot-from needs --out FILE: where to write the library file");
+  }
+  const serving = SERVING_ONLY.filter((key) => options[key] !== undefined);
+  if (serving.length > 0) {
+    const flags = serving.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new ConfigError(
+      `--snapshot-from writes a file and serves nothing: ${flags.join(", ")} do not apply`,
+      {
+        hint: "The target's key goes in --target-api-key; start the file afterwards with `plexodus sandbox --kind … --library FILE`.",
+      },
+    );
+  }
+  const config = context.config({ ...options, targetUrl: options.snapshotFrom }, [
+    ...SNAPSHOT_OPTIONS,
+    "targetUrl",
+  ]);
+  const written = await writeTargetSnapshot(
+    config,
+    interactionFor(context, config),
+    resolve(context.io.cwd, options.out),
+  );
+  if (context.globals.json) context.printJson(snapshotDocument(written));
+  else for (const line of snapshotWrittenLines(written)) context.say(line);
+}

@@ -1,0 +1,46 @@
+import type { Command } from "commander";
+import { EXIT_OK } from "../../errors.js";
+import { type RehearsalEvent, rehearse } from "../../pipeline/rehearse.js";
+import type { CommandContext } from "../context.js";
+import { interactionFor } from "../interaction.js";
+import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import type { RegisterCommand } from "../registration.js";
+import { rehearsalDocument, rehearsalSucceeded, renderRehearsal } from "../render/rehearse.js";
+
+export const registerRehearse: RegisterCommand = (program, registration) => {
+  const command: Command = program
+    .command("rehearse")
+    .description(
+      "Run the whole migration against a private copy of the target (read read-only, loaded into an in-process sandbox of the same kind and version) and show what each person would have afterwards. Writes nothing to the target.",
+    );
+  addConfigOptions(command, PLAN_OPTIONS);
+  command.action(async (flags: Record<string, unknown>) => {
+    const ctx = registration.context();
+    const config = ctx.config(flags);
+    // Nothing real is written, so there is nothing to confirm.
+    const rehearsal = await rehearse(config, interactionFor(ctx, { yes: true }), (event) => step(ctx, event));
+    if (ctx.globals.json) ctx.printJson(rehearsalDocument(rehearsal));
+    else ctx.say(renderRehearsal(rehearsal));
+    registration.setExitCode(rehearsalSucceeded(rehearsal) ? EXIT_OK : 1);
+  });
+};
+
+/** Progress of the steps, on stderr: the result is what goes to stdout. */
+function step(ctx: CommandContext, event: RehearsalEvent): void {
+  switch (event.type) {
+    case "read":
+      ctx.warn(
+        `Read ${event.target.kind} ${event.target.version} at ${event.target.url} with ${event.reads} requests, all reads.`,
+      );
+      return;
+    case "sandbox":
+      ctx.warn(`Rehearsing in a ${event.kind} ${event.version} sandbox (in this process, on loopback)…`);
+      return;
+    case "applying":
+      ctx.warn(`Applying ${event.plan.actions.length} planned changes to the copy…`);
+      return;
+    case "verifying":
+      ctx.warn("Verifying the copy…");
+      return;
+  }
+}
