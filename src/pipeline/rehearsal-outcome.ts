@@ -1,6 +1,5 @@
-import type { TargetItem } from "../model/index.js";
 import type { Plan } from "../planner/index.js";
-import type { SandboxState } from "../sandbox/index.js";
+import { OUTSIDE_NAME, type SandboxItemInfo, type SandboxState } from "../sandbox/index.js";
 
 /** One user's data of one item, in plain units (dates ISO-8601 UTC). */
 export interface DataRow {
@@ -67,7 +66,7 @@ export function rehearsalOutcome(
   before: SandboxState,
   after: SandboxState,
   plan: Plan,
-  items: ReadonlyMap<string, TargetItem>,
+  describe: (id: string) => SandboxItemInfo | undefined,
 ): RehearsalOutcome {
   const known = new Set(before.users.map((user) => user.id));
   const sources = new Map<string, string[]>();
@@ -82,7 +81,7 @@ export function rehearsalOutcome(
       id: created ? null : user.id,
       created,
       sources: sources.get(user.name) ?? [],
-      items: itemChanges(before.userData[user.name] ?? {}, after.userData[user.name] ?? {}, items),
+      items: itemChanges(before.userData[user.name] ?? {}, after.userData[user.name] ?? {}, describe),
       playlists: listChanges(
         before.playlists.filter((p) => p.owner === user.name),
         after.playlists.filter((p) => p.owner === user.name),
@@ -121,14 +120,14 @@ const sameRow = (a: DataRow, b: DataRow) =>
 function itemChanges(
   before: Record<string, DumpedData>,
   after: Record<string, DumpedData>,
-  items: ReadonlyMap<string, TargetItem>,
+  describe: (id: string) => SandboxItemInfo | undefined,
 ): ItemChange[] {
   const changes: ItemChange[] = [];
   for (const itemId of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const was = row(before[itemId]);
     const will = row(after[itemId]);
     if (!sameRow(was, will))
-      changes.push({ itemId, title: titleOf(itemId, items), before: was, after: will });
+      changes.push({ itemId, title: titleOf(itemId, describe), before: was, after: will });
   }
   return changes.sort((a, b) => a.title.localeCompare(b.title) || (a.itemId < b.itemId ? -1 : 1));
 }
@@ -157,26 +156,24 @@ function listChanges<T extends { id: string; name: string }>(
 }
 
 /**
- * How the server names an item: "The Office S01E02 The Dundies", "Blade Runner (1982)". An
- * item outside the included libraries is named by id only: its title stays private.
+ * How the server names an item: "The Office S01E02 The Dundies", "Blade Runner (1982)", from
+ * the copy, which holds the real names. An item outside the included libraries is named by id
+ * only: its title stays private (the copy never had it).
  */
-export function titleOf(itemId: string, items: ReadonlyMap<string, TargetItem>): string {
-  const item = items.get(itemId);
-  if (item === undefined) return `item ${itemId} (outside the included libraries)`;
-  const show = item.showId === null ? undefined : items.get(item.showId);
-  const parent = item.parentId === null ? undefined : items.get(item.parentId);
-  const pad = (n: number | null) => (n === null ? "??" : String(n).padStart(2, "0"));
-  switch (item.kind) {
-    case "episode": {
-      const code = `S${pad(item.seasonNumber)}E${pad(item.episodeNumber)}`;
-      const name = show?.title ?? "?";
-      return item.title ? `${name} ${code} ${item.title}` : `${name} ${code}`;
+export function titleOf(itemId: string, describe: (id: string) => SandboxItemInfo | undefined): string {
+  const item = describe(itemId);
+  if (item === undefined || item.name === OUTSIDE_NAME) return `item ${itemId} (outside the included libraries)`;
+  const pad = (n: number | undefined) => (n === undefined ? "??" : String(n).padStart(2, "0"));
+  switch (item.type) {
+    case "Episode": {
+      const code = `S${pad(item.parentIndexNumber)}E${pad(item.indexNumber)}`;
+      return `${item.seriesName ?? "?"} ${code} ${item.name}`;
     }
-    case "season":
-      return `${show?.title ?? "?"} ${item.title}`;
-    case "track":
-      return parent ? `${parent.title} – ${item.title}` : item.title;
+    case "Season":
+      return `${item.seriesName ?? "?"} ${item.name}`;
+    case "Audio":
+      return item.albumName ? `${item.albumName} – ${item.name}` : item.name;
     default:
-      return item.year === null ? item.title : `${item.title} (${item.year})`;
+      return item.year === undefined ? item.name : `${item.name} (${item.year})`;
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../config/load.js";
 import { type ApplyResult, applyPlan } from "../executor/index.js";
-import type { TargetItem, TargetServerInfo } from "../model/index.js";
+import type { TargetServerInfo } from "../model/index.js";
 import { type DriftEntry, findDrift, type Plan } from "../planner/index.js";
 import {
   closestVersion,
@@ -76,8 +76,7 @@ export async function rehearse(
   const guard = new ReadOnlyGuard();
   let source: Awaited<ReturnType<typeof readSource>>;
   let realPlan: Plan;
-  let library: SandboxLibrary;
-  let items: Map<string, TargetItem>;
+  let library: SandboxLibrary | null;
   let target: TargetServerInfo;
   try {
     const real = await connectReadOnly(config, interaction, guard);
@@ -87,7 +86,6 @@ export async function rehearse(
       const snapshot = rehearsalSnapshot(prepared, config, real.info);
       realPlan = prepared.plan;
       library = snapshotLibrary(snapshot);
-      items = new Map(snapshot.items.map((item) => [item.id, item]));
       target = real.info;
     } finally {
       real.close();
@@ -100,7 +98,6 @@ export async function rehearse(
 
   const kind = target.kind;
   const version = closestVersion(kind, target.version);
-  const folder = mkdtempSync(join(tmpdir(), "plexodus-rehearsal-"));
   const box = await startSandbox({
     kind,
     version,
@@ -108,7 +105,10 @@ export async function rehearse(
     apiKey: randomBytes(16).toString("hex"),
     validate: false,
   });
+  // The copy holds it now; the file-shaped tree would only double the memory of a big target.
+  library = null;
   report({ type: "sandbox", kind, version });
+  const folder = mkdtempSync(join(tmpdir(), "plexodus-rehearsal-"));
   try {
     const copy: Config = {
       ...config,
@@ -134,7 +134,7 @@ export async function rehearse(
       result,
       drift,
       mismatches: compareActions(realPlan, plan),
-      outcome: rehearsalOutcome(before, after, plan, items),
+      outcome: rehearsalOutcome(before, after, plan, (id) => box.describe(id)),
     };
   } finally {
     await box.stop();

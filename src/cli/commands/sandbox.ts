@@ -190,33 +190,43 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
       "--snapshot-from <url>",
       "instead of serving: read this Jellyfin/Emby server read-only (with --target-api-key) and write it as a library file to --out",
     )
-    .option("--out <file>", "with --snapshot-from: the library file to write (mode 0600)");
+    .option("--out <file>", "with --snapshot-from: the library file to write (mode 0600)")
+    .action(async (options: SandboxCommandOptions & Record<string, unknown>) => {
+      const version = options.version ?? versionAfterSandbox((program as unknown as RawArgs).rawArgs);
+      if (version !== null && version !== undefined) options.version = version;
+      if (options.snapshotFrom !== undefined) {
+        await writeSnapshot(options, registration.context());
+        return;
+      }
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        await serveSandbox(options, registration.context(), controller.signal);
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
   addConfigOptions(command, SNAPSHOT_OPTIONS);
-  command.action(async (options: SandboxCommandOptions & Record<string, unknown>) => {
-    const version = options.version ?? versionAfterSandbox((program as unknown as RawArgs).rawArgs);
-    if (version !== null && version !== undefined) options.version = version;
-    if (options.snapshotFrom !== undefined) {
-      await writeSnapshot(options, registration.context());
-      return;
-    }
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    try {
-      await serveSandbox(options, registration.context(), controller.signal);
-    } finally {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-    }
-  });
 };
 
 /** What `--snapshot-from` reads with: the options of `plan`, the URL coming from the flag. */
 const SNAPSHOT_OPTIONS = PLAN_OPTIONS.filter((key) => key !== "targetUrl" && key !== "credentialsFile");
 
 /** Options of serving that a snapshot has no use for; given with it they are a mistake. */
-const SERVING_ONLY = ["kind", "version", "port", "library", "apiKey", "latency", "failRate", "seed"] as const;
+const SERVING_ONLY = [
+  "kind",
+  "version",
+  "port",
+  "library",
+  "apiKey",
+  "latency",
+  "failRate",
+  "seed",
+  "legacyAuthorization",
+] as const;
 
 /**
  * `--snapshot-from URL --out FILE`: writes the target as a library file (docs/rehearsal.md)
