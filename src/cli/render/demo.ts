@@ -1,7 +1,7 @@
 import type { Config } from "../../config/load.js";
 import type { DemoOutcome } from "../../pipeline/demo.js";
 import type { Plan } from "../../planner/index.js";
-import { renderDrift } from "./drift.js";
+import { renderVerify } from "./drift.js";
 
 /** The first lines: what runs against what, and the options a person would type for it. */
 export function demoHeader(
@@ -33,9 +33,8 @@ export const DEMO_STEPS = {
 /** The last lines: drift, what moved, and how to try it by hand. */
 export function demoClosing(outcome: DemoOutcome): string[] {
   const lines = [
-    outcome.drift.length === 0
-      ? "No drift: the target holds everything the migration should have produced."
-      : renderDrift(outcome.drift),
+    // verify's own report: "No drift" only of what was compared (issue 13 item 6).
+    renderVerify(outcome.again.plan, outcome.drift).join("\n"),
     `\n== What moved ==\n\n${whatMoved(outcome.first.plan)}`,
     `\nA second run would send ${outcome.again.plan.actions.length} writes. Run it yourself against the sandbox:\n` +
       `  plexodus sandbox --kind ${outcome.kind}        # then plexodus plan --plex-db … --target-url …`,
