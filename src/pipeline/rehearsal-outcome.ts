@@ -162,7 +162,8 @@ function listChanges<T extends { id: string; name: string }>(
  */
 export function titleOf(itemId: string, describe: (id: string) => SandboxItemInfo | undefined): string {
   const item = describe(itemId);
-  if (item === undefined || item.name === OUTSIDE_NAME) return `item ${itemId} (outside the included libraries)`;
+  if (item === undefined || item.name === OUTSIDE_NAME)
+    return `item ${itemId} (outside the included libraries)`;
   const pad = (n: number | undefined) => (n === undefined ? "??" : String(n).padStart(2, "0"));
   switch (item.type) {
     case "Episode": {

@@ -17,8 +17,8 @@ export { loadSandboxLibrary, parseSandboxLibrary, type SandboxLibrary } from "./
 export { closestVersion } from "./personality.js";
 export type { RequestLogEntry } from "./server.js";
 export { snapshotLibrary, type TargetSnapshot } from "./snapshot.js";
-export { OUTSIDE_NAME } from "./store.js";
 export type { SandboxState } from "./state.js";
+export { OUTSIDE_NAME } from "./store.js";
 export { DEFAULT_VERSIONS, SUPPORTED_VERSIONS };
 
 export interface SandboxOptions {

@@ -1,10 +1,10 @@
 import type { DataRow, ItemChange, ListChange, PersonOutcome } from "../../pipeline/rehearsal-outcome.js";
 import type { Rehearsal } from "../../pipeline/rehearse.js";
 import type { SnapshotWritten } from "../../pipeline/snapshot.js";
-import { summarizePlan } from "../../planner/index.js";
+import { comparedOf, summarizePlan } from "../../planner/index.js";
 import { applyTable } from "./apply.js";
 import { renderDrift } from "./drift.js";
-import { formatValue, plural } from "./format.js";
+import { comparedLines, formatValue, localTimeLines, nothingCompared, plural } from "./format.js";
 import { planTotalsLine } from "./plan.js";
 
 const FIELDS = ["played", "playCount", "lastPlayedAt", "positionMs", "rating", "isFavorite"] as const;
@@ -85,6 +85,7 @@ export function renderRehearsal(rehearsal: Rehearsal, options: { limit?: number 
   );
   out.push(
     `Read it with ${plural(rehearsal.reads, "request")}, all reads (GET); nothing was sent that writes.`,
+    ...localTimeLines(plan.source.localTimeZone),
     `The copy (${plural(counts.users, "user")}, ${plural(counts.libraries, "library", "libraries")}, ${plural(counts.items, "item")}, ${counts.itemsWithUserData} with user data, ${plural(counts.playlists, "playlist")}, ${plural(counts.collections, "collection")}) ran in a ${rehearsal.sandbox.kind} ${rehearsal.sandbox.version} sandbox.`,
   );
 
@@ -112,12 +113,15 @@ export function renderRehearsal(rehearsal: Rehearsal, options: { limit?: number 
   }
   const summary = summarizePlan(plan);
   const skipped = Object.values(summary.skipped).reduce((sum, n) => sum + n, 0);
-  if (plan.unmatched.length > 0 || skipped > 0) {
-    out.push(
-      "",
-      `Left out: ${plural(plan.unmatched.length, "source item")} without a target item, ${plural(skipped, "thing")} skipped; \`plexodus plan\` lists each with its reason.`,
-    );
-  }
+  out.push(
+    "",
+    ...comparedLines(comparedOf(plan), plan.unmatched.length, {
+      users: "pass the --user-map (or --create-users) the migration will use",
+      items: "`plexodus plan` lists each with its reason",
+    }),
+  );
+  if (skipped > 0)
+    out.push(`Skipped: ${plural(skipped, "thing")}; \`plexodus plan\` lists each with its reason.`);
   if (rehearsal.mismatches.length > 0) {
     out.push(
       "",
@@ -139,6 +143,10 @@ export function renderRehearsal(rehearsal: Rehearsal, options: { limit?: number 
 
 function verdict(rehearsal: Rehearsal): string {
   const url = rehearsal.target.url;
+  const nothing = nothingCompared(comparedOf(rehearsal.plan));
+  if (nothing !== null && rehearsalSucceeded(rehearsal)) {
+    return `Nothing was compared: ${nothing}, so the rehearsal says nothing about a migration. Nothing was written to ${url}.`;
+  }
   if (rehearsalSucceeded(rehearsal)) {
     return `The real migration would end with no failure and no drift. Nothing was written to ${url}; run \`plexodus migrate\` with the same options to do it.`;
   }
