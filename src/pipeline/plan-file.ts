@@ -1,13 +1,20 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { ConfigError } from "../errors.js";
-import { type Plan, PlanSchema } from "../planner/plan.js";
+import { integrityOf, rememberDigests } from "../planner/digest.js";
+import { type Plan, PlanFileSchema } from "../planner/plan.js";
+import { checkIntegrity } from "./plan-integrity.js";
 
 /**
  * Writes a plan file atomically (temp file, fsync, rename) with mode 0600: plans name people
- * and what they watched, which is private even though they hold no secrets.
+ * and what they watched, which is private even though they hold no secrets. The file ends
+ * with the digests of its content, so `apply` can refuse it once edited.
  */
 export function writePlanFile(path: string, plan: Plan): void {
-  writePrivateFile(path, `${JSON.stringify(plan, null, 2)}\n`, "the plan");
+  writePrivateFile(
+    path,
+    `${JSON.stringify({ ...plan, integrity: integrityOf(plan) }, null, 2)}\n`,
+    "the plan",
+  );
 }
 
 /** Atomic write (temp file, fsync, rename) with mode 0600, for files that name people. */
@@ -40,6 +47,11 @@ export function writePrivateFile(path: string, text: string, what: string): void
   }
 }
 
+/**
+ * Reads a plan written by `plan --out`: valid JSON of a known version, with an integrity
+ * block, valid by the schema, and unchanged since it was written. Anything else is refused
+ * (exit 3) before the target is contacted.
+ */
 export function readPlanFile(path: string): Plan {
   let text: string;
   try {
@@ -68,7 +80,13 @@ export function readPlanFile(path: string): Plan {
       },
     );
   }
-  const parsed = PlanSchema.safeParse(json);
+  if (typeof json === "object" && json !== null && !("integrity" in json)) {
+    throw new ConfigError(
+      `plan file ${path} has no integrity digest: it was made by an older plexodus (or not by \`plan --out\`): make a new plan`,
+      { hint: "Make a new plan with `plexodus plan --out FILE`, review it, and apply that file." },
+    );
+  }
+  const parsed = PlanFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(
@@ -78,5 +96,9 @@ export function readPlanFile(path: string): Plan {
       },
     );
   }
-  return parsed.data;
+  const { integrity, ...plan } = parsed.data;
+  // The digests are taken over the file's own JSON, so a field the schema would drop counts too.
+  const digests = checkIntegrity(path, json as Record<string, unknown>, integrity);
+  rememberDigests(plan, digests);
+  return plan;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../config/load.js";
-import { type ApplyResult, applyPlan } from "../executor/index.js";
+import type { ApplyResult } from "../executor/index.js";
 import type { TargetServerInfo } from "../model/index.js";
 import { type DriftEntry, findDrift, type Plan } from "../planner/index.js";
 import {
@@ -13,6 +13,7 @@ import {
   snapshotLibrary,
   startSandbox,
 } from "../sandbox/index.js";
+import { executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
 import { preparePlan } from "./prepare.js";
 import { type RehearsalOutcome, rehearsalOutcome } from "./rehearsal-outcome.js";
@@ -121,7 +122,7 @@ export async function rehearse(
       credentialsFile: join(folder, "credentials.txt"),
     };
     const before = box.dump();
-    const { plan, result } = await applyInCopy(copy, interaction, source, report);
+    const { plan, result } = await applyInCopy(copy, interaction, source, folder, report);
     report({ type: "verifying" });
     const drift = await verifyCopy(copy, interaction, source);
     const after: SandboxState = box.dump();
@@ -142,32 +143,30 @@ export async function rehearse(
   }
 }
 
-/** Plans against the copy and applies that plan there through the real executor. */
+/**
+ * Plans against the copy and applies that plan there the way `apply` does (the real executor,
+ * its retry passes and counting); nothing is asked, as nothing real is written.
+ */
 async function applyInCopy(
   copy: Config,
   interaction: Interaction,
   source: Awaited<ReturnType<typeof readSource>>,
+  folder: string,
   report: (event: RehearsalEvent) => void,
-): Promise<{ plan: Plan; result: ApplyResult }> {
+): Promise<{ plan: Plan; result: ApplyResult | null }> {
   const target = await connectConfiguredTarget(copy, (line) => interaction.warn(line));
   const progress = interaction.progress();
-  const interrupt = interaction.interrupt();
+  let plan: Plan;
   try {
-    const { plan } = await preparePlan(copy, target, progress, new Date(), source);
-    report({ type: "applying", plan });
-    const result = await applyPlan(plan, target, {
-      journalPath: copy.journal!,
-      concurrency: copy.concurrency,
-      credentialsFile: copy.credentialsFile!,
-      progress,
-      signal: interrupt.signal,
-    });
-    return { plan, result };
+    plan = (await preparePlan(copy, target, progress, new Date(), source)).plan;
   } finally {
-    interrupt.dispose();
     progress.stop();
     target.close();
   }
+  report({ type: "applying", plan });
+  const nothingToAsk: Interaction = { ...interaction, confirm: async () => true };
+  const result = await executePlan(plan, copy, nothingToAsk, folder);
+  return { plan, result };
 }
 
 /** `verify` in the copy: whatever a fresh plan would still change is drift. */

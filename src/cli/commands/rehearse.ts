@@ -3,7 +3,7 @@ import { EXIT_OK } from "../../errors.js";
 import { type RehearsalEvent, rehearse } from "../../pipeline/rehearse.js";
 import type { CommandContext } from "../context.js";
 import { interactionFor } from "../interaction.js";
-import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 import { rehearsalDocument, rehearsalSucceeded, renderRehearsal } from "../render/rehearse.js";
 
@@ -11,9 +11,13 @@ export const registerRehearse: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("rehearse")
     .description(
-      "Run the whole migration against a private copy of the target (read read-only, loaded into an in-process sandbox of the same kind and version) and show what each person would have afterwards. Writes nothing to the target.",
+      "run the whole migration against a private copy of the target (read read-only, loaded into an in-process sandbox of the same kind and version) and show what each person would have afterwards. Writes nothing to the target.",
     );
-  addConfigOptions(command, PLAN_OPTIONS);
+  // A migrate command line (or config file) rehearses as it is. Retries shape the run in the
+  // copy as they would the real one; the journal, the credentials file and --yes belong to the
+  // real run, and the rehearsal keeps its own in a temporary folder, so they are accepted unused.
+  addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])], { hidden: REAL_RUN_ONLY });
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
@@ -24,6 +28,8 @@ export const registerRehearse: RegisterCommand = (program, registration) => {
     registration.setExitCode(rehearsalSucceeded(rehearsal) ? EXIT_OK : 1);
   });
 };
+
+const REAL_RUN_ONLY = ["journal", "credentialsFile", "yes"] as const;
 
 /** Progress of the steps, on stderr: the result is what goes to stdout. */
 function step(ctx: CommandContext, event: RehearsalEvent): void {

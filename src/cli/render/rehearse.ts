@@ -1,7 +1,9 @@
+import { EXIT_OK } from "../../errors.js";
 import type { DataRow, ItemChange, ListChange, PersonOutcome } from "../../pipeline/rehearsal-outcome.js";
 import type { Rehearsal } from "../../pipeline/rehearse.js";
 import type { SnapshotWritten } from "../../pipeline/snapshot.js";
 import { comparedOf, summarizePlan } from "../../planner/index.js";
+import { runExitCode } from "../report.js";
 import { applyTable } from "./apply.js";
 import { renderDrift } from "./drift.js";
 import { comparedLines, formatValue, localTimeLines, nothingCompared, plural } from "./format.js";
@@ -17,15 +19,14 @@ const LABELS: Record<(typeof FIELDS)[number], string> = {
   isFavorite: "favorite",
 };
 
-/** Whether the rehearsal says the real run would go through: no failure, no drift, same plan. */
+/**
+ * Whether the rehearsal says the real run would go through: the rehearsed apply ends as an
+ * `apply` exiting 0 would (the same counting: no failure, conflict, interruption or action
+ * left not started), no drift after it, and the copy planned what the real target did.
+ */
 export function rehearsalSucceeded(rehearsal: Rehearsal): boolean {
   const result = rehearsal.result;
-  const clean =
-    result !== null &&
-    result.failed === 0 &&
-    result.conflicted === 0 &&
-    result.notStarted === 0 &&
-    !result.interrupted;
+  const clean = result !== null && runExitCode(result) === EXIT_OK;
   return clean && rehearsal.drift.length === 0 && rehearsal.mismatches.length === 0;
 }
 
@@ -151,6 +152,7 @@ function verdict(rehearsal: Rehearsal): string {
     return `The real migration would end with no failure and no drift. Nothing was written to ${url}; run \`plexodus migrate\` with the same options to do it.`;
   }
   const failed = (rehearsal.result?.failed ?? 0) + (rehearsal.result?.conflicted ?? 0);
+  const notStarted = rehearsal.result?.notStarted ?? 0;
   const reasons = [
     failed > 0 ? `${plural(failed, "change")} would fail` : null,
     rehearsal.drift.length > 0
@@ -158,6 +160,9 @@ function verdict(rehearsal: Rehearsal): string {
       : null,
     rehearsal.mismatches.length > 0 ? "the copy did not reproduce the plan exactly" : null,
     rehearsal.result === null || rehearsal.result.interrupted ? "the rehearsal was interrupted" : null,
+    notStarted > 0
+      ? `${plural(notStarted, "change")} ${notStarted === 1 ? "was" : "were"} not started`
+      : null,
   ].filter((reason) => reason !== null);
   return `Something would go wrong: ${reasons.join("; ")} (listed above). Nothing was written to ${url}.`;
 }
