@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { serveSandbox } from "../../src/cli/commands/sandbox.js";
@@ -99,8 +99,12 @@ async function rehearseThenMigrate(
 ): Promise<RehearsalDocument> {
   const before = w.box.dump();
   const start = w.box.requests.length;
-  const rehearsal = await w.cli(["rehearse", "--json", ...w.readFlags()]);
+  // The very command line the migration below runs with.
+  const rehearsal = await w.cli(["rehearse", "--json", ...w.flags()]);
   expectExit(rehearsal, expected.rehearse);
+  // The rehearsal keeps its journal and created users' passwords in a folder of its own.
+  expect(existsSync(w.journal)).toBe(false);
+  expect(existsSync(w.credentials)).toBe(false);
   const sent = w.box.requests.slice(start);
   expect(sent.filter((request) => request.method !== "GET")).toEqual([]);
   const document = JSON.parse(rehearsal.stdout) as RehearsalDocument;
@@ -119,7 +123,8 @@ async function rehearseThenMigrate(
   return document;
 }
 
-describe("rehearse", () => {
+// Each test runs whole migrations (rehearsed and real) and counts requests; nothing is timed.
+describe("rehearse", { timeout: 120_000 }, () => {
   it("reads the target with the requests plan sends, and migrate ends exactly where it said (Jellyfin 10.11)", async () => {
     const w = await world({ kind: "jellyfin", version: "10.11" });
     const start = w.box.requests.length;
@@ -157,6 +162,11 @@ describe("rehearse", () => {
     expect(result.stdout).toMatch(/^Kids {2}\(new user; from Plex: Kids\)$/m);
     expect(result.stdout).toContain("    ~ The Matrix (1999)  rating: — → 7");
     expect(result.stdout).toContain("    + Road Trip  (new, 2 entries)");
+    expect(result.stdout).toContain(
+      "The copy (2 users, 3 libraries, 32 items, 5 with user data, 1 playlist, 1 collection) ran in a sandbox playing emby 4.8.",
+    );
+    // What was compared, in the words plan and verify use.
+    expect(result.stdout).toContain("Compared: 4 of 4 Plex accounts, 18 of 21 Plex items.");
     expect(result.stdout).toContain("The real migration would end with no failure and no drift.");
     expect(result.stdout).not.toContain(SENTINEL_API_KEY);
     expect(result.stderr).not.toContain(SENTINEL_API_KEY);
@@ -190,6 +200,19 @@ describe("rehearse", () => {
     expectNoViolations(w.box);
   });
 
+  it("says so when it compared nothing, rather than promise a clean migration", async () => {
+    const w = await world({ kind: "jellyfin", version: "10.11" });
+    // Kids has no target user, and without --create-users none is made.
+    const flags = w.readFlags(["--users", "Kids"]).filter((flag) => flag !== "--create-users");
+    const result = await w.cli(["rehearse", ...flags]);
+    expectExit(result, 0);
+    expect(result.stdout).toContain("Compared: 0 of 1 Plex account");
+    expect(result.stdout).toContain(
+      `Nothing was compared: no Plex account has a target user, so the rehearsal says nothing about a migration. Nothing was written to ${w.box.url}.`,
+    );
+    expect(result.stdout).not.toContain("would end with no failure");
+  });
+
   it("fails with exit 4 on a wrong key and 3 without a target, as plan does", async () => {
     const w = await world({ kind: "jellyfin", version: "10.11" });
     expectExit(await w.cli(["rehearse", ...w.readFlags()], { PLEXODUS_TARGET_API_KEY: "0".repeat(32) }), 4);
@@ -198,7 +221,7 @@ describe("rehearse", () => {
   });
 });
 
-describe("sandbox --snapshot-from", () => {
+describe("sandbox --snapshot-from", { timeout: 120_000 }, () => {
   it("writes the rehearsal's snapshot without secrets, and `sandbox --library` serves it as the real server answered", async () => {
     const w = await world({ kind: "jellyfin", version: "10.11" });
     const file = join(w.dir, "snapshot.json");
@@ -296,5 +319,22 @@ describe("sandbox --snapshot-from", () => {
     const serving = await w.cli(["sandbox", "--snapshot-from", w.box.url, "--out", file, "--api-key", "x"]);
     expectExit(serving, 3);
     expect(serving.stderr).toContain("--target-api-key");
+    // A config file can hold the snapshot's options; a served sandbox reads none.
+    const config = join(w.dir, "plexodus.json");
+    writeFileSync(config, JSON.stringify({ users: ["admin"], libraries: ["Films"] }));
+    const fromConfig = await w.cli([
+      "sandbox",
+      "--snapshot-from",
+      w.box.url,
+      "--out",
+      file,
+      "--config",
+      config,
+    ]);
+    expectExit(fromConfig, 0);
+    expect(fromConfig.stdout).toContain("It holds 1 user, 1 library,");
+    const servingConfig = await w.cli(["sandbox", "--kind", "emby", "--config", config]);
+    expectExit(servingConfig, 3);
+    expect(servingConfig.stderr).toContain("--config goes with --snapshot-from");
   });
 });

@@ -11,7 +11,7 @@ export const registerRehearse: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("rehearse")
     .description(
-      "run the whole migration against a private copy of the target (read read-only, loaded into an in-process sandbox of the same kind and version) and show what each person would have afterwards. Writes nothing to the target.",
+      "run the whole migration against a private copy of the target (read read-only, loaded into an in-process sandbox of the same kind and version) and show what each person would have afterwards; writes nothing to the target",
     );
   // A migrate command line (or config file) rehearses as it is. Retries shape the run in the
   // copy as they would the real one; the journal, the credentials file and --yes belong to the

@@ -12,7 +12,7 @@ import type { CommandContext } from "../context.js";
 import { interactionFor } from "../interaction.js";
 import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { snapshotDocument, snapshotWrittenLines } from "../render/rehearse.js";
+import { snapshotWrittenLines } from "../render/rehearse.js";
 
 export interface SandboxCommandOptions {
   kind?: string;
@@ -241,6 +241,7 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
         await writeSnapshot(options, registration.context());
         return;
       }
+      snapshotOnly(registration.context());
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once("SIGINT", stop);
@@ -253,8 +254,19 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
       }
     });
   addConfigOptions(command, SNAPSHOT_OPTIONS);
+  // A config file can hold a snapshot's plan options; serving reads none (snapshotOnly).
+  command.addOption(new Option("--config <file>", "with --snapshot-from: a config file holding its options"));
   readsOwnArguments(command);
 };
+
+/** Serving reads no config file: one given is a mistake worth naming. */
+function snapshotOnly(context: CommandContext): void {
+  if (context.globals.config !== undefined) {
+    throw new ConfigError("--config goes with --snapshot-from; a served sandbox reads no config file", {
+      hint: "Drop --config; give the sandbox its options as flags.",
+    });
+  }
+}
 
 /** What `--snapshot-from` reads with: the options of `plan`, the URL coming from the flag. */
 const SNAPSHOT_OPTIONS = PLAN_OPTIONS.filter((key) => key !== "targetUrl");
@@ -302,6 +314,5 @@ async function writeSnapshot(
     interactionFor(context, config),
     resolve(context.io.cwd, options.out),
   );
-  if (context.globals.json) context.printJson(snapshotDocument(written));
-  else for (const line of snapshotWrittenLines(written)) context.say(line);
+  for (const line of snapshotWrittenLines(written)) context.say(line);
 }

@@ -87,7 +87,7 @@ export function renderRehearsal(rehearsal: Rehearsal, options: { limit?: number 
   out.push(
     `Read it with ${plural(rehearsal.reads, "request")}, all reads (GET); nothing was sent that writes.`,
     ...localTimeLines(plan.source.localTimeZone),
-    `The copy (${plural(counts.users, "user")}, ${plural(counts.libraries, "library", "libraries")}, ${plural(counts.items, "item")}, ${counts.itemsWithUserData} with user data, ${plural(counts.playlists, "playlist")}, ${plural(counts.collections, "collection")}) ran in a ${rehearsal.sandbox.kind} ${rehearsal.sandbox.version} sandbox.`,
+    `The copy (${plural(counts.users, "user")}, ${plural(counts.libraries, "library", "libraries")}, ${plural(counts.items, "item")}, ${counts.itemsWithUserData} with user data, ${plural(counts.playlists, "playlist")}, ${plural(counts.collections, "collection")}) ran in a sandbox playing ${rehearsal.sandbox.kind} ${rehearsal.sandbox.version}.`,
   );
 
   out.push("", "What the server would hold afterwards, per person (differences from today):");
@@ -211,23 +211,4 @@ export function snapshotWrittenLines(written: SnapshotWritten): string[] {
     `Read with ${plural(written.reads, "request")} to ${target.url}, all reads (GET); nothing was written there.`,
     `Start it with: plexodus sandbox --kind ${target.kind} --version ${written.sandboxVersion} --library ${written.path}`,
   ];
-}
-
-/** The `sandbox --snapshot-from --json` document (docs/json-output.md). */
-export function snapshotDocument(written: SnapshotWritten) {
-  return {
-    version: 1 as const,
-    command: "sandbox-snapshot",
-    file: written.path,
-    target: {
-      kind: written.target.kind,
-      version: written.target.version,
-      serverName: written.target.serverName,
-      url: written.target.url,
-    },
-    sandbox: { kind: written.target.kind, version: written.sandboxVersion },
-    chosenBy: written.chosenBy,
-    realTarget: { requests: written.reads },
-    counts: written.counts,
-  };
 }
