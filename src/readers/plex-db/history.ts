@@ -5,6 +5,7 @@ import { NONE, type UndatedStates } from "./state.js";
 import { int, type Notes, type TimeDecoder } from "./values.js";
 
 export interface HistoryResult {
+  /** The summaries in query order; empty when a sink took them. */
   summaries: HistorySummary[];
   eventCount: number;
   accountIds: Set<number>;
@@ -33,6 +34,7 @@ export const HISTORY_SQL = `SELECT account_id, guid, count(*),
 /**
  * Turns the groups of HISTORY_SQL, in their order, into summaries; also fills in the
  * last-played date of `undated` states. Whoever runs the query feeds every group to `add`.
+ * Each summary goes to `sink`, by default into `result.summaries`.
  */
 export class HistoryCollector {
   readonly result: HistoryResult = { summaries: [], eventCount: 0, accountIds: new Set() };
@@ -46,6 +48,8 @@ export class HistoryCollector {
     private readonly notes: Notes,
     private readonly task: ProgressTask,
     private readonly undated: UndatedStates,
+    private readonly sink: (summary: HistorySummary) => void = (summary) =>
+      this.result.summaries.push(summary),
   ) {}
 
   add(
@@ -94,7 +98,7 @@ export class HistoryCollector {
       return;
     }
     const lastViewedAt = new Date(lastMs);
-    result.summaries.push({ userId: this.userId, identity: guid, plays: count, lastViewedAt });
+    this.sink({ userId: this.userId, identity: guid, plays: count, lastViewedAt });
     const state = this.undatedOfAccount?.get(guid);
     if (state) state.lastPlayedAt = lastViewedAt;
   }

@@ -17,7 +17,16 @@ export const NONE = Number.NEGATIVE_INFINITY;
 /** Undated leaf states per account, then per guid: most accounts have none, so most history groups cost one number lookup. */
 export type UndatedStates = Map<number, Map<string, WatchState>>;
 
+/** What the reader knows of an item guid: the identity text to share, and whether a leaf item has it. */
+export interface GuidInfo {
+  /** The guid string of the items, kept once: millions of states of one guid share it. */
+  identity: string;
+  /** Whether any item with this guid is a leaf (movie, episode, track). */
+  leaf: boolean;
+}
+
 export interface StateResult {
+  /** The combined states in (account, guid) order; empty when a sink took them. */
   states: WatchState[];
   orphanedStateCount: number;
   accountIds: Set<number>;
@@ -54,11 +63,12 @@ interface Group {
 export function readStates(
   db: Database.Database,
   schema: SchemaInfo,
-  /** Per item guid: whether any item with it is a leaf (movie, episode, track). */
-  leafByGuid: ReadonlyMap<string, boolean>,
+  guids: ReadonlyMap<string, GuidInfo>,
   times: TimeDecoder,
   notes: Notes,
   task: ProgressTask,
+  /** Where each combined state goes, in order; by default into `states` of the result. */
+  sink?: (state: WatchState) => void,
 ): StateResult {
   const col = (name: string) => columnOrNull(schema, "metadata_item_settings", name);
   const rows = db
@@ -74,6 +84,7 @@ export function readStates(
     accountIds: new Set(),
     undated: new Map(),
   };
+  const emit = sink ?? ((state: WatchState) => result.states.push(state));
   // One record, refilled for each (account, guid): millions of rows must not mean millions of objects.
   const group: Group = {
     account: Number.NaN,
@@ -112,7 +123,7 @@ export function readStates(
     const playCount = Math.max(0, int(viewCount) ?? 0);
     const positionMs = Math.max(0, num(viewOffset) ?? 0);
     if (group.rows === 0 || group.account !== accountId || group.guid !== guid) {
-      if (group.rows > 0) flush(group, leafByGuid, result);
+      if (group.rows > 0) flush(group, guids, result, emit);
       if (group.account !== accountId) group.userId = String(accountId);
       group.account = accountId;
       group.guid = guid;
@@ -146,7 +157,7 @@ export function readStates(
       group.ratingRowId = id;
     }
   }
-  if (group.rows > 0) flush(group, leafByGuid, result);
+  if (group.rows > 0) flush(group, guids, result, emit);
   task.tick(seen % 50_000);
   return result;
 }
@@ -157,25 +168,31 @@ function ratedLater(rated: number, updated: number, id: number, best: Group): bo
   return id > best.ratingRowId;
 }
 
-function flush(group: Group, leafByGuid: ReadonlyMap<string, boolean>, result: StateResult): void {
+function flush(
+  group: Group,
+  guids: ReadonlyMap<string, GuidInfo>,
+  result: StateResult,
+  emit: (state: WatchState) => void,
+): void {
   result.accountIds.add(group.account);
-  const leaf = leafByGuid.get(group.guid);
-  if (leaf === undefined) {
+  const guid = guids.get(group.guid);
+  if (guid === undefined) {
     result.orphanedStateCount += group.rows;
     return;
   }
+  const { identity, leaf } = guid;
   const rating = Number.isNaN(group.rating) ? null : group.rating;
   const ratedAt = rating === null || group.ratingRatedMs === NONE ? null : new Date(group.ratingRatedMs);
   const userId = group.userId;
   if (!leaf) {
     // A show/season/album/artist row: its view_count counts watched children, not plays.
     if (rating === null) return;
-    result.states.push({ userId, identity: group.guid, ...EMPTY_WATCH_STATE, rating, ratedAt });
+    emit({ userId, identity, ...EMPTY_WATCH_STATE, rating, ratedAt });
     return;
   }
   const state: WatchState = {
     userId,
-    identity: group.guid,
+    identity,
     played: group.playCount > 0,
     playCount: group.playCount,
     lastPlayedAt: group.lastViewedMs === NONE ? null : new Date(group.lastViewedMs),
@@ -183,13 +200,13 @@ function flush(group: Group, leafByGuid: ReadonlyMap<string, boolean>, result: S
     rating,
     ratedAt,
   };
-  result.states.push(state);
+  emit(state);
   if (state.lastPlayedAt === null) {
     let byGuid = result.undated.get(group.account);
     if (!byGuid) {
       byGuid = new Map();
       result.undated.set(group.account, byGuid);
     }
-    byGuid.set(group.guid, state);
+    byGuid.set(identity, state);
   }
 }
