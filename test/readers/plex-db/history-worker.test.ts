@@ -10,7 +10,6 @@ import { HistoryCollector, readHistory } from "../../../src/readers/plex-db/hist
 import { startHistoryWorker } from "../../../src/readers/plex-db/history-worker.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import { Notes, TimeDecoder } from "../../../src/readers/plex-db/values.js";
-import { FRIEND, MANAGED, OWNER } from "../../../src/sample/index.js";
 import { busyHistoryDb, tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();
