@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { HistorySummary, WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
+import { eachRow } from "./rows.js";
 import { NONE, type UndatedStates } from "./state.js";
 import { int, type Notes, type TimeDecoder } from "./values.js";
 
@@ -29,7 +30,10 @@ export const HISTORY_SQL = `SELECT account_id, guid, count(*),
      max(CASE WHEN typeof(viewed_at) IN ('integer', 'real') THEN viewed_at END),
      max(CASE WHEN typeof(viewed_at) = 'text' AND ${TEXT_TIME} THEN viewed_at END),
      sum(CASE WHEN typeof(viewed_at) IN ('integer', 'real') OR (typeof(viewed_at) = 'text' AND ${TEXT_TIME}) THEN 0 ELSE 1 END)
-   FROM metadata_item_views NOT INDEXED GROUP BY account_id, guid`;
+   FROM metadata_item_views NOT INDEXED GROUP BY account_id, guid ORDER BY account_id, guid`;
+
+/** The columns of HISTORY_SQL. */
+export const HISTORY_COLUMNS = 6;
 
 /**
  * Turns the groups of HISTORY_SQL, in their order, into summaries; also fills in the
@@ -106,9 +110,8 @@ export class HistoryCollector {
 
 /** HISTORY_SQL on this thread's connection, each group straight into the collector. */
 export function readHistory(db: Database.Database, collector: HistoryCollector): HistoryResult {
-  const rows = db.prepare(HISTORY_SQL).raw().iterate() as Iterable<unknown[]>;
-  for (const [account, guid, plays, maxNumber, maxText, unreadable] of rows) {
+  eachRow(db, HISTORY_SQL, (account, guid, plays, maxNumber, maxText, unreadable) => {
     collector.add(account, guid, plays, maxNumber, maxText, unreadable);
-  }
+  });
   return collector.result;
 }

@@ -1,12 +1,13 @@
 import type Database from "better-sqlite3";
 import { EMPTY_WATCH_STATE, type WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
+import { eachRow } from "./rows.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
 /**
  * Per-person watch state (history is in history.ts). SQLite orders rows by (account, guid) with its own sorter
- * (bounded memory, spills to temporary files) and the rows are streamed with `iterate()`, so
+ * (bounded memory, spills to temporary files) and the rows are streamed with `eachRow()`, so
  * memory here grows with the number of (account, guid) pairs, never with the number of rows,
  * and no per-row hashing happens in JavaScript. Tables are scanned `NOT INDEXED`: a full scan
  * plus one sort beats millions of index-ordered row lookups.
@@ -71,13 +72,8 @@ export function readStates(
   sink?: (state: WatchState) => void,
 ): StateResult {
   const col = (name: string) => columnOrNull(schema, "metadata_item_settings", name);
-  const rows = db
-    .prepare(
-      `SELECT account_id, guid, rowid, view_count, view_offset, last_viewed_at, rating, ${col("last_rated_at")}, ${col("updated_at")}
-       FROM metadata_item_settings NOT INDEXED ORDER BY account_id, guid`,
-    )
-    .raw()
-    .iterate() as Iterable<unknown[]>;
+  const sql = `SELECT account_id, guid, rowid, view_count, view_offset, last_viewed_at, rating, ${col("last_rated_at")}, ${col("updated_at")}
+       FROM metadata_item_settings NOT INDEXED ORDER BY account_id, guid`;
   const result: StateResult = {
     states: [],
     orphanedStateCount: 0,
@@ -102,61 +98,67 @@ export function readStates(
     ratingRowId: 0,
   };
   let seen = 0;
-  for (const row of rows) {
-    if (++seen % 50_000 === 0) task.tick(50_000);
-    const [account, guid, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt] = row;
-    const accountId = int(account);
-    if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
-      notes.add("state-row-skipped", (n) => `${n} state row(s) without a valid account or guid were skipped`);
-      continue;
-    }
-    const id = rowid as number;
-    const viewedMs = times.ms(lastViewedAt) ?? NONE;
-    let value = num(rating) ?? Number.NaN;
-    if (value < 0 || value > 10) {
-      notes.add("rating-out-of-range", (n) => `${n} rating(s) outside 0–10 were ignored`);
-      value = Number.NaN;
-    }
-    const rated = !Number.isNaN(value);
-    const ratedMs = rated ? (times.ms(lastRatedAt) ?? NONE) : NONE;
-    const updatedMs = rated ? (times.ms(updatedAt) ?? NONE) : NONE;
-    const playCount = Math.max(0, int(viewCount) ?? 0);
-    const positionMs = Math.max(0, num(viewOffset) ?? 0);
-    if (group.rows === 0 || group.account !== accountId || group.guid !== guid) {
-      if (group.rows > 0) flush(group, guids, result, emit);
-      if (group.account !== accountId) group.userId = String(accountId);
-      group.account = accountId;
-      group.guid = guid;
-      group.rows = 1;
-      group.playCount = playCount;
-      group.lastViewedMs = viewedMs;
-      group.positionMs = positionMs;
-      group.positionViewedMs = viewedMs;
-      group.positionRowId = id;
-      group.rating = value;
-      group.ratingRatedMs = ratedMs;
-      group.ratingUpdatedMs = updatedMs;
-      group.ratingRowId = id;
-      continue;
-    }
-    group.rows++;
-    if (playCount > group.playCount) group.playCount = playCount;
-    if (viewedMs > group.lastViewedMs) group.lastViewedMs = viewedMs;
-    if (
-      viewedMs > group.positionViewedMs ||
-      (viewedMs === group.positionViewedMs && id > group.positionRowId)
-    ) {
-      group.positionMs = positionMs;
-      group.positionViewedMs = viewedMs;
-      group.positionRowId = id;
-    }
-    if (rated && (Number.isNaN(group.rating) || ratedLater(ratedMs, updatedMs, id, group))) {
-      group.rating = value;
-      group.ratingRatedMs = ratedMs;
-      group.ratingUpdatedMs = updatedMs;
-      group.ratingRowId = id;
-    }
-  }
+  eachRow(
+    db,
+    sql,
+    (account, guid, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt) => {
+      if (++seen % 50_000 === 0) task.tick(50_000);
+      const accountId = int(account);
+      if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
+        notes.add(
+          "state-row-skipped",
+          (n) => `${n} state row(s) without a valid account or guid were skipped`,
+        );
+        return;
+      }
+      const id = rowid as number;
+      const viewedMs = times.ms(lastViewedAt) ?? NONE;
+      let value = num(rating) ?? Number.NaN;
+      if (value < 0 || value > 10) {
+        notes.add("rating-out-of-range", (n) => `${n} rating(s) outside 0–10 were ignored`);
+        value = Number.NaN;
+      }
+      const rated = !Number.isNaN(value);
+      const ratedMs = rated ? (times.ms(lastRatedAt) ?? NONE) : NONE;
+      const updatedMs = rated ? (times.ms(updatedAt) ?? NONE) : NONE;
+      const playCount = Math.max(0, int(viewCount) ?? 0);
+      const positionMs = Math.max(0, num(viewOffset) ?? 0);
+      if (group.rows === 0 || group.account !== accountId || group.guid !== guid) {
+        if (group.rows > 0) flush(group, guids, result, emit);
+        if (group.account !== accountId) group.userId = String(accountId);
+        group.account = accountId;
+        group.guid = guid;
+        group.rows = 1;
+        group.playCount = playCount;
+        group.lastViewedMs = viewedMs;
+        group.positionMs = positionMs;
+        group.positionViewedMs = viewedMs;
+        group.positionRowId = id;
+        group.rating = value;
+        group.ratingRatedMs = ratedMs;
+        group.ratingUpdatedMs = updatedMs;
+        group.ratingRowId = id;
+        return;
+      }
+      group.rows++;
+      if (playCount > group.playCount) group.playCount = playCount;
+      if (viewedMs > group.lastViewedMs) group.lastViewedMs = viewedMs;
+      if (
+        viewedMs > group.positionViewedMs ||
+        (viewedMs === group.positionViewedMs && id > group.positionRowId)
+      ) {
+        group.positionMs = positionMs;
+        group.positionViewedMs = viewedMs;
+        group.positionRowId = id;
+      }
+      if (rated && (Number.isNaN(group.rating) || ratedLater(ratedMs, updatedMs, id, group))) {
+        group.rating = value;
+        group.ratingRatedMs = ratedMs;
+        group.ratingUpdatedMs = updatedMs;
+        group.ratingRowId = id;
+      }
+    },
+  );
   if (group.rows > 0) flush(group, guids, result, emit);
   task.tick(seen % 50_000);
   return result;
