@@ -1,7 +1,9 @@
+import { resolve } from "node:path";
 import { type Config, loadConfig } from "../config/load.js";
 import { OPTIONS, type OptionSpec } from "../config/options.js";
 import { Redactor } from "../redact.js";
 import type { Io } from "./io.js";
+import { createProgress, type LiveProgress } from "./progress.js";
 
 /** Global options every command sees (set on the root program). */
 export interface GlobalOptions {
@@ -23,17 +25,34 @@ export interface CommandContext {
   warn(line: string): void;
   /** The one JSON document of a --json run. */
   printJson(document: unknown): void;
+  /** Progress on stderr (bars on a terminal); lines said while bars are live go above them. */
+  progress(): LiveProgress;
+  /**
+   * Stops every progress display still live, restoring the terminal: before an error is
+   * printed and when the command ends, whichever way it ends.
+   */
+  close(): void;
 }
 
 export function createContext(io: Io, globals: GlobalOptions): CommandContext {
   const redactor = new Redactor();
-  const write = (stream: NodeJS.WritableStream, line: string) => stream.write(`${redactor.redact(line)}\n`);
+  const live = new Set<LiveProgress>();
+  const write = (stream: NodeJS.WritableStream, line: string) => {
+    const text = `${redactor.redact(line)}\n`;
+    // Bars are on stderr: a line for the same terminal goes above them, never under them.
+    const terminal = stream === io.stderr || (stream === io.stdout && io.stdoutIsTTY === true);
+    if (terminal && io.stderrIsTTY) {
+      for (const display of live) if (display.print(text)) return;
+    }
+    stream.write(text);
+  };
   return {
     io,
     globals,
     redactor,
     config(flags, keys) {
-      const config = loadConfig({ flags, env: io.env, configFile: globals.config, keys });
+      const configFile = globals.config === undefined ? undefined : resolve(io.cwd, globals.config);
+      const config = loadConfig({ flags, env: io.env, configFile, keys, cwd: io.cwd });
       for (const spec of OPTIONS as readonly OptionSpec[]) {
         if (spec.secret) redactor.add(config[spec.key as keyof typeof config] as string | undefined);
       }
@@ -47,6 +66,22 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     },
     printJson(document) {
       write(io.stdout, JSON.stringify(document, null, 2));
+    },
+    progress() {
+      const progress = createProgress({ stream: io.stderr, isTTY: io.stderrIsTTY });
+      live.add(progress);
+      return {
+        task: (label, total) => progress.task(label, total),
+        print: (text) => progress.print(text),
+        stop() {
+          live.delete(progress);
+          progress.stop();
+        },
+      };
+    },
+    close() {
+      for (const progress of live) progress.stop();
+      live.clear();
     },
   };
 }

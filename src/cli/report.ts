@@ -1,8 +1,9 @@
 import { EXIT_OK } from "../errors.js";
 import type { ApplyResult, RollbackResult } from "../executor/index.js";
+import type { ApplyEvents } from "../pipeline/apply.js";
 import type { Plan } from "../planner/index.js";
 import type { CommandContext } from "./context.js";
-import { applyDocument, renderApplyResult } from "./render/apply.js";
+import { applyDocument, renderApplyResult, resumeLine } from "./render/apply.js";
 
 /**
  * Exit code of a finished apply or rollback: 1 when anything is left to do (failed, conflict,
@@ -31,4 +32,13 @@ export function reportApply(
   if (ctx.globals.json) ctx.printJson({ ...extra, ...applyDocument(plan, result) });
   else ctx.say(renderApplyResult(plan, result));
   return runExitCode(result);
+}
+
+/** What apply and migrate say while a run goes: a resumed run is announced before it applies. */
+export function applyEvents(ctx: CommandContext): ApplyEvents {
+  return {
+    started({ resume, journalPath }) {
+      if (resume !== null) ctx.say(resumeLine(resume, journalPath));
+    },
+  };
 }

@@ -4,6 +4,7 @@ import {
   type Item,
   LEAF_KINDS,
   type Snapshot,
+  type UnknownField,
   type WatchState,
 } from "../model/index.js";
 import type { Interaction } from "./interaction.js";
@@ -12,7 +13,13 @@ import { readSource, streamSource } from "./source.js";
 /** The `inspect --json` document (docs/json-output.md). */
 export interface InspectReport {
   version: 1;
-  source: { kind: string; schemaFingerprint: string; schemaVersion: string | null };
+  source: {
+    kind: string;
+    schemaFingerprint: string;
+    schemaVersion: string | null;
+    /** Zone local-time text dates were read in, and how many; null when none were found. */
+    localTimeZone: { zone: string; dates: number } | null;
+  };
   users: Array<{
     id: string;
     name: string;
@@ -23,6 +30,10 @@ export interface InspectReport {
     rated: number;
     playlists: number;
     historyPlays: number;
+    /** What the source cannot tell of this person (through the Plex API: all but the owner). */
+    unknownFields: UnknownField[];
+    /** What the source infers from this person's plays instead of reading it (docs/sources.md). */
+    inferredFields: UnknownField[];
   }>;
   libraries: Array<{ id: string; name: string; kind: string; items: number; withExternalIds: number }>;
   totals: {
@@ -95,6 +106,8 @@ export class InspectTally {
       isOwner: user.isOwner,
       isPlaceholder: user.isPlaceholder,
       ...this.user(user.id),
+      unknownFields: user.unknownFields,
+      inferredFields: user.inferredFields,
     }));
     const perLibrary = new Map<string, { items: number; withExternalIds: number }>();
     for (const library of snapshot.libraries) perLibrary.set(library.id, { items: 0, withExternalIds: 0 });
@@ -120,6 +133,7 @@ export class InspectTally {
         kind: snapshot.source.kind,
         schemaFingerprint: snapshot.source.schemaFingerprint,
         schemaVersion: snapshot.source.schemaVersion,
+        localTimeZone: snapshot.source.localTimeZone ?? null,
       },
       users,
       libraries,

@@ -1,3 +1,4 @@
+import type { Mapping } from "../config/values.js";
 import { ConfigError } from "../errors.js";
 import { type Library, nameKey, type Snapshot, type SourceUser } from "../model/index.js";
 
@@ -7,6 +8,8 @@ export interface ScopeOptions {
   excludeUsers?: readonly string[] | undefined;
   libraries?: readonly string[] | undefined;
   excludeLibraries?: readonly string[] | undefined;
+  /** Only its Plex names (`from`) are checked here; src/match/users.ts applies it. */
+  userMap?: readonly Mapping[] | undefined;
 }
 
 export interface ScopeResult {
@@ -28,6 +31,7 @@ function checkNames(
   excluded: ReadonlySet<string>,
   flag: string,
   noun: string,
+  nouns: string,
 ): void {
   if (!given) return;
   const known = new Set(available.map(nameKey));
@@ -38,7 +42,7 @@ function checkNames(
   );
   throw new ConfigError(
     `${flag} names ${unknown.length === 1 ? "an unknown" : "unknown"} ${noun}: ${unknown.map((n) => JSON.stringify(n)).join(", ")}`,
-    { hint: choices.length > 0 ? `Known ${noun}s: ${choices.join(", ")}` : `The source has no ${noun}s.` },
+    { hint: choices.length > 0 ? `Known ${nouns}: ${choices.join(", ")}` : `The source has no ${nouns}.` },
   );
 }
 
@@ -67,10 +71,27 @@ export function applyScope(snapshot: Snapshot, options: ScopeOptions): ScopeResu
   const excludedLibraryKeys = new Set((options.excludeLibraries ?? []).map(nameKey));
   const userNames = snapshot.users.map((user) => user.name);
   const libraryNames = snapshot.libraries.map((library) => library.name);
-  checkNames(options.users, userNames, excludedUserKeys, "--users", "user");
-  checkNames(options.excludeUsers, userNames, excludedUserKeys, "--exclude-users", "user");
-  checkNames(options.libraries, libraryNames, excludedLibraryKeys, "--libraries", "library");
-  checkNames(options.excludeLibraries, libraryNames, excludedLibraryKeys, "--exclude-libraries", "library");
+  checkNames(options.users, userNames, excludedUserKeys, "--users", "user", "users");
+  checkNames(options.excludeUsers, userNames, excludedUserKeys, "--exclude-users", "user", "users");
+  // A misspelled Plex name would leave that person's history behind without a word. Names of
+  // excluded or unselected accounts are accepted: they are real, and scope drops them.
+  checkNames(
+    options.userMap?.map((entry) => entry.from),
+    userNames,
+    excludedUserKeys,
+    "--user-map",
+    "user",
+    "users",
+  );
+  checkNames(options.libraries, libraryNames, excludedLibraryKeys, "--libraries", "library", "libraries");
+  checkNames(
+    options.excludeLibraries,
+    libraryNames,
+    excludedLibraryKeys,
+    "--exclude-libraries",
+    "library",
+    "libraries",
+  );
 
   const users: SourceUser[] = selected(snapshot.users, (u) => u.name, options.users, options.excludeUsers);
   const libraries: Library[] = selected(

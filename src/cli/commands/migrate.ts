@@ -1,18 +1,19 @@
 import type { Command } from "commander";
 import { migrate } from "../../pipeline/migrate.js";
 import { interactionFor } from "../interaction.js";
-import { APPLY_OPTIONS, addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
 import { planDocument, renderPlan } from "../render/plan.js";
-import { reportApply } from "../report.js";
+import { applyEvents, reportApply } from "../report.js";
 
 export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("migrate")
-    .description("Plan and apply in one step; --dry-run stops after the plan.")
+    .description("plan and apply in one step; --dry-run stops after the plan")
     .option("--dry-run", "print the plan and stop; nothing is written");
   addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])]);
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { dryRun?: boolean }) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
@@ -20,6 +21,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
     const { prepared, result } = await migrate(config, interactionFor(ctx, config), {
       dryRun,
       cwd: ctx.io.cwd,
+      events: applyEvents(ctx),
       // The plan is shown before anything is asked or written.
       planned({ plan }) {
         if (!ctx.globals.json) ctx.say(renderPlan(plan));

@@ -1,7 +1,7 @@
 import type { Config } from "../../config/load.js";
 import type { DemoOutcome } from "../../pipeline/demo.js";
 import type { Plan } from "../../planner/index.js";
-import { renderDrift } from "./drift.js";
+import { renderVerify } from "./drift.js";
 
 /** The first lines: what runs against what, and the options a person would type for it. */
 export function demoHeader(
@@ -30,17 +30,18 @@ export const DEMO_STEPS = {
   verify: "\n== 3. verify (read both sides again) ==\n",
 } as const;
 
-/** The last lines: drift, what moved, and how to try it by hand. */
-export function demoClosing(outcome: DemoOutcome): string[] {
+/** The last lines: drift, what moved, how to try it by hand, and the files kept (`--keep`). */
+export function demoClosing(outcome: DemoOutcome, keptFiles: readonly string[] = []): string[] {
   const lines = [
-    outcome.drift.length === 0
-      ? "No drift: the target holds everything the migration should have produced."
-      : renderDrift(outcome.drift),
+    // verify's own report: "No drift" only of what was compared (issue 13 item 6).
+    renderVerify(outcome.again.plan, outcome.drift).join("\n"),
     `\n== What moved ==\n\n${whatMoved(outcome.first.plan)}`,
     `\nA second run would send ${outcome.again.plan.actions.length} writes. Run it yourself against the sandbox:\n` +
       `  plexodus sandbox --kind ${outcome.kind}        # then plexodus plan --plex-db … --target-url …`,
   ];
-  if (outcome.keptFolder !== null) lines.push(`\nDemo files kept in ${outcome.keptFolder}`);
+  if (outcome.keptFolder !== null) {
+    lines.push(`\nDemo files kept in ${outcome.keptFolder}: ${keptFiles.join(", ")}`);
+  }
   return lines;
 }
 

@@ -219,6 +219,7 @@ function readUsers(db: OpenedSnapshot["db"], referenced: readonly number[]): Sou
       isOwner: id === 1,
       isPlaceholder: false,
       unknownFields: [],
+      inferredFields: [],
     });
   }
   for (const id of referenced) {
@@ -229,6 +230,7 @@ function readUsers(db: OpenedSnapshot["db"], referenced: readonly number[]): Sou
       isOwner: id === 1,
       isPlaceholder: true,
       unknownFields: [],
+      inferredFields: [],
     });
   }
   return [...users.values()].sort((a, b) => Number(a.id) - Number(b.id));
