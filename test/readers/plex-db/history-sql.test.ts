@@ -8,7 +8,7 @@ const REFERENCE_SQL = `SELECT account_id, guid, count(*),
      max(CASE WHEN typeof(viewed_at) IN ('integer', 'real') THEN viewed_at END),
      max(CASE WHEN typeof(viewed_at) = 'text' AND ${TEXT_TIME} THEN viewed_at END),
      sum(CASE WHEN typeof(viewed_at) IN ('integer', 'real') OR (typeof(viewed_at) = 'text' AND ${TEXT_TIME}) THEN 0 ELSE 1 END)
-   FROM metadata_item_views NOT INDEXED GROUP BY account_id, guid ORDER BY account_id, guid`;
+   FROM metadata_item_views NOT INDEXED GROUP BY guid, account_id ORDER BY guid, account_id`;
 
 /** Every storage class a viewed_at can hold, including look-alikes of the others. */
 const VALUES: unknown[] = [
