@@ -1,14 +1,11 @@
-import type { z } from "zod";
-import type * as values from "./values.js";
+import type { VALUE_SCHEMAS } from "./values.js";
 
 /**
  * The name of a value schema in values.ts. The table names its schemas instead of holding
  * them, so the CLI registers flags and prints help without loading zod (issue 14, start);
  * the loader looks the schema up by this name.
  */
-export type ValueName = {
-  [K in keyof typeof values]: (typeof values)[K] extends z.ZodType ? K : never;
-}[keyof typeof values];
+export type ValueName = keyof typeof VALUE_SCHEMAS;
 
 /**
  * The one table of options (shared/design/CLI.md): config key, flag, env var, value schema.

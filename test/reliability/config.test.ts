@@ -34,7 +34,7 @@ const BAD = new Map<unknown, string>([
 ]);
 
 function badValue(spec: OptionSpec): string {
-  const value = BAD.get(v[spec.schema]);
+  const value = BAD.get(v.VALUE_SCHEMAS[spec.schema]);
   if (value === undefined) throw new Error(`no bad value known for option ${spec.key}: add one`);
   return value;
 }
