@@ -8,7 +8,7 @@ import { run } from "../helpers/io.js";
  * updates these files (`npx vitest run test/cli/start-help.test.ts -u`) and shows in review.
  */
 
-const COMMANDS = ["inspect", "plan", "apply", "migrate", "verify", "rollback", "demo", "sandbox"];
+const COMMANDS = ["inspect", "plan", "apply", "migrate", "rehearse", "verify", "rollback", "demo", "sandbox"];
 
 async function helpOf(args: string[]): Promise<string> {
   const result = await run(args);

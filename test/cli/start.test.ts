@@ -100,7 +100,7 @@ const START_ARGS = [
   ["-V"],
   ["--help"],
   ["help"],
-  ...["inspect", "plan", "apply", "migrate", "verify", "rollback", "demo", "sandbox"].map((c) => [
+  ...["inspect", "plan", "apply", "migrate", "rehearse", "verify", "rollback", "demo", "sandbox"].map((c) => [
     c,
     "--help",
   ]),
