@@ -57,8 +57,24 @@ export const SCOPE_OPTIONS = [
   "favoriteMinRating",
 ] as const satisfies readonly OptionKey[];
 
+/** Files a run leaves for people: the HTML report, the Markdown summary, the support log. */
+export const OUTPUT_OPTIONS = ["report", "summaryMd", "log"] as const satisfies readonly OptionKey[];
+
 /** What `plan`, `verify` and the planning half of `migrate` take. */
-export const PLAN_OPTIONS = [...SOURCE_OPTIONS, ...TARGET_OPTIONS, ...SCOPE_OPTIONS, "concurrency"] as const;
+export const PLAN_OPTIONS = [
+  ...SOURCE_OPTIONS,
+  ...TARGET_OPTIONS,
+  ...SCOPE_OPTIONS,
+  "concurrency",
+  ...OUTPUT_OPTIONS,
+] as const;
 
 /** What `apply` and the applying half of `migrate` take; the plan names the rest. */
-export const APPLY_OPTIONS = [...TARGET_OPTIONS, "concurrency", "journal", "credentialsFile", "yes"] as const;
+export const APPLY_OPTIONS = [
+  ...TARGET_OPTIONS,
+  "concurrency",
+  "journal",
+  "credentialsFile",
+  "yes",
+  ...OUTPUT_OPTIONS,
+] as const;

@@ -49,6 +49,8 @@ export interface ApplyResult {
   /** Path of the credentials file when this run wrote passwords to it. */
   credentialsFile: string | null;
   journalPath: string;
+  /** How each action ended, by action key: reports tell per person what was confirmed. */
+  outcomes: ReadonlyMap<string, Outcome["kind"]>;
 }
 
 export function titleOf(action: Action): string {
@@ -205,6 +207,7 @@ function summarize(
   started: number,
   users: UserRun,
 ): ApplyResult {
+  const kinds = new Map<string, Outcome["kind"]>();
   const result: ApplyResult = {
     applied: 0,
     alreadyDone: 0,
@@ -220,9 +223,11 @@ function summarize(
     interrupted: ctx.interrupted,
     credentialsFile: users.credentialsWritten ? resolve(users.credentialsFile) : null,
     journalPath: resolve(ctx.journal.path),
+    outcomes: kinds,
   };
   for (const action of actions) {
     const outcome = outcomes.get(action.key) ?? { kind: "not-started" };
+    kinds.set(action.key, outcome.kind);
     const issue = (reason: string): ActionIssue => ({
       key: action.key,
       type: action.type,

@@ -16,6 +16,8 @@ export interface Prepared {
   users: UserMappingResult;
   matches: MatchResult;
   index: TargetIndex;
+  /** What the target held when planning (the items and lists the plan looked at): reports count it. */
+  state: TargetState;
   /** Counts of what scope left out (numbers only). */
   excluded: { users: number; libraries: number; items: number };
 }
@@ -61,7 +63,7 @@ export async function preparePlan(
     options: { mode: config.mode, kinds: config.kinds, favoriteMinRating: config.favoriteMinRating },
     now,
   });
-  return { plan, snapshot, users, matches, index, excluded };
+  return { plan, snapshot, users, matches, index, state, excluded };
 }
 
 async function readTargetState(

@@ -5,6 +5,7 @@ import { executePlan } from "../../pipeline/apply.js";
 import { readPlanFile } from "../../pipeline/plan-file.js";
 import { interactionFor } from "../interaction.js";
 import { APPLY_OPTIONS, addConfigOptions } from "../options.js";
+import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
 import { reportApply } from "../report.js";
@@ -30,8 +31,10 @@ export const registerApply: RegisterCommand = (program, registration) => {
         `the plan is for ${plan.target.kind}, but --target-kind is ${config.targetKind}`,
       );
     }
+    checkOutputFiles(config, ctx.io.cwd);
     if (plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
     const result = await executePlan(plan, effective, interactionFor(ctx, config), ctx.io.cwd);
     registration.setExitCode(reportApply(ctx, plan, result, { command: "apply" }));
+    writeRunOutputs(ctx, config, { command: "apply", stage: result ? "apply" : "plan", plan, result });
   });
 };

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { migrate } from "../../pipeline/migrate.js";
 import { interactionFor } from "../interaction.js";
 import { APPLY_OPTIONS, addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
 import { planDocument, renderPlan } from "../render/plan.js";
@@ -11,35 +12,40 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("migrate")
     .description("Plan and apply in one step; --dry-run stops after the plan.")
-    .option("--dry-run", "print the plan and stop; nothing is written");
+    .option("--dry-run", "print the plan and stop; nothing is written")
+    .option("--full", "list every line of the plan (default: the first 20 of each list)");
   addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])]);
-  command.action(async (flags: Record<string, unknown> & { dryRun?: boolean }) => {
+  command.action(async (flags: Record<string, unknown> & { dryRun?: boolean; full?: boolean }) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
+    checkOutputFiles(config, ctx.io.cwd);
     const dryRun = Boolean(flags.dryRun);
     const { prepared, result } = await migrate(config, interactionFor(ctx, config), {
       dryRun,
       cwd: ctx.io.cwd,
       // The plan is shown before anything is asked or written.
       planned({ plan }) {
-        if (!ctx.globals.json) ctx.say(renderPlan(plan));
+        if (!ctx.globals.json)
+          ctx.say(renderPlan(plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
         if (!dryRun && plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
       },
     });
     const document = planDocument(prepared, null);
     if (result === undefined) {
       if (ctx.globals.json) ctx.printJson({ ...document, command: "migrate", dryRun: true });
-      return;
+    } else {
+      const { summary, unmatched, skipped, limitations } = document;
+      registration.setExitCode(
+        reportApply(ctx, prepared.plan, result, {
+          command: "migrate",
+          planned: summary,
+          unmatched,
+          skipped,
+          limitations,
+        }),
+      );
     }
-    const { summary, unmatched, skipped, limitations } = document;
-    registration.setExitCode(
-      reportApply(ctx, prepared.plan, result, {
-        command: "migrate",
-        planned: summary,
-        unmatched,
-        skipped,
-        limitations,
-      }),
-    );
+    const stage = result ? "apply" : "plan";
+    writeRunOutputs(ctx, config, { command: "migrate", stage, plan: prepared.plan, result }, prepared);
   });
 };

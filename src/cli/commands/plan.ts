@@ -4,6 +4,7 @@ import { EXIT_CHANGES, EXIT_OK } from "../../errors.js";
 import { planMigration } from "../../pipeline/plan.js";
 import { interactionFor } from "../interaction.js";
 import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { planDocument, planSavedLine, renderPlan } from "../render/plan.js";
 
@@ -13,19 +14,22 @@ export const registerPlan: RegisterCommand = (program, registration) => {
     .description(
       "Read the Plex source and the target, match items, and print what a migration would change (the dry run). Writes nothing to the target.",
     )
-    .option("--out <file>", "save the plan for `plexodus apply --plan FILE` (mode 0600)");
+    .option("--out <file>", "save the plan for `plexodus apply --plan FILE` (mode 0600)")
+    .option("--full", "list every change, unmatched item and skip (default: the first 20 of each list)");
   addConfigOptions(command, [...PLAN_OPTIONS, "detailedExitcode"]);
-  command.action(async (flags: Record<string, unknown> & { out?: string }) => {
+  command.action(async (flags: Record<string, unknown> & { out?: string; full?: boolean }) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
+    checkOutputFiles(config, ctx.io.cwd);
     const outFile = flags.out ? resolve(ctx.io.cwd, flags.out) : null;
     const prepared = await planMigration(config, interactionFor(ctx, config), outFile);
     if (ctx.globals.json) {
       ctx.printJson(planDocument(prepared, outFile));
     } else {
-      ctx.say(renderPlan(prepared.plan));
+      ctx.say(renderPlan(prepared.plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
       if (outFile) ctx.say(planSavedLine(outFile));
     }
+    writeRunOutputs(ctx, config, { command: "plan", stage: "plan", plan: prepared.plan }, prepared);
     const pending = prepared.plan.actions.length > 0;
     registration.setExitCode(config.detailedExitcode && pending ? EXIT_CHANGES : EXIT_OK);
   });

@@ -33,7 +33,10 @@ describe("renderPlan", () => {
   it("truncates long lists with a pointer to --json", () => {
     const long = renderPlan(richPlan({ items: 30 }), { limit: 5 });
     expect(long).toContain("  watched (31)\n");
-    expect(long).toContain("    … and 26 more (see --json)\n");
+    expect(long).toContain("    … and 26 more (--full lists all, or see --json)\n");
+    const full = renderPlan(richPlan({ items: 30 }), { limit: Number.POSITIVE_INFINITY });
+    expect(full).not.toContain("more (");
+    expect(full).toContain("Extra 29");
   });
 
   it("says so when there is nothing to change, and lists limitations", () => {
