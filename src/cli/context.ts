@@ -1,5 +1,8 @@
+import { resolve } from "node:path";
 import { type Config, loadConfig } from "../config/load.js";
 import { OPTIONS, type OptionSpec } from "../config/options.js";
+import { ConfigError } from "../errors.js";
+import { RunLog } from "../log.js";
 import { Redactor } from "../redact.js";
 import type { Io } from "./io.js";
 
@@ -23,10 +26,15 @@ export interface CommandContext {
   warn(line: string): void;
   /** The one JSON document of a --json run. */
   printJson(document: unknown): void;
+  /** The `--log` file, opened on first use (relative to the working folder). */
+  log(path: string): RunLog;
+  /** Flushes and closes what the command opened (the log); the program calls it last. */
+  close(): void;
 }
 
 export function createContext(io: Io, globals: GlobalOptions): CommandContext {
   const redactor = new Redactor();
+  let runLog: RunLog | undefined;
   const write = (stream: NodeJS.WritableStream, line: string) => stream.write(`${redactor.redact(line)}\n`);
   return {
     io,
@@ -47,6 +55,24 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     },
     printJson(document) {
       write(io.stdout, JSON.stringify(document, null, 2));
+    },
+    log(path) {
+      if (runLog) return runLog;
+      const file = resolve(io.cwd, path);
+      try {
+        runLog = new RunLog(file, (text) => redactor.redact(text));
+      } catch (error) {
+        throw new ConfigError(
+          `cannot open --log ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+          {
+            hint: "Give --log (or PLEXODUS_LOG) a path in an existing, writable folder.",
+          },
+        );
+      }
+      return runLog;
+    },
+    close() {
+      runLog?.close();
     },
   };
 }

@@ -55,5 +55,8 @@ export async function runCli(args: readonly string[], io: Io): Promise<number> {
     io.stderr.write(`plexodus: ${redact(describeError(error))}\n`);
     if (globals.debug && error instanceof Error && error.stack) io.stderr.write(`${redact(error.stack)}\n`);
     return exitCodeOf(error);
+  } finally {
+    // The --log file holds what happened up to here, a failed run's most of all.
+    context?.close();
   }
 }

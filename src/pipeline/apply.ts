@@ -3,6 +3,7 @@ import type { Config } from "../config/load.js";
 import { type ApplyResult, applyPlan } from "../executor/index.js";
 import type { Plan } from "../planner/index.js";
 import type { Interaction } from "./interaction.js";
+import { recordOutcomes, requestObserver } from "./log.js";
 import { connectConfiguredTarget } from "./target.js";
 
 /**
@@ -16,20 +17,26 @@ export async function executePlan(
   interaction: Interaction,
   cwd: string,
 ): Promise<ApplyResult | null> {
-  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(
+    config,
+    (line) => interaction.warn(line),
+    requestObserver(interaction),
+  );
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
   try {
     if (plan.actions.length > 0) {
       if (!(await interaction.confirm({ kind: "apply", plan, target: target.info }))) return null;
     }
-    return await applyPlan(plan, target, {
+    const result = await applyPlan(plan, target, {
       journalPath: journalPathFor(config, cwd, target.info.serverId),
       concurrency: config.concurrency,
       credentialsFile: credentialsPathFor(config, cwd),
       progress,
       signal: interrupt.signal,
     });
+    if (interaction.record) recordOutcomes(plan, result, interaction.record);
+    return result;
   } finally {
     interrupt.dispose();
     progress.stop();

@@ -1,6 +1,7 @@
 import type { Config } from "../config/load.js";
 import { LEAF_KINDS, type Snapshot } from "../model/index.js";
 import type { Interaction } from "./interaction.js";
+import { requestObserver } from "./log.js";
 import { readSource } from "./source.js";
 
 /** The `inspect --json` document (docs/json-output.md). */
@@ -124,7 +125,7 @@ export async function inspectSource(config: Config, interaction: Interaction): P
   const progress = interaction.progress();
   let snapshot: Snapshot;
   try {
-    snapshot = await readSource(config, progress);
+    snapshot = await readSource(config, progress, requestObserver(interaction));
   } finally {
     progress.stop();
   }

@@ -1,5 +1,6 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import type { ResponseEvent } from "../http/client.js";
 import { mapUsers } from "../match/index.js";
 import { matchItems } from "../match/items.js";
 import type { MatchResult, UserMappingResult } from "../match/types.js";
@@ -30,9 +31,10 @@ export async function preparePlan(
   config: Config,
   target: ConnectedTarget,
   progress: Progress,
-  now: Date = new Date(),
+  options: { now?: Date; onResponse?: ((event: ResponseEvent) => void) | undefined } = {},
 ): Promise<Prepared> {
-  const full = await readSource(config, progress);
+  const now = options.now ?? new Date();
+  const full = await readSource(config, progress, options.onResponse);
   checkLibraryMapSources(config, full);
   const { snapshot, excluded } = applyScope(full, config);
   const index = await target.index(progress);

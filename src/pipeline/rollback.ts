@@ -1,6 +1,7 @@
 import type { Config } from "../config/load.js";
 import { type RollbackResult, rollback } from "../executor/index.js";
 import type { Interaction } from "./interaction.js";
+import { requestObserver } from "./log.js";
 import { connectConfiguredTarget } from "./target.js";
 
 /**
@@ -13,7 +14,11 @@ export async function rollbackJournal(
   interaction: Interaction,
   options: { includeUsers: boolean },
 ): Promise<RollbackResult | null> {
-  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(
+    config,
+    (line) => interaction.warn(line),
+    requestObserver(interaction),
+  );
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
   try {

@@ -1,11 +1,13 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import type { ResponseEvent } from "../http/client.js";
 import { type ConnectedTarget, connectTarget } from "../targets/detect.js";
 
 /** Connects to the configured target; warns loudly when TLS checks are off. */
 export async function connectConfiguredTarget(
   config: Config,
   warn: (line: string) => void,
+  onResponse?: (event: ResponseEvent) => void,
 ): Promise<ConnectedTarget> {
   if (config.targetUrl === undefined) {
     throw new ConfigError("no target server given", {
@@ -30,5 +32,6 @@ export async function connectConfiguredTarget(
     caFile: config.caFile,
     insecure: config.insecure,
     concurrency: config.concurrency,
+    onResponse,
   });
 }

@@ -6,7 +6,7 @@ import type { RegisterCommand } from "../registration.js";
 import { renderInspect } from "../render/inspect.js";
 
 /** The source options plus what reaching Plex or Tautulli over HTTP needs. */
-const INSPECT_OPTIONS = [...SOURCE_OPTIONS, "timeout", "concurrency", "caFile", "insecure"] as const;
+const INSPECT_OPTIONS = [...SOURCE_OPTIONS, "timeout", "concurrency", "caFile", "insecure", "log"] as const;
 
 export const registerInspect: RegisterCommand = (program: Command, registration) => {
   const command = program
