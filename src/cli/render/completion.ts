@@ -55,6 +55,16 @@ function words(options: readonly CompletionOption[]): string[] {
   return options.flatMap((option) => (option.short ? [option.long, option.short] : [option.long]));
 }
 
+/** The words so far: the one being completed, the one before, and the command typed. */
+const BASH_PREAMBLE = [
+  "  local cur prev command i",
+  "  cur=$" + "{COMP_WORDS[COMP_CWORD]}",
+  "  prev=$" + "{COMP_WORDS[COMP_CWORD-1]:-}",
+  '  command=""',
+  "  for ((i = 1; i < COMP_CWORD; i++)); do",
+  '    case "$' + '{COMP_WORDS[i]}" in',
+];
+
 function bashScript(spec: CompletionSpec): string {
   const fn = `_${ident(spec.program)}`;
   const all = [...spec.globals, ...spec.commands.flatMap((command) => command.options)];
@@ -70,10 +80,7 @@ function bashScript(spec: CompletionSpec): string {
     `#   source <(${spec.program} completion bash)`,
     `# or save it as /etc/bash_completion.d/${spec.program}.`,
     `${fn}() {`,
-    '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="" command="" i',
-    '  [[ $COMP_CWORD -gt 0 ]] && prev="${COMP_WORDS[COMP_CWORD-1]}"',
-    "  for ((i = 1; i < COMP_CWORD; i++)); do",
-    '    case "${COMP_WORDS[i]}" in',
+    ...BASH_PREAMBLE,
     `      ${spec.commands.map((c) => c.name).join("|")}) command="\${COMP_WORDS[i]}"; break ;;`,
     "    esac",
     "  done",

@@ -66,39 +66,31 @@ function person(input: PeopleInput, users: PlanUser[], actions: Action[]): Perso
     };
   });
 
+  // Rows are worded only for the first `limit` of each list: a big run plans 100,000s of actions.
   const moved = emptyMoved();
-  const changes: ChangeRow[] = [];
-  const issues: IssueRow[] = [];
+  const landed: Action[] = [];
+  const open: Action[] = [];
   for (const action of actions) {
     const how = outcome(action);
-    const categories = actionCategories(action).join(", ");
-    if (stage === "verify") {
-      // Every action of a plan made after the migration is drift: the target disagrees.
-      issues.push({
-        title: actionTitle(action),
-        categories,
-        outcome: OUTCOME_WORDS.drift!,
-        reason: describeAction(action, "≠ expected"),
-      });
-    } else if (how === "planned" || isConfirmed(how)) {
+    if (stage !== "verify" && (how === "planned" || isConfirmed(how))) {
       addMoved(moved, action);
-      changes.push({
-        title: actionTitle(action),
-        categories,
-        change: describeAction(action),
-        outcome: OUTCOME_WORDS[how] ?? how,
-      });
+      landed.push(action);
     } else {
-      issues.push({
-        title: actionTitle(action),
-        categories,
-        outcome: OUTCOME_WORDS[how] ?? how,
-        reason:
-          input.reasons.get(action.key) ??
-          (how === "not-started" ? "the run stopped before this action; run it again to finish" : how),
-      });
+      open.push(action);
     }
   }
+  const changes = {
+    total: landed.length,
+    rows: landed.slice(0, limit).map(
+      (action): ChangeRow => ({
+        title: actionTitle(action),
+        categories: actionCategories(action).join(", "),
+        change: describeAction(action),
+        outcome: OUTCOME_WORDS[outcome(action)] ?? outcome(action),
+      }),
+    ),
+  };
+  const issues = { total: open.length, rows: open.slice(0, limit).map((action) => issueRow(input, action)) };
 
   const skipped: SkipRow[] = plan.skipped
     .filter(
@@ -113,10 +105,32 @@ function person(input: PeopleInput, users: PlanUser[], actions: Action[]): Perso
     created: actions.some((action) => action.type === "create-user"),
     counts,
     moved,
-    changes: listed(changes, limit),
-    issues: listed(issues, limit),
+    changes,
+    issues,
     unmatched: facts ? listed(facts.unmatchedOf(sourceIds), limit) : null,
     weak: facts ? listed(facts.weakOf(sourceIds), limit) : null,
     skipped,
+  };
+}
+
+/** Why an action did not land; for verify, every action of the fresh plan is drift. */
+function issueRow(input: PeopleInput, action: Action): IssueRow {
+  const categories = actionCategories(action).join(", ");
+  if (input.stage === "verify") {
+    return {
+      title: actionTitle(action),
+      categories,
+      outcome: OUTCOME_WORDS.drift!,
+      reason: describeAction(action, "≠ expected"),
+    };
+  }
+  const how = input.outcome(action);
+  return {
+    title: actionTitle(action),
+    categories,
+    outcome: OUTCOME_WORDS[how] ?? how,
+    reason:
+      input.reasons.get(action.key) ??
+      (how === "not-started" ? "the run stopped before this action; run it again to finish" : how),
   };
 }
