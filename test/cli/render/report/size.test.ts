@@ -23,11 +23,11 @@ import {
 
 const ITEMS = 200_000;
 const PEOPLE = 50;
-const STATES_PER_PERSON = 4_000;
+const STATES_PER_PERSON = 2_000;
 
 /**
  * A 200,000-item library with 50 people, built in memory: 1 in 20 items unmatched, 1 in 10
- * matched by title and year only, each person with 4,000 watched or started items.
+ * matched by title and year only, each person with 2,000 watched or started items.
  */
 function bigRun() {
   const libraries = [MOVIES, SHOWS, KIDS];
@@ -101,11 +101,8 @@ function bigRun() {
 
 describe("the report of a 200,000-item run", () => {
   it(`stays under the size budget (${REPORT_SIZE_BUDGET_BYTES / 1024 / 1024} MiB), its lists cut and saying so`, () => {
-    let t = Date.now();
     const run = bigRun();
-    console.log("plan", Date.now() - t);
-    t = Date.now();
-    expect(run.plan.actions.length).toBeGreaterThan(100_000);
+    expect(run.plan.actions.length).toBeGreaterThan(50_000);
     const data = buildReport({
       command: "plan",
       stage: "plan",
@@ -113,17 +110,14 @@ describe("the report of a 200,000-item run", () => {
       sides: { snapshot: run.snap, matches: run.matches, state: run.state },
       options: [],
     });
-    console.log("build", Date.now() - t);
-    t = Date.now();
     const html = renderReport(data);
-    console.log("render", Date.now() - t, Buffer.byteLength(html));
     const bytes = Buffer.byteLength(html);
     expect(bytes).toBeLessThan(REPORT_SIZE_BUDGET_BYTES);
     // Every person is there, with the counts of the whole run, while each list is cut.
     expect(data.people).toHaveLength(PEOPLE);
     const first = data.people[0]!;
     expect(first.changes.total).toBeGreaterThan(first.changes.rows.length);
-    expect(first.counts.find((row) => row.category === "watched")!.inPlex).toBeGreaterThan(2_500);
+    expect(first.counts.find((row) => row.category === "watched")!.inPlex).toBeGreaterThan(1_000);
     expect(data.unmatched.total).toBeGreaterThan(data.unmatched.rows.length);
     expect(data.unmatched.rows).toHaveLength(REPORT_LIMITS.globalRows);
     expect(data.weakMatches!.total).toBe(ITEMS / 10);
