@@ -57,7 +57,10 @@ describe.skipIf(!hasChromium)("the HTML report in a browser", () => {
       const shot = await page.screenshot({ fullPage: true });
       expect(inkShare(shot)).toBeGreaterThan(0.02);
       if (process.env.UPDATE_REPORT_SCREENSHOT) {
-        const top = await page.screenshot({ fullPage: true, clip: { x: 0, y: 0, width: 1200, height: 1900 } });
+        const top = await page.screenshot({
+          fullPage: true,
+          clip: { x: 0, y: 0, width: 1200, height: 1900 },
+        });
         writeFileSync(join(packageRoot(), "docs", "report-screenshot.png"), top);
       }
       expect(opened.requests).toEqual([]);
