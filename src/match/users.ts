@@ -116,8 +116,9 @@ function indexTargets(targetUsers: TargetUser[]): Map<string, TargetUser[]> {
 }
 
 /**
- * Source id → target name from `--user-map`, for the selected accounts only (entries naming
- * other accounts are ignored and never echoed: they may be excluded users).
+ * Source id → target name from `--user-map`, for the selected accounts only. Entries naming
+ * other accounts are ignored and never echoed: they are excluded or unselected users (a name
+ * that matches no Plex account at all was refused earlier, by src/scope).
  */
 function explicitTargets(users: SourceUser[], userMap: Mapping[]): Map<string, string> {
   const byPlexName = new Map<string, string>();

@@ -14,5 +14,11 @@ export const SourceUserSchema = z.object({
   isPlaceholder: z.boolean(),
   /** Fields the source cannot tell for this user; nothing is written for them. */
   unknownFields: z.array(UnknownFieldSchema),
+  /**
+   * Fields the source infers from this user's play history instead of reading Plex's own value:
+   * through the Plex API, `watched` of every account but the owner (played = has a play, play
+   * count = its plays; SEMANTICS §8, docs/sources.md). They are written, and reports say so.
+   */
+  inferredFields: z.array(UnknownFieldSchema),
 });
 export type SourceUser = z.infer<typeof SourceUserSchema>;

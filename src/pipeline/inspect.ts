@@ -1,5 +1,5 @@
 import type { Config } from "../config/load.js";
-import { LEAF_KINDS, type Snapshot } from "../model/index.js";
+import { LEAF_KINDS, type Snapshot, type UnknownField } from "../model/index.js";
 import type { Interaction } from "./interaction.js";
 import { requestObserver } from "./log.js";
 import { readSource } from "./source.js";
@@ -7,7 +7,13 @@ import { readSource } from "./source.js";
 /** The `inspect --json` document (docs/json-output.md). */
 export interface InspectReport {
   version: 1;
-  source: { kind: string; schemaFingerprint: string; schemaVersion: string | null };
+  source: {
+    kind: string;
+    schemaFingerprint: string;
+    schemaVersion: string | null;
+    /** Zone local-time text dates were read in, and how many; null when none were found. */
+    localTimeZone: { zone: string; dates: number } | null;
+  };
   users: Array<{
     id: string;
     name: string;
@@ -18,6 +24,10 @@ export interface InspectReport {
     rated: number;
     playlists: number;
     historyPlays: number;
+    /** What the source cannot tell of this person (through the Plex API: all but the owner). */
+    unknownFields: UnknownField[];
+    /** What the source infers from this person's plays instead of reading it (docs/sources.md). */
+    inferredFields: UnknownField[];
   }>;
   libraries: Array<{ id: string; name: string; kind: string; items: number; withExternalIds: number }>;
   totals: {
@@ -78,6 +88,8 @@ export function summarize(snapshot: Snapshot): InspectReport {
     isOwner: user.isOwner,
     isPlaceholder: user.isPlaceholder,
     ...perUser.get(user.id)!,
+    unknownFields: user.unknownFields,
+    inferredFields: user.inferredFields,
   }));
   const perLibrary = new Map<string, { items: number; withExternalIds: number }>();
   for (const library of snapshot.libraries) perLibrary.set(library.id, { items: 0, withExternalIds: 0 });
@@ -103,6 +115,7 @@ export function summarize(snapshot: Snapshot): InspectReport {
       kind: snapshot.source.kind,
       schemaFingerprint: snapshot.source.schemaFingerprint,
       schemaVersion: snapshot.source.schemaVersion,
+      localTimeZone: snapshot.source.localTimeZone ?? null,
     },
     users,
     libraries,

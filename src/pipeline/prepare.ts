@@ -64,6 +64,7 @@ export async function preparePlan(
     state,
     options: { mode: config.mode, kinds: config.kinds, favoriteMinRating: config.favoriteMinRating },
     now,
+    target: index,
   });
   return { plan, snapshot, users, matches, index, state, excluded };
 }

@@ -1,12 +1,13 @@
 import type { MatchResult, UserMappingResult } from "../match/types.js";
-import type { Mode, Snapshot, TargetServerInfo } from "../model/index.js";
+import type { Mode, Snapshot, TargetIndex, TargetServerInfo } from "../model/index.js";
 import { planCollections } from "./collections.js";
 import { indexSnapshot, neededFromIndex } from "./context.js";
+import { planMatching } from "./matching.js";
 import { type Action, CATEGORIES, type Category, type Plan } from "./plan.js";
 import { planPlaylists } from "./playlists.js";
 import type { TargetState } from "./state.js";
 import { listUnmatched } from "./unmatched.js";
-import { planUsers } from "./users.js";
+import { type PlannedUser, planUsers } from "./users.js";
 import { planUserData } from "./watched.js";
 
 export interface PlanOptions {
@@ -25,6 +26,8 @@ export interface PlanInput {
   state: TargetState;
   options: PlanOptions;
   now: Date;
+  /** The target's items, so the pairings to review show the target's titles too. */
+  target?: TargetIndex | undefined;
 }
 
 const FIELD_WORDS: Record<string, string> = {
@@ -59,6 +62,31 @@ export function countActions(actions: readonly Action[]): Record<Category, numbe
 }
 
 /**
+ * Accounts whose played state the source inferred from their plays (the Plex API for everyone
+ * but the owner, docs/sources.md): the same server read from its database can answer
+ * differently, and the plan says where and why instead of disagreeing silently.
+ */
+function inferredWatchedLimitation(
+  users: readonly PlannedUser[],
+  kinds: ReadonlySet<Category>,
+): string | null {
+  if (!kinds.has("watched")) return null;
+  const names = users
+    .flatMap((user) => user.sources)
+    .filter((source) => source.inferredFields.includes("watched"))
+    .map((source) => source.name);
+  if (names.length === 0) return null;
+  const shown =
+    names.length > 5 ? `${names.slice(0, 5).join(", ")} and ${names.length - 5} more` : names.join(", ");
+  return (
+    `The played state of ${names.length} account(s) (${shown}) comes from their play history: the Plex API shows ` +
+    "Plex's own played flag and play count only for the owner. Here an item with a play counts as played and its " +
+    "plays are its play count, so an item marked played without a play (Plex 1.40 and later record none) stays " +
+    "unplayed and one marked unplayed after a play comes out played; --plex-db reads Plex's own values."
+  );
+}
+
+/**
  * The plan: pure and deterministic. The same inputs give a byte-identical plan, and planning
  * against the state a correct apply of it produces gives an empty plan.
  */
@@ -69,7 +97,7 @@ export function buildPlan(input: PlanInput): Plan {
   const users = planUsers(snapshot.users, input.users, options.kinds);
   const needed = neededFromIndex(snapshot, index, input.users, options.mode);
   const canWrite = server.features.userDataWrite;
-  const userData = planUserData(snapshot, index, users.planned, needed, state, {
+  const userData = planUserData(index, users.planned, needed, state, {
     mode: options.mode,
     kinds: options.kinds,
     favoriteMinRating,
@@ -110,6 +138,8 @@ export function buildPlan(input: PlanInput): Plan {
       `${partial.length} account(s) were read through the Plex API, which cannot tell some of their history; see skipped (unknown-in-source).`,
     );
   }
+  const inferred = inferredWatchedLimitation(users.planned, options.kinds);
+  if (inferred !== null) limitations.push(inferred);
 
   return {
     version: 1,
@@ -119,6 +149,7 @@ export function buildPlan(input: PlanInput): Plan {
       serverName: snapshot.source.serverName,
       serverId: snapshot.source.serverId,
       schemaFingerprint: snapshot.source.schemaFingerprint,
+      localTimeZone: snapshot.source.localTimeZone ?? null,
     },
     target: {
       kind: server.kind,
@@ -138,5 +169,11 @@ export function buildPlan(input: PlanInput): Plan {
     unmatched: listUnmatched(snapshot, index, input.matches, users.planned, options.kinds),
     limitations,
     counts: countActions(actions),
+    matching: planMatching(
+      snapshot,
+      index,
+      input.matches,
+      new Map((input.target?.items ?? []).map((item) => [item.id, item])),
+    ),
   };
 }

@@ -3,5 +3,12 @@ export { displayTitle, neededUserData } from "./context.js";
 export { type DriftEntry, findDrift } from "./drift.js";
 export * from "./plan.js";
 export { cloneTargetState, emptyTargetState, type TargetState } from "./state.js";
-export { type PlanSummary, summarizePlan } from "./summary.js";
+export {
+  type ChangeKind,
+  type Compared,
+  comparedOf,
+  countByKind,
+  type PlanSummary,
+  summarizePlan,
+} from "./summary.js";
 export { combineStates, type SourceState, wantedChange } from "./userdata.js";

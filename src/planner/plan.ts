@@ -1,6 +1,11 @@
 import { z } from "zod";
-import { MissReasonSchema, UserMapRuleSchema, UserMissReasonSchema } from "../match/types.js";
-import { CategorySchema, ModeSchema, TargetKindSchema } from "../model/index.js";
+import {
+  MatchRuleSchema,
+  MissReasonSchema,
+  UserMapRuleSchema,
+  UserMissReasonSchema,
+} from "../match/types.js";
+import { CategorySchema, ModeSchema, SourceInfoSchema, TargetKindSchema } from "../model/index.js";
 
 /**
  * The plan: the dry run, the file `plan --out` writes and `apply --plan` reads. Versioned and
@@ -164,6 +169,44 @@ export type PlanUser = z.infer<typeof PlanUserSchema>;
 
 export const CountsSchema = z.record(CategorySchema, z.number().int().nonnegative());
 
+/** A pairing a person should look at: made by title and year alone, or against other evidence. */
+export const ReviewMatchSchema = z.object({
+  itemKey: z.string(),
+  /** The Plex item as a person recognises it (only from included libraries). */
+  title: z.string(),
+  kind: z.string(),
+  library: z.string(),
+  targetId: z.string(),
+  /** The target item's title (and year) as the target holds it; null when not read. */
+  targetTitle: z.string().nullable(),
+  /** For a conflicting pairing: the rule that pointed elsewhere and where. */
+  conflict: z.object({ rule: MatchRuleSchema, targetId: z.string() }).nullable(),
+});
+export type ReviewMatch = z.infer<typeof ReviewMatchSchema>;
+
+const count = z.number().int().nonnegative();
+
+/**
+ * How the selected Plex items were paired (SEMANTICS §2, docs/matching.md "The match report"):
+ * counts per rule, and the pairings to check by hand.
+ */
+export const PlanMatchingSchema = z.object({
+  /** Items of the selected libraries the matcher tried: matched + unmatched. */
+  items: count,
+  matched: count,
+  /** Items with no target item; those that carry something to migrate are in `unmatched`. */
+  unmatched: count,
+  /** Matches per rule (external-id, episode, path, title-year); adds up to `matched`. */
+  byRule: z.record(MatchRuleSchema, count),
+  /** Weak matches: by title and year, or by number inside a show or album matched that way. */
+  weak: count,
+  /** Every title + year match, for review. */
+  titleYear: z.array(ReviewMatchSchema),
+  /** Every match whose later evidence (position or path) pointed to another target item. */
+  conflicts: z.array(ReviewMatchSchema),
+});
+export type PlanMatching = z.infer<typeof PlanMatchingSchema>;
+
 export const PlanSchema = z.object({
   version: z.literal(1),
   createdAt: isoDate,
@@ -172,6 +215,8 @@ export const PlanSchema = z.object({
     serverName: z.string().nullable(),
     serverId: z.string().nullable(),
     schemaFingerprint: z.string(),
+    /** Zone local-time text dates of an old database were read in (SourceInfo); null: none. */
+    localTimeZone: SourceInfoSchema.shape.localTimeZone,
   }),
   target: z.object({
     kind: TargetKindSchema,
@@ -193,5 +238,7 @@ export const PlanSchema = z.object({
   limitations: z.array(z.string()),
   /** Changes planned per category. */
   counts: CountsSchema,
+  /** How items were paired; absent in plans saved by versions before it was recorded. */
+  matching: PlanMatchingSchema.optional(),
 });
 export type Plan = z.infer<typeof PlanSchema>;

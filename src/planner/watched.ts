@@ -4,7 +4,6 @@ import {
   EMPTY_WATCH_STATE,
   LEAF_KINDS,
   type Mode,
-  type Snapshot,
   type TargetUserData,
 } from "../model/index.js";
 import type { SnapshotIndex } from "./context.js";
@@ -44,27 +43,19 @@ const USER_DATA_CATEGORIES = ["watched", "progress", "ratings"] as const;
 
 /**
  * The source state one person has for the items on one target item, with the last-played
- * fallback to history (SEMANTICS §3). Through the Plex API, other accounts only have history:
- * there an entry means played, the number of entries is the play count (SEMANTICS §8).
+ * fallback to history (SEMANTICS §3): plays without a state date the last play and never make
+ * an item played, whichever source was read. Where a source infers played state from plays
+ * (the Plex API for accounts other than the owner, SEMANTICS §8), its reader says so by giving
+ * those states itself and marking the account's `inferredFields`.
  */
-function sourceStateOf(
-  index: SnapshotIndex,
-  userId: string,
-  identity: string,
-  historyMeansPlayed: boolean,
-): SourceState | null {
+function sourceStateOf(index: SnapshotIndex, userId: string, identity: string): SourceState | null {
   const state = index.states.get(userId)?.get(identity);
   const history = index.history.get(userId)?.get(identity);
   if (state) {
     return { ...state, lastPlayedAt: state.lastPlayedAt ?? history?.lastViewedAt ?? null };
   }
   if (!history) return null;
-  return {
-    ...EMPTY_WATCH_STATE,
-    played: historyMeansPlayed,
-    playCount: historyMeansPlayed ? history.plays : 0,
-    lastPlayedAt: history.lastViewedAt,
-  };
+  return { ...EMPTY_WATCH_STATE, lastPlayedAt: history.lastViewedAt };
 }
 
 function currentData(state: TargetState, user: PlannedUser, itemId: string): TargetUserData {
@@ -81,7 +72,6 @@ function currentData(state: TargetState, user: PlannedUser, itemId: string): Tar
 }
 
 export function planUserData(
-  snapshot: Snapshot,
   index: SnapshotIndex,
   users: readonly PlannedUser[],
   needed: ReadonlyMap<string, ReadonlySet<string>>,
@@ -89,7 +79,6 @@ export function planUserData(
   options: UserDataOptions,
 ): UserDataResult {
   const result: UserDataResult = { actions: [], skipped: [], blockedFields: new Set(), blockedItems: 0 };
-  const historyMeansPlayed = snapshot.source.kind === "plex-api";
   for (const user of users) {
     const itemIds = new Set<string>();
     for (const source of user.sources) for (const id of needed.get(source.id) ?? []) itemIds.add(id);
@@ -115,7 +104,7 @@ export function planUserData(
         const states: SourceState[] = [];
         for (const source of speaker.sources) {
           for (const identity of identities) {
-            const found = sourceStateOf(index, source.id, identity, historyMeansPlayed);
+            const found = sourceStateOf(index, source.id, identity);
             if (found) states.push(found);
           }
         }

@@ -1,3 +1,4 @@
+import type { Mapping } from "../config/values.js";
 import { ConfigError } from "../errors.js";
 import { type Library, nameKey, type Snapshot, type SourceUser } from "../model/index.js";
 
@@ -7,6 +8,8 @@ export interface ScopeOptions {
   excludeUsers?: readonly string[] | undefined;
   libraries?: readonly string[] | undefined;
   excludeLibraries?: readonly string[] | undefined;
+  /** Only its Plex names (`from`) are checked here; src/match/users.ts applies it. */
+  userMap?: readonly Mapping[] | undefined;
 }
 
 export interface ScopeResult {
@@ -69,6 +72,15 @@ export function applyScope(snapshot: Snapshot, options: ScopeOptions): ScopeResu
   const libraryNames = snapshot.libraries.map((library) => library.name);
   checkNames(options.users, userNames, excludedUserKeys, "--users", "user");
   checkNames(options.excludeUsers, userNames, excludedUserKeys, "--exclude-users", "user");
+  // A misspelled Plex name would leave that person's history behind without a word. Names of
+  // excluded or unselected accounts are accepted: they are real, and scope drops them.
+  checkNames(
+    options.userMap?.map((entry) => entry.from),
+    userNames,
+    excludedUserKeys,
+    "--user-map",
+    "user",
+  );
   checkNames(options.libraries, libraryNames, excludedLibraryKeys, "--libraries", "library");
   checkNames(options.excludeLibraries, libraryNames, excludedLibraryKeys, "--exclude-libraries", "library");
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InspectReport } from "../../src/pipeline/inspect.js";
+import { FRIEND, MANAGED } from "../../src/sample/index.js";
 import { type CliResult, run } from "../helpers/io.js";
 import { plexFixture, TOKEN } from "../readers/plex-api/helpers.js";
 
@@ -44,11 +45,17 @@ describe("plexodus inspect --plex-url --plex-token", () => {
       return { watched, inProgress, rated, playlists };
     };
     expect(own(fromApi)).toEqual(own(fromDb));
-    // Other accounts' watched state comes from their history; both sources agree for real accounts.
-    const watchedOf = (report: InspectReport, id: string) => report.users.find((u) => u.id === id)!.watched;
-    for (const user of fromDb.users.filter((u) => !u.isOwner && !u.isPlaceholder)) {
-      expect(watchedOf(fromApi, user.id)).toBe(user.watched);
+    // Other accounts' watched state is inferred from their plays, and the report says so: the
+    // friend marked a film played without a play, which only the database knows (item 14).
+    const userOf = (report: InspectReport, id: string) => report.users.find((u) => u.id === id)!;
+    for (const user of fromDb.users.filter((u) => !u.isOwner)) {
+      expect(user.inferredFields).toEqual([]);
+      expect(userOf(fromApi, user.id).inferredFields).toEqual(["watched"]);
+      expect(userOf(fromApi, user.id).unknownFields).toEqual(["progress", "ratings", "playlists"]);
     }
+    expect(userOf(fromApi, String(MANAGED)).watched).toBe(userOf(fromDb, String(MANAGED)).watched);
+    expect(userOf(fromDb, String(FRIEND)).watched).toBe(3);
+    expect(userOf(fromApi, String(FRIEND)).watched).toBe(2);
   });
 
   it("prints the same user and library lines as inspect --plex-db, without the token", async () => {
@@ -61,9 +68,17 @@ describe("plexodus inspect --plex-url --plex-token", () => {
     const libraries = (text: string) => section(text, "Libraries:", "Totals:");
     expect(libraries(api.stdout)).toEqual(libraries(db.stdout));
     // User lines agree up to the counts, which the API knows less of for other accounts.
-    const people = (text: string) => section(text, "Users:", "Libraries:").map((line) => line.split(":")[0]);
+    const people = (text: string) =>
+      section(text, "Users:", "Libraries:")
+        .filter((line) => !line.startsWith("  (from plays:"))
+        .map((line) => line.split(":")[0]);
     expect(people(api.stdout)).toEqual(people(db.stdout));
     expect(people(api.stdout)).toContain("  plexowner [1] (owner)");
+    // Issue 13 item 14: what the API infers or cannot know is said on each account's line.
+    expect(api.stdout).toContain("alex.friend [12345678]: 2 watched (from plays),");
+    expect(api.stdout).toContain("; unknown through the Plex API: resume positions, ratings, playlists");
+    expect(api.stdout).toContain("(from plays: the Plex API shows Plex's played flag only for the owner;");
+    expect(db.stdout).not.toContain("from plays");
   });
 
   it("exits 4 and names the option when Plex refuses the token", async () => {

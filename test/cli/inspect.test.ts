@@ -41,6 +41,8 @@ describe("plexodus inspect --json", () => {
         rated: 3,
         playlists: 2,
         historyPlays: 11,
+        unknownFields: [],
+        inferredFields: [],
       },
       {
         id: String(MANAGED),
@@ -52,6 +54,8 @@ describe("plexodus inspect --json", () => {
         rated: 1,
         playlists: 1,
         historyPlays: 2,
+        unknownFields: [],
+        inferredFields: [],
       },
       {
         id: String(FRIEND),
@@ -63,6 +67,8 @@ describe("plexodus inspect --json", () => {
         rated: 0,
         playlists: 0,
         historyPlays: 2,
+        unknownFields: [],
+        inferredFields: [],
       },
       {
         id: String(HISTORY_ONLY_ACCOUNT),
@@ -74,6 +80,8 @@ describe("plexodus inspect --json", () => {
         rated: 0,
         playlists: 0,
         historyPlays: 1,
+        unknownFields: [],
+        inferredFields: [],
       },
     ]);
     expect(report.libraries).toEqual([
@@ -92,7 +100,11 @@ describe("plexodus inspect --json", () => {
       collections: 1,
       orphanedStates: 1,
     });
-    expect(report.source).toMatchObject({ kind: "plex-db", schemaVersion: "202504161541.011" });
+    expect(report.source).toMatchObject({
+      kind: "plex-db",
+      schemaVersion: "202504161541.011",
+      localTimeZone: null,
+    });
     expect(report.source.schemaFingerprint).toMatch(/^plexdb-[0-9a-f]{16}$/);
   });
 

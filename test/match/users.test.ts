@@ -7,7 +7,7 @@ import { jellyfinDialect } from "../../src/targets/jellyfin/dialect.js";
 const jellyfin = jellyfinDialect("10.10.7").userNames;
 
 function source(id: string, name: string): SourceUser {
-  return { id, name, isOwner: id === "1", isPlaceholder: false, unknownFields: [] };
+  return { id, name, isOwner: id === "1", isPlaceholder: false, unknownFields: [], inferredFields: [] };
 }
 
 function existing(id: string, name: string): TargetUser {

@@ -43,7 +43,14 @@ const state = {
   rating: 8,
   ratedAt: null,
 };
-const user = { id: "1", name: "owner", isOwner: true, isPlaceholder: false, unknownFields: [] };
+const user = {
+  id: "1",
+  name: "owner",
+  isOwner: true,
+  isPlaceholder: false,
+  unknownFields: [],
+  inferredFields: [],
+};
 const library = { id: "1", name: "Movies", kind: "movie", rootPaths: ["/movies"] };
 const playlist = {
   key: "50",

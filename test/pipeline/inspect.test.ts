@@ -30,6 +30,8 @@ function naiveUsers(snapshot: Snapshot) {
       rated: states.filter((s) => s.rating !== null).length,
       playlists: snapshot.playlists.filter((p) => p.ownerUserId === user.id).length,
       historyPlays: snapshot.history.filter((h) => h.userId === user.id).reduce((n, h) => n + h.plays, 0),
+      unknownFields: user.unknownFields,
+      inferredFields: user.inferredFields,
     };
   });
 }

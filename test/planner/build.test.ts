@@ -339,12 +339,17 @@ describe("target limitations", () => {
 
   it("fields the source cannot know (API source) are never planned, not even as mirror defaults", () => {
     const m = item("10");
-    const friend = user("2", "friend", { unknownFields: ["progress", "ratings", "playlists"] });
+    const friend = user("2", "friend", {
+      unknownFields: ["progress", "ratings", "playlists"],
+      inferredFields: ["watched"],
+    });
     const p = plan({
       snapshot: snapshot({
         source: { ...snapshot().source, kind: "plex-api" },
         users: [friend],
         items: [m],
+        // As the API reader gives another account's state: inferred from its plays.
+        states: [watch("2", m.identity, { played: true, playCount: 3, lastPlayedAt: when })],
         history: [{ userId: "2", identity: m.identity, plays: 3, lastViewedAt: when }],
         playlists: [
           { key: "p1", ownerUserId: "2", title: "Mine", mediaKind: "video", isSmart: false, entries: ["10"] },
@@ -368,6 +373,30 @@ describe("target limitations", () => {
       "ratings",
       "playlists",
     ]);
+    // Issue 13 item 14: the inferred played state is said, naming the account.
+    expect(p.limitations.join("\n")).toContain(
+      "The played state of 1 account(s) (friend) comes from their play history",
+    );
+  });
+
+  it("plays without a state only date the last play, whatever the source kind (issue 13 item 14)", () => {
+    const m = item("10");
+    for (const kind of ["plex-db", "plex-api"] as const) {
+      const owner = user("1", "owner");
+      const p = plan({
+        snapshot: snapshot({
+          source: { ...snapshot().source, kind },
+          users: [owner],
+          items: [m],
+          history: [{ userId: "1", identity: m.identity, plays: 2, lastViewedAt: when }],
+        }),
+        users: mappedByName([owner]),
+        matches: matches({ "10": "T10" }),
+        state: targetState([owner]),
+      });
+      expect(userDataActions(p).map((a) => a.set)).toEqual([{ lastPlayedAt: "2024-05-01T12:00:00.000Z" }]);
+      expect(p.limitations).toEqual([]);
+    }
   });
 });
 

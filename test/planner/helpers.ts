@@ -44,7 +44,15 @@ export function item(key: string, extra: Partial<Item> = {}): Item {
 }
 
 export function user(id: string, name: string, extra: Partial<SourceUser> = {}): SourceUser {
-  return { id, name, isOwner: id === "1", isPlaceholder: false, unknownFields: [], ...extra };
+  return {
+    id,
+    name,
+    isOwner: id === "1",
+    isPlaceholder: false,
+    unknownFields: [],
+    inferredFields: [],
+    ...extra,
+  };
 }
 
 export function watch(userId: string, identity: string, extra: Partial<WatchState> = {}): WatchState {

@@ -109,6 +109,7 @@ describe("user naming properties", () => {
             isOwner: i === 0,
             isPlaceholder: false,
             unknownFields: [],
+            inferredFields: [],
           }));
           const existing: TargetUser[] = [
             ...new Map(existingNames.filter((n) => n.trim() !== "").map((n) => [nameKey(n), n])).values(),

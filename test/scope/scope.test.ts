@@ -116,6 +116,22 @@ describe("applyScope", () => {
     }
   });
 
+  it("a --user-map Plex name that is no account is refused; excluded names pass but are never listed (issue 13 item 7)", () => {
+    const map = (from: string) => [{ from, to: "someone" }];
+    expect(() => applyScope(source, { userMap: map("Alcie") })).toThrow(
+      /--user-map names an unknown user: "Alcie"/,
+    );
+    expect(() => applyScope(source, { userMap: map(" ALICE ") })).not.toThrow();
+    expect(() => applyScope(source, { userMap: map("bob"), excludeUsers: ["bob"] })).not.toThrow();
+    try {
+      applyScope(source, { userMap: map("dave"), excludeUsers: ["bob"] });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).hint).toBe("Known users: Alice, Carol");
+    }
+  });
+
   it("exclusion wins over inclusion", () => {
     const { snapshot: s } = applyScope(source, { users: ["alice", "bob"], excludeUsers: ["BOB"] });
     expect(s.users.map((u) => u.name)).toEqual(["Alice"]);

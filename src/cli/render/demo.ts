@@ -1,6 +1,6 @@
 import type { Config } from "../../config/load.js";
 import type { DemoOutcome } from "../../pipeline/demo.js";
-import { renderDrift } from "./drift.js";
+import { renderVerify } from "./drift.js";
 
 /** The first lines: what runs against what, and the options a person would type for it. */
 export function demoHeader(
@@ -32,9 +32,8 @@ export const DEMO_STEPS = {
 /** The last lines: drift and how to try it by hand (what moved is told after the apply). */
 export function demoClosing(outcome: DemoOutcome): string[] {
   const lines = [
-    outcome.drift.length === 0
-      ? "No drift: the target holds everything the migration should have produced."
-      : renderDrift(outcome.drift),
+    // verify's own report: "No drift" only of what was compared (issue 13 item 6).
+    renderVerify(outcome.again.plan, outcome.drift).join("\n"),
     `\nA second run would send ${outcome.again.plan.actions.length} writes. Run it yourself against the sandbox:\n` +
       `  plexodus sandbox --kind ${outcome.kind}        # then plexodus plan --plex-db … --target-url …`,
   ];

@@ -1,5 +1,5 @@
-import { type DriftEntry, type Plan, summarizePlan } from "../../planner/index.js";
-import { CATEGORY_FIELDS, describeChange, plural } from "./format.js";
+import { comparedOf, type DriftEntry, type Plan, summarizePlan } from "../../planner/index.js";
+import { CATEGORY_FIELDS, comparedLines, describeChange, nothingCompared, plural } from "./format.js";
 
 function describeEntry(entry: DriftEntry): string {
   switch (entry.kind) {
@@ -38,23 +38,37 @@ export function renderDrift(entries: readonly DriftEntry[], options: { limit?: n
   return `${lines.join("\n")}\n`;
 }
 
-/** `verify`'s human report: the drift (or that there is none) and what the target cannot hold. */
+/**
+ * `verify`'s human report: the drift (or that there is none), what was compared and what was
+ * not, and what the target cannot hold. "No drift" is only said of what was compared: an
+ * account verify could not pair (run without the migration's --user-map) or an item with no
+ * target item was not looked at (issue 13 item 6).
+ */
 export function renderVerify(plan: Plan, drift: readonly DriftEntry[]): string[] {
-  const lines: string[] = [];
+  const compared = comparedOf(plan);
+  const lines = comparedLines(compared, plan.unmatched.length, {
+    users: "give verify the migration's --user-map (and --create-users)",
+    items: "see `plexodus plan`",
+  });
+  const out: string[] = [];
   if (drift.length === 0) {
-    lines.push("No drift: the target holds everything the migration should have produced.");
-    if (plan.unmatched.length > 0) {
-      lines.push(`(${plan.unmatched.length} source items have no target item; see \`plexodus plan\`.)`);
-    }
+    const nothing = nothingCompared(compared);
+    if (nothing !== null) out.push(`Nothing was compared: ${nothing}.`);
+    else if (lines.length === 1)
+      out.push("No drift: the target holds everything the migration should have produced.");
+    else out.push("No drift in what was compared: the target holds what the migration should have produced.");
   } else {
-    lines.push(renderDrift(drift));
+    out.push(renderDrift(drift).trimEnd());
   }
+  out.push(...lines);
   // "No drift" on a target that could not take everything must not read as "all migrated".
   if (plan.limitations.length > 0) {
-    lines.push("Limitations (what this target cannot hold, so verify cannot expect it):");
-    for (const limitation of plan.limitations) lines.push(`  ! ${limitation}`);
+    out.push(
+      "Limitations (what the target cannot hold or the source cannot tell, so verify cannot expect it):",
+    );
+    for (const limitation of plan.limitations) out.push(`  ! ${limitation}`);
   }
-  return lines;
+  return out;
 }
 
 /** The `verify --json` document (docs/json-output.md). */
@@ -64,7 +78,13 @@ export function verifyDocument(plan: Plan, drift: readonly DriftEntry[]) {
     version: 1,
     command: "verify",
     drift: drift.length,
-    summary: { drift: summary.planned, skipped: summary.skipped, unmatched: summary.unmatched },
+    summary: {
+      drift: summary.planned,
+      byKind: summary.byKind,
+      skipped: summary.skipped,
+      unmatched: summary.unmatched,
+      compared: summary.compared,
+    },
     entries: drift,
     unmatched: plan.unmatched,
     limitations: plan.limitations,

@@ -1,4 +1,4 @@
-import type { ActionOf, Category, PlanUserData } from "../../planner/index.js";
+import type { ActionOf, Category, Compared, PlanUserData } from "../../planner/index.js";
 
 /** Human forms of user-data values, shared by the plan and drift renderers. */
 
@@ -73,4 +73,69 @@ export function describeChange(
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "a, b, c and 2 more": names in a sentence, at most `limit` of them. */
+export function nameList(names: readonly string[], limit = 5): string {
+  const shown = names.slice(0, limit).join(", ");
+  return names.length > limit ? `${shown} and ${names.length - limit} more` : shown;
+}
+
+/**
+ * What a plan or verify compared and what it could not, for people (issue 13: a "no changes"
+ * or "no drift" is only true of what was compared). `seeUsers` says what to do about accounts
+ * left out, `seeItems` where the items that matter are listed.
+ */
+export function comparedLines(
+  compared: Compared,
+  listedUnmatched: number,
+  hints: { users: string; items: string },
+): string[] {
+  const { users, items } = compared;
+  const accounts = `${users.compared} of ${plural(users.compared + users.notCompared, "Plex account")}`;
+  const itemText =
+    items === null ? "" : `, ${items.matched} of ${plural(items.matched + items.unmatched, "Plex item")}`;
+  const lines = [`Compared: ${accounts}${itemText}.`];
+  const notCompared: string[] = [];
+  if (users.notCompared > 0) {
+    const names = nameList(compared.notComparedUsers.map((user) => `${user.name} (${user.reason})`));
+    notCompared.push(
+      `  ${plural(users.notCompared, "Plex account")} with no target user: ${names} — ${hints.users}`,
+    );
+  }
+  if (items !== null && items.unmatched > 0) {
+    const listed =
+      listedUnmatched === 0
+        ? "none of them carries history, playlists or collections"
+        : `${listedUnmatched} with history, playlists or collections; ${hints.items}`;
+    notCompared.push(`  ${plural(items.unmatched, "Plex item")} with no target item (${listed})`);
+  }
+  if (notCompared.length > 0) lines.push("Not compared:", ...notCompared);
+  return lines;
+}
+
+/** True when there was nothing at all to compare: no account with a target user, or no item paired. */
+export function nothingCompared(compared: Compared): string | null {
+  if (compared.users.compared === 0) return "no Plex account has a target user";
+  if (compared.items !== null && compared.items.matched === 0) {
+    const total = compared.items.unmatched;
+    if (total === 0) return "the selected libraries hold no items";
+    return total === 1
+      ? "the one Plex item has no target item"
+      : `none of the ${total} Plex items has a target item`;
+  }
+  return null;
+}
+
+/**
+ * Old Plex databases store dates as local wall-clock text with no zone; plexodus reads them in
+ * one zone (the machine's unless --plex-timezone says otherwise). Said only when such dates
+ * were read, with the way to change it (issue 13 item 9).
+ */
+export function localTimeLines(local: { zone: string; dates: number } | null | undefined): string[] {
+  if (!local) return [];
+  return [
+    `Dates: ${plural(local.dates, "date")} in the Plex database ${local.dates === 1 ? "is" : "are"} local time without a zone; read as ${local.zone} time.`,
+    "  If the Plex server's clock was set to another zone, pass --plex-timezone ZONE (or set PLEXODUS_PLEX_TIMEZONE).",
+  ];
 }

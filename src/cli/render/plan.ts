@@ -1,6 +1,16 @@
+import type { MatchRule } from "../../match/types.js";
 import type { Prepared } from "../../pipeline/prepare.js";
-import { type Action, CATEGORIES, countActions, type Plan, summarizePlan } from "../../planner/index.js";
-import { describeChange, plural } from "./format.js";
+import {
+  type Action,
+  comparedOf,
+  countActions,
+  countByKind,
+  type Plan,
+  type PlanMatching,
+  type ReviewMatch,
+  summarizePlan,
+} from "../../planner/index.js";
+import { comparedLines, describeChange, localTimeLines, nothingCompared, plural } from "./format.js";
 
 export interface RenderOptions {
   /** Lines shown per list before "… and N more"; `--full` passes Infinity. */
@@ -65,6 +75,7 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
   const t = plan.target;
   out.push(`Plan for ${t.kind} ${t.version} "${t.serverName}" (mode ${plan.options.mode})`);
+  out.push(...localTimeLines(plan.source.localTimeZone));
 
   const creates = new Set(plan.actions.flatMap((a) => (a.type === "create-user" ? [a.sourceUserId] : [])));
   if (plan.users.length > 0) {
@@ -113,23 +124,103 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
     capped(out, lines, "  ", limit);
   }
 
+  if (plan.matching) out.push(...matchingSection(plan.matching, limit));
+
   if (plan.limitations.length > 0) {
     out.push("", "Limitations");
     for (const limitation of plan.limitations) out.push(`  ! ${limitation}`);
   }
 
   out.push("");
-  if (plan.actions.length === 0) out.push("No changes: the target already holds what the migration wants.");
-  out.push(planTotalsLine(plan));
+  const compared = comparedOf(plan);
+  const lines = comparedLines(compared, plan.unmatched.length, {
+    users: "see Users",
+    items: "see Unmatched",
+  });
+  if (plan.actions.length === 0) {
+    // "No changes" is only ever said of what was compared (issue 13 item 6).
+    const nothing = nothingCompared(compared);
+    if (nothing !== null) out.push(`Nothing was compared: ${nothing}.`);
+    else if (lines.length === 1) out.push("No changes: the target already holds what the migration wants.");
+    else out.push("No changes in what was compared: the target already holds what the migration wants.");
+  }
+  out.push(...lines, planTotalsLine(plan));
+  const touched = userDataTouchLine(plan);
+  if (touched !== null) out.push(touched);
   return `${out.join("\n")}\n`;
 }
 
-/** "Plan: 12 changes (users 1, watched 8, progress 2, ratings 1, playlists 0, collections 0)". */
+const RULE_WORDS: Record<MatchRule, string> = {
+  "external-id": "external ids",
+  episode: "season and episode",
+  path: "file path",
+  "title-year": "title + year",
+};
+
+/**
+ * How items were paired, per rule, and the pairings a person should check: title + year
+ * matches (weak evidence) and pairings other evidence contradicted (docs/matching.md).
+ */
+function matchingSection(matching: PlanMatching, limit: number): string[] {
+  const rules = (Object.keys(RULE_WORDS) as MatchRule[])
+    .map((rule) => `${RULE_WORDS[rule]} ${matching.byRule[rule] ?? 0}`)
+    .join(", ");
+  const out = [
+    "",
+    `Matching: ${matching.matched} of ${plural(matching.items, "Plex item")} paired with a target item (${rules})`,
+  ];
+  const where = (entry: ReviewMatch) =>
+    `${entry.title}  [${entry.library}, ${entry.kind}] → ${entry.targetTitle === null ? "" : `"${entry.targetTitle}" `}(target ${entry.targetId})`;
+  if (matching.titleYear.length > 0) {
+    out.push("", `Weak matches: title + year only, check these (${matching.titleYear.length})`);
+    capped(
+      out,
+      matching.titleYear.map((entry) => `  ≈ ${where(entry)}`),
+      "  ",
+      limit,
+    );
+  }
+  const inside = matching.weak - matching.titleYear.length;
+  if (inside > 0) {
+    out.push(
+      `  ${plural(inside, "more item")} (episodes, seasons, albums, tracks) ${inside === 1 ? "was" : "were"} paired by number or title inside a show or album matched this way.`,
+    );
+  }
+  if (matching.conflicts.length > 0) {
+    out.push("", `Conflicting evidence: the first rule won, check these (${matching.conflicts.length})`);
+    capped(
+      out,
+      matching.conflicts.map(
+        (entry) =>
+          `  ! ${where(entry)}; its ${RULE_WORDS[entry.conflict?.rule ?? "path"]} points to target ${entry.conflict?.targetId ?? "?"}`,
+      ),
+      "  ",
+      limit,
+    );
+  }
+  return out;
+}
+
+/**
+ * "Plan: 20 changes (users 2, user data 15, playlists 2, collections 1)": each action counted
+ * once, so the parts add up to the total (issue 13 item 15).
+ */
 export function planTotalsLine(plan: Plan, label = "Plan"): string {
-  const counts = countActions(plan.actions);
-  const parts = CATEGORIES.map((category) => `${category} ${counts[category]}`).join(", ");
+  const kinds = countByKind(plan.actions);
   const n = plan.actions.length;
+  const parts = `users ${kinds.users}, user data ${kinds.userData}, playlists ${kinds.playlists}, collections ${kinds.collections}`;
   return `${label}: ${n} ${n === 1 ? "change" : "changes"} (${parts})`;
+}
+
+/** Which categories the user-data writes touch; one write can set several, so these need not add up. */
+function userDataTouchLine(plan: Plan): string | null {
+  const writes = countByKind(plan.actions).userData;
+  if (writes === 0) return null;
+  const counts = countActions(plan.actions);
+  return (
+    `  The ${plural(writes, "user-data write")} ${writes === 1 ? "touches" : "touch"} watched ${counts.watched}, progress ${counts.progress}, ` +
+    `ratings ${counts.ratings} (one write can touch several).`
+  );
 }
 
 /** The `plan --json` document (docs/json-output.md). */

@@ -1,5 +1,6 @@
-import type { CountRow, Listed, ReportData } from "./report/data.js";
-import { describeMoved, STAGE_WORDS } from "./report/words.js";
+import { localTimeLines } from "./format.js";
+import type { CountRow, Listed, ReportData, WeakRow } from "./report/data.js";
+import { comparedSentences, describeMoved, STAGE_WORDS } from "./report/words.js";
 
 /** Rows per list: a CI job summary is read at a glance (and GitHub caps it at 1 MiB). */
 export const SUMMARY_MD_ROWS = 50;
@@ -31,6 +32,8 @@ export function renderSummaryMarkdown(data: ReportData): string {
     );
   }
   out.push("", `**Options:** ${data.options.map((o) => `${o.name} ${text(o.value)}`).join(" · ")}`);
+  // The same sentences plan and verify print: "no changes" only of what was compared.
+  out.push("", ...markdownLines([...comparedSentences(data), ...localTimeLines(data.source.localTime)]));
 
   out.push("", "### People", "");
   const categories = ["watched", "progress", "ratings", "playlists"];
@@ -83,17 +86,25 @@ export function renderSummaryMarkdown(data: ReportData): string {
       "</details>",
     );
   }
-  if (data.weakMatches && data.weakMatches.total > 0) {
+  const review = (heading: string, listed: Listed<WeakRow> | null) => {
+    if (!listed || listed.total === 0) return;
     out.push(
       "",
-      `### Weak matches to review: ${data.weakMatches.total}`,
+      `### ${heading}: ${listed.total}`,
       "",
-      ...table(["title", "year", "library"], {
-        total: data.weakMatches.total,
-        rows: data.weakMatches.rows.map((r) => [r.title, r.year === null ? "" : String(r.year), r.library]),
+      ...table(["title", "year", "library", "target item"], {
+        total: listed.total,
+        rows: listed.rows.map((r) => [
+          r.title,
+          r.year === null ? "" : String(r.year),
+          r.library,
+          r.target ?? "—",
+        ]),
       }),
     );
-  }
+  };
+  review("Weak matches to review (title + year only)", data.weakMatches);
+  review("Conflicting evidence, the first rule won: check these", data.conflictingMatches);
   if (data.skipped.total > 0) {
     out.push(
       "",
@@ -110,6 +121,16 @@ export function renderSummaryMarkdown(data: ReportData): string {
   }
   for (const note of data.notes) out.push("", `> ${text(note)}`);
   return `${out.join("\n")}\n`;
+}
+
+/** Plain lines as Markdown: indented ones become list items under the line before them. */
+function markdownLines(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith("  ")) out.push(`- ${text(line.trim())}`);
+    else out.push(...(out.length > 0 ? [""] : []), text(line));
+  }
+  return out;
 }
 
 /** "10 → 15 (+5)" when the counts are known, else the changes (and how many were confirmed). */

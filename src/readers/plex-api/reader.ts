@@ -22,6 +22,11 @@ const OWNER_ID = "1";
 
 /** Fields another account's history cannot tell (SEMANTICS §8). */
 const UNKNOWN_FOR_OTHERS = ["progress", "ratings", "playlists"] as const;
+/**
+ * What another account's history stands in for: Plex's played flag and view count, which the
+ * API shows only to the account's own token (reference §15.5).
+ */
+const INFERRED_FOR_OTHERS = ["watched"] as const;
 
 export interface PlexApiReader {
   /** Server identity; a clear auth/unreachable error (exit 4) when the token or URL is wrong. */
@@ -190,7 +195,8 @@ async function readListsOf(
 /**
  * `/accounts` without id 0 (the blank system account); ids that only appear in the history get
  * a placeholder `account-<id>`, as the database reader gives them (SEMANTICS §1). Everyone but
- * the owner has only history here, so their positions, ratings and playlists are unknown.
+ * the owner has only history here, so their positions, ratings and playlists are unknown and
+ * their watched state is inferred from their plays.
  */
 function toUsers(
   accounts: ReadonlyArray<{ id: number; name?: string | undefined }>,
@@ -206,6 +212,7 @@ function toUsers(
       isOwner: owner,
       isPlaceholder: placeholder,
       unknownFields: owner ? [] : [...UNKNOWN_FOR_OTHERS],
+      inferredFields: owner ? [] : [...INFERRED_FOR_OTHERS],
     };
   };
   for (const account of accounts) {

@@ -133,9 +133,11 @@ export class OwnerStates {
   }
 
   /**
-   * States of the owner. A leaf identity with plays in the history but nothing in the listing
-   * still gets a state (not played, last played from the history), so the owner's played flag
-   * always comes from Plex's own viewCount and never from the history.
+   * States of the owner: exactly the identities the listings give state for, as the database
+   * has a state exactly for its settings rows. A play in the history with nothing in the
+   * listing gives no state here, as a history row without a settings row gives none there: the
+   * planner then dates the last play from the history and never counts it as played (SEMANTICS
+   * §3), whichever way the server was read.
    */
   states(ownerId: string, history: HistoryTally): WatchState[] {
     const out: WatchState[] = [];
@@ -165,10 +167,6 @@ export class OwnerStates {
         rating: state.rating,
         ratedAt,
       });
-    }
-    for (const [identity, lastViewedAt] of lastPlayed) {
-      if (this.byIdentity.has(identity) || !this.leaf.has(identity)) continue;
-      out.push(empty(ownerId, identity, { lastPlayedAt: lastViewedAt }));
     }
     return out;
   }

@@ -169,6 +169,7 @@ function readUsers(db: OpenedSnapshot["db"], referenced: readonly number[]): Sou
       isOwner: id === 1,
       isPlaceholder: false,
       unknownFields: [],
+      inferredFields: [],
     });
   }
   for (const id of referenced) {
@@ -179,6 +180,7 @@ function readUsers(db: OpenedSnapshot["db"], referenced: readonly number[]): Sou
       isOwner: id === 1,
       isPlaceholder: true,
       unknownFields: [],
+      inferredFields: [],
     });
   }
   return [...users.values()].sort((a, b) => Number(a.id) - Number(b.id));

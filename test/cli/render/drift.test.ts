@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderDrift } from "../../../src/cli/render/drift.js";
+import { renderDrift, renderVerify, verifyDocument } from "../../../src/cli/render/drift.js";
 import { findDrift } from "../../../src/planner/index.js";
 import { data, mappedByName, matches, plan, snapshot, targetState, watch } from "../../planner/helpers.js";
 import { alice, matrix, richPlan } from "./rich-plan.js";
@@ -34,5 +34,31 @@ describe("drift", () => {
     const text = renderDrift(findDrift(richPlan()));
     expect(text).toContain("alice  Sci-fi  playlist missing (2 entries expected)");
     expect(text).toContain("(collections)  Classics  collection missing (1 member expected)");
+  });
+
+  it("says 'No drift' only of what was compared, then what was not (issue 13 item 6)", () => {
+    const p = { ...richPlan(), actions: [] };
+    const lines = renderVerify(p, []);
+    expect(lines[0]).toBe(
+      "No drift in what was compared: the target holds what the migration should have produced.",
+    );
+    expect(lines).toContain(
+      "  1 Plex account with no target user: bob (unmapped) — give verify the migration's --user-map (and --create-users)",
+    );
+    expect(verifyDocument(p, []).summary.compared).toEqual({
+      users: { compared: 1, notCompared: 1 },
+      items: { matched: 2, unmatched: 1 },
+      notComparedUsers: [{ name: "bob", reason: "unmapped" }],
+    });
+    const complete = {
+      ...p,
+      users: p.users.filter((u) => u.targetName !== null),
+      unmatched: [],
+      matching: { ...p.matching!, matched: 3, unmatched: 0 },
+    };
+    expect(renderVerify(complete, [])).toEqual([
+      "No drift: the target holds everything the migration should have produced.",
+      "Compared: 1 of 1 Plex account, 3 of 3 Plex items.",
+    ]);
   });
 });

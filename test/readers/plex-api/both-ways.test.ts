@@ -3,7 +3,7 @@ import type { Snapshot, WatchState } from "../../../src/model/index.js";
 import { openPlexApi } from "../../../src/readers/plex-api/index.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import { FRIEND, HISTORY_ONLY_ACCOUNT, MANAGED, REMOVED_FILM_GUID } from "../../../src/sample/index.js";
-import { plexFixture } from "./helpers.js";
+import { BLADE_RUNNER_GUID, plexFixture, TENET_GUID } from "./helpers.js";
 
 /**
  * One fixture read through the database and through the sandbox's Plex personality. Everything
@@ -38,14 +38,15 @@ describe("the same fixture through the database and through the API", () => {
     expect(api.source.serverName).toBe("Plex Sandbox");
   });
 
-  it("has the same users; everyone but the owner has unknown positions, ratings and playlists", () => {
-    const plain = (s: Snapshot) => s.users.map(({ unknownFields: _, ...rest }) => rest);
+  it("has the same users; everyone but the owner has unknown positions, ratings and playlists and inferred watched state", () => {
+    const plain = (s: Snapshot) => s.users.map(({ unknownFields: _, inferredFields: __, ...rest }) => rest);
     expect(plain(api)).toEqual(plain(db));
     expect(api.users.map((u) => u.id)).toContain(String(HISTORY_ONLY_ACCOUNT));
     for (const user of api.users) {
       expect(user.unknownFields).toEqual(user.isOwner ? [] : ["progress", "ratings", "playlists"]);
+      expect(user.inferredFields).toEqual(user.isOwner ? [] : ["watched"]);
     }
-    expect(db.users.every((u) => u.unknownFields.length === 0)).toBe(true);
+    expect(db.users.every((u) => u.unknownFields.length === 0 && u.inferredFields.length === 0)).toBe(true);
   });
 
   it("has the same libraries and items, with the same external ids, files and numbers", () => {
@@ -68,6 +69,15 @@ describe("the same fixture through the database and through the API", () => {
   it("gives the owner exactly the database's state, last played falling back to the history", () => {
     const owner = (s: Snapshot) => sortPairs(s.states.filter((state) => state.userId === "1"));
     expect(owner(api)).toEqual(owner(db));
+    // Issue 13 item 14: a play with no settings row is a dated play, not a state, both ways;
+    // the planner dates the last play from it and never counts it as played.
+    for (const s of [api, db]) {
+      expect(s.states.find((state) => state.userId === "1" && state.identity === TENET_GUID)).toBeUndefined();
+      expect(s.history.find((h) => h.userId === "1" && h.identity === TENET_GUID)).toMatchObject({
+        plays: 1,
+        lastViewedAt: new Date("2022-02-02T20:00:00Z"),
+      });
+    }
     const casablanca = api.states.find((s) => s.userId === "1" && s.identity.includes("tt0034583"))!;
     expect(casablanca.lastPlayedAt).toEqual(new Date("2019-12-24T16:00:00Z"));
     expect(casablanca.played).toBe(false);
@@ -105,9 +115,19 @@ describe("the same fixture through the database and through the API", () => {
     // Paranoid Android: view_count 4 in the database, one play in the history.
     expect(find(db, MANAGED, "f87b62")?.playCount).toBe(4);
     expect(find(api, MANAGED, "f87b62")?.playCount).toBe(1);
-    // An account with history only: no state in the database, played through the API.
+    // Issue 13 item 14: other accounts' played flags are Plex's own in the database and inferred
+    // from plays through the API, which every such account declares (inferredFields: watched).
+    // A play without a settings row: not played in the database, played through the API.
     expect(find(db, HISTORY_ONLY_ACCOUNT, "5d7768ba96b655001fdc0408")).toBeUndefined();
     expect(find(api, HISTORY_ONLY_ACCOUNT, "5d7768ba96b655001fdc0408")?.played).toBe(true);
+    // Marked played without a play (PMS 1.40+ records none): played in the database only.
+    expect(find(db, FRIEND, BLADE_RUNNER_GUID)).toMatchObject({ played: true, playCount: 1 });
+    expect(find(api, FRIEND, BLADE_RUNNER_GUID)).toBeUndefined();
+    const inferred = (s: Snapshot, id: number) => s.users.find((u) => u.id === String(id))?.inferredFields;
+    for (const id of [HISTORY_ONLY_ACCOUNT, FRIEND]) {
+      expect(inferred(api, id)).toEqual(["watched"]);
+      expect(inferred(db, id)).toEqual([]);
+    }
     // The friend's plays agree both ways.
     expect(find(api, FRIEND, "tt0034583")).toMatchObject({ played: true, playCount: 1 });
     expect(find(db, FRIEND, "tt0034583")).toMatchObject({ played: true, playCount: 1 });

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PATH_MAP, DEMO_USER_MAP } from "../../../src/sample/index.js";
 import { type Sandbox, startSandbox } from "../../../src/sandbox/index.js";
 import { run } from "../../helpers/io.js";
 import { itemsOf } from "../../helpers/sample-target.js";
@@ -118,5 +119,61 @@ describe("plexodus plan --plex-url", () => {
     expect(out.stderr).toContain(`cannot reach the Plex server ${url}`);
     expect(out.stderr).toContain("--plex-url");
     expectNoSecrets(out, TOKEN, API_KEY);
+  });
+});
+
+describe("one server, one answer (issue 13 item 14)", () => {
+  const maps = [
+    ...DEMO_PATH_MAP.flatMap((m) => ["--path-map", `${m.from}=${m.to}`]),
+    ...DEMO_USER_MAP.flatMap((m) => ["--user-map", `${m.from}=${m.to}`]),
+    "--create-users",
+  ];
+  interface Doc {
+    plan: {
+      actions: Array<{ key: string; title?: string; user?: { name: string }; set?: Record<string, unknown> }>;
+      limitations: string[];
+    };
+  }
+  // User-data writes only: smart playlists differ on purpose (only the API knows their members).
+  const actionsOf = (doc: Doc, user: string) =>
+    doc.plan.actions
+      .filter((a) => a.user?.name === user && a.set !== undefined)
+      .map((a) => ({ key: a.key, title: a.title, set: a.set }));
+
+  it("plans the owner the same through the API as from the database, and names the accounts it infers", async () => {
+    const viaApi = await run(args(fixture().sandbox.url, TOKEN, maps));
+    const viaDb = await run([
+      "plan",
+      "--json",
+      "--plex-db",
+      fixture().databasePath,
+      "--plex-timezone",
+      "UTC",
+      "--target-url",
+      jellyfin.url,
+      "--target-api-key",
+      API_KEY,
+      ...maps,
+    ]);
+    expect([0, 2]).toContain(viaApi.code);
+    expect([0, 2]).toContain(viaDb.code);
+    const api: Doc = JSON.parse(viaApi.stdout);
+    const db: Doc = JSON.parse(viaDb.stdout);
+    // The owner's watch state is planned the same either way; Tenet, played once without a settings row, gets
+    // a last-played date both ways and is never marked played.
+    expect(actionsOf(api, "admin")).toEqual(actionsOf(db, "admin"));
+    expect(actionsOf(api, "admin").find((a) => a.title === "Tenet (2020)")?.set).toEqual({
+      lastPlayedAt: "2022-02-02T20:00:00.000Z",
+    });
+    // Where the API infers played state from plays, the plan says so and names the accounts;
+    // the database plan has nothing to say.
+    const said = api.plan.limitations.find((l) => l.startsWith("The played state of"));
+    expect(said).toContain("3 account(s) (account-23456789, alex.friend, Kids)");
+    expect(said).toContain("--plex-db reads Plex's own values");
+    expect(db.plan.limitations.some((l) => l.startsWith("The played state of"))).toBe(false);
+    // The friend's film marked played without a play is the difference it warns about.
+    const bladeRunner = (doc: Doc) => actionsOf(doc, "Alex").find((a) => a.title === "Blade Runner (1982)");
+    expect(bladeRunner(db)?.set).toMatchObject({ played: true, playCount: 1 });
+    expect(bladeRunner(api)).toBeUndefined();
   });
 });

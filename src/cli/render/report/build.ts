@@ -1,8 +1,14 @@
 import type { ApplyResult } from "../../../executor/index.js";
 import { packageVersion } from "../../../paths.js";
-import { countActions, type Plan, summarizePlan } from "../../../planner/index.js";
+import {
+  comparedOf,
+  countActions,
+  type Plan,
+  type ReviewMatch,
+  summarizePlan,
+} from "../../../planner/index.js";
 import { actionTitle, countDelta, OUTCOME_WORDS } from "./changes.js";
-import type { CountRow, IssueRow, ReportData, ReportOption } from "./data.js";
+import type { CountRow, IssueRow, ReportData, ReportOption, WeakRow } from "./data.js";
 import { listed, perPersonLimit, REPORT_LIMITS } from "./limits.js";
 import { isConfirmed, outcomeOf } from "./moved.js";
 import { buildPeople } from "./people.js";
@@ -53,6 +59,7 @@ export function buildReport(input: ReportInput): ReportData {
   const collections: CountRow = {
     category: "collections",
     inPlex: facts ? facts.collections.inPlex : null,
+    inPlexNote: null,
     before,
     changes: collectionActions.length,
     confirmed: stage === "apply" ? confirmed.length : null,
@@ -88,8 +95,8 @@ export function buildReport(input: ReportInput): ReportData {
   const notes: string[] = [];
   if (!facts) {
     notes.push(
-      "This run executed a saved plan, which holds no source counts, no target state and no match results: " +
-        "`plexodus plan --report FILE` shows them (counts in Plex and on the target, unmatched items per person, weak matches, the match chart).",
+      "This run executed a saved plan, which holds no source counts and no target state: " +
+        "`plexodus plan --report FILE` shows them (counts in Plex and on the target, unmatched items and weak matches per person, items matched per library).",
     );
   }
   const cut = (what: string, total: number, shown: number) => {
@@ -111,8 +118,24 @@ export function buildReport(input: ReportInput): ReportData {
     plan.skipped.map((skip) => ({ ...skip, count: skip.count ?? 1 })),
     REPORT_LIMITS.globalRows,
   );
-  const weakMatches = facts ? listed(facts.weak, REPORT_LIMITS.globalRows) : null;
+  // The plan's match report names the target item of each pairing to check; older plans
+  // (and plans made without it) leave the source-side list.
+  const matching = plan.matching;
+  const weakMatches = matching
+    ? listed(matching.titleYear.map(reviewRow), REPORT_LIMITS.globalRows)
+    : facts
+      ? listed(facts.weak, REPORT_LIMITS.globalRows)
+      : null;
   if (weakMatches) cut("Weak matches", weakMatches.total, weakMatches.rows.length);
+  const conflictingMatches = matching
+    ? listed(matching.conflicts.map(reviewRow), REPORT_LIMITS.globalRows)
+    : null;
+  // Without a source read, the plan's totals stand in for the per-library chart.
+  const rulesByLibrary = facts
+    ? facts.rulesByLibrary
+    : matching
+      ? [{ library: "all selected libraries", byRule: matching.byRule, missed: matching.unmatched }]
+      : null;
 
   return {
     version: 1,
@@ -124,6 +147,7 @@ export function buildReport(input: ReportInput): ReportData {
       kind: plan.source.kind,
       serverName: plan.source.serverName,
       schemaVersion: input.sides?.snapshot.source.schemaVersion ?? null,
+      localTime: plan.source.localTimeZone ?? null,
     },
     target: {
       kind: plan.target.kind,
@@ -154,9 +178,11 @@ export function buildReport(input: ReportInput): ReportData {
     unmatched: { ...unmatched, byReason: summary.unmatched.byReason },
     skipped,
     weakMatches,
+    conflictingMatches,
+    compared: comparedOf(plan),
     limitations: plan.limitations,
     charts: {
-      rulesByLibrary: facts ? facts.rulesByLibrary : null,
+      rulesByLibrary,
       watchedByPerson: people
         .filter((person) => person.migrated)
         .map((person) => {
@@ -172,5 +198,16 @@ export function buildReport(input: ReportInput): ReportData {
       latestPlayByYear: facts ? facts.latestPlayByYear : null,
     },
     notes,
+  };
+}
+
+/** A pairing of the plan's match report as a table row: the Plex title holds its year. */
+function reviewRow(match: ReviewMatch): WeakRow {
+  return {
+    title: match.title,
+    year: null,
+    kind: match.kind,
+    library: match.library,
+    target: match.targetTitle,
   };
 }

@@ -1,4 +1,5 @@
 import type { LibraryRuleCounts } from "../../../match/by-library.js";
+import type { Compared } from "../../../planner/index.js";
 
 /**
  * What a report says, as plain JSON-safe data: the HTML report and the Markdown summary are
@@ -16,7 +17,13 @@ export interface ReportData {
   stage: "plan" | "apply" | "verify";
   generatedAt: string;
   toolVersion: string;
-  source: { kind: string; serverName: string | null; schemaVersion: string | null };
+  source: {
+    kind: string;
+    serverName: string | null;
+    schemaVersion: string | null;
+    /** Zone the database's local-time text dates were read in, and how many; null: none. */
+    localTime: { zone: string; dates: number } | null;
+  };
   target: { kind: string; version: string; serverName: string; url: string };
   /** Options that shaped the run, as a person would read them. */
   options: ReportOption[];
@@ -25,8 +32,15 @@ export interface ReportData {
   collections: { counts: CountRow; issues: Listed<IssueRow> };
   unmatched: Listed<UnmatchedRow> & { byReason: Record<string, number> };
   skipped: Listed<SkipRow>;
-  /** Matches made by title and year alone; null when this run has no match results (apply). */
+  /** Matches made by title and year alone; null when neither the run nor its plan has them. */
   weakMatches: Listed<WeakRow> | null;
+  /** Pairings other evidence pointed elsewhere for (the first rule won); null when unknown. */
+  conflictingMatches: Listed<WeakRow> | null;
+  /**
+   * What was compared (the planner's comparedOf): a "no changes" or "no drift" is only true of
+   * the accounts and items counted here.
+   */
+  compared: Compared;
   limitations: string[];
   charts: ReportCharts;
   /** What this report cannot show and why, e.g. figures a saved plan does not hold. */
@@ -68,8 +82,13 @@ export interface Listed<T> {
 /** One category of one person (or of the server, for collections). Null: not known in this run. */
 export interface CountRow {
   category: string;
-  /** In the Plex source (in scope). */
+  /** In the Plex source (in scope); null when not read, or when the source cannot tell. */
   inPlex: number | null;
+  /**
+   * How the Plex figure came about when it is not Plex's own value: "from plays" (the Plex API
+   * infers other accounts' played state from their plays), "unknown" (it cannot tell at all).
+   */
+  inPlexNote: "from plays" | "unknown" | null;
   /** On the target when the run read it, among the items and lists the migration looked at. */
   before: number | null;
   /** Actions in this category (planned, or drift for verify). */
@@ -149,6 +168,8 @@ export interface WeakRow {
   year: number | null;
   kind: string;
   library: string;
+  /** The target item it was paired with, as the target holds it; null when not known. */
+  target: string | null;
 }
 
 export interface ReportCharts {

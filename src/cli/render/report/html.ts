@@ -1,8 +1,9 @@
+import { localTimeLines } from "../format.js";
 import { rulesChart, watchedChart, yearsChart } from "./charts.js";
-import type { CountRow, Listed, Person, ReportData, RunTotals } from "./data.js";
+import type { CountRow, Listed, Person, ReportData, RunTotals, WeakRow } from "./data.js";
 import { esc } from "./escape.js";
 import { CSP, SCRIPT, STYLE } from "./style.js";
-import { describeMoved, STAGE_WORDS } from "./words.js";
+import { comparedSentences, describeMoved, IN_PLEX_NOTES, STAGE_WORDS } from "./words.js";
 
 /**
  * The HTML report: one self-contained file (inline CSS, SVG and a small sorting script, a
@@ -63,7 +64,9 @@ function overview(data: ReportData): string {
     card(
       "Source",
       `Plex${source.serverName ? ` “${source.serverName}”` : ""}`,
-      `${source.kind}${source.schemaVersion ? `, schema ${source.schemaVersion}` : ""}`,
+      `${source.kind}${source.schemaVersion ? `, schema ${source.schemaVersion}` : ""}${
+        source.localTime ? `, local-time dates read as ${source.localTime.zone}` : ""
+      }`,
     ),
     card("Target", `${target.kind} ${target.version}`, `“${target.serverName}” at ${target.url}`),
     card(
@@ -75,15 +78,48 @@ function overview(data: ReportData): string {
     ),
   ];
   if (totals.run) cards.push(card("Outcome", runHeadline(totals.run), runDetail(totals.run)));
+  cards.push(comparedCard(data));
   const options = data.options
     .map((o) => `<tr><th>${esc(o.name)}</th><td>${esc(o.value)}</td></tr>`)
     .join("");
-  return `<section id="overview"><h2>Overview</h2><div class="cards">${cards.join("")}</div>
+  return `<section id="overview"><h2>Overview</h2><div class="cards">${cards.join("")}</div>${comparedBlock(data)}
 <h3>Options that shaped the run</h3><table class="kv"><tbody>${options}</tbody></table></section>`;
 }
 
 function card(label: string, value: string, detail: string): string {
   return `<div class="card"><span class="muted">${esc(label)}</span><b>${esc(value)}</b><span>${esc(detail)}</span></div>`;
+}
+
+/** "2 of 3 accounts": the card; the sentences under the cards say who and what was left out. */
+function comparedCard(data: ReportData): string {
+  const { users, items } = data.compared;
+  const accounts = `${users.compared} of ${users.compared + users.notCompared} ${users.compared + users.notCompared === 1 ? "account" : "accounts"}`;
+  return card(
+    "Compared",
+    accounts,
+    items
+      ? `${items.matched} of ${items.matched + items.unmatched} Plex items paired with a target item`
+      : "",
+  );
+}
+
+/** The plan's and verify's own sentences about what was compared, and the zone dates were read in. */
+function comparedBlock(data: ReportData): string {
+  const out: string[] = [];
+  let nested: string[] = [];
+  const flush = () => {
+    if (nested.length > 0) out.push(`<ul>${nested.map((line) => `<li>${esc(line)}</li>`).join("")}</ul>`);
+    nested = [];
+  };
+  for (const line of [...comparedSentences(data), ...localTimeLines(data.source.localTime)]) {
+    if (line.startsWith("  ")) nested.push(line.trim());
+    else {
+      flush();
+      out.push(`<p>${esc(line)}</p>`);
+    }
+  }
+  flush();
+  return `<div class="compared">${out.join("")}</div>`;
 }
 
 function runHeadline(run: RunTotals): string {
@@ -140,15 +176,25 @@ const COUNT_COLUMNS: Array<{ key: keyof CountRow; label: Record<ReportData["stag
 ];
 
 function countsTable(rows: readonly CountRow[], stage: ReportData["stage"]): string {
-  const columns = COUNT_COLUMNS.filter((column) => rows.some((row) => row[column.key] !== null));
+  const columns = COUNT_COLUMNS.filter((column) =>
+    rows.some((row) => row[column.key] !== null || (column.key === "inPlex" && row.inPlexNote !== null)),
+  );
   const head = `<tr><th>category</th>${columns.map((c) => `<th class="n">${c.label[stage]}</th>`).join("")}</tr>`;
   const body = rows
     .map(
       (row) =>
-        `<tr><td>${esc(row.category)}</td>${columns.map((c) => `<td class="n">${row[c.key] ?? "—"}</td>`).join("")}</tr>`,
+        `<tr><td>${esc(row.category)}</td>${columns.map((c) => `<td class="n">${esc(countCell(row, c.key))}</td>`).join("")}</tr>`,
     )
     .join("");
-  return `<table class="counts"><thead>${head}</thead><tbody>${body}</tbody></table>`;
+  const notes = [...new Set(rows.flatMap((row) => (row.inPlexNote ? [row.inPlexNote] : [])))];
+  const footnote = notes.map((note) => `<p class="muted">In Plex, ${esc(IN_PLEX_NOTES[note])}.</p>`);
+  return `<table class="counts"><thead>${head}</thead><tbody>${body}</tbody></table>${footnote.join("")}`;
+}
+
+function countCell(row: CountRow, key: keyof CountRow): string {
+  if (key === "inPlex" && row.inPlexNote === "unknown") return "unknown";
+  const value = row[key] ?? "—";
+  return key === "inPlex" && row.inPlexNote === "from plays" ? `${value} (from plays)` : String(value);
 }
 
 function person(data: ReportData, p: Person, index: number): string {
@@ -190,8 +236,8 @@ function person(data: ReportData, p: Person, index: number): string {
       ? list(
           "Weak matches to review (title + year only)",
           p.weak,
-          ["title", "year", "kind", "library"],
-          (r) => [r.title, r.year ?? "", r.kind, r.library],
+          ["title", "year", "kind", "library", "target item"],
+          (r) => [r.title, r.year ?? "", r.kind, r.library, r.target ?? "—"],
         )
       : "",
     p.skipped.length > 0
@@ -268,13 +314,23 @@ function skipped(data: ReportData): string {
 
 function weak(data: ReportData): string {
   if (!data.weakMatches)
-    return `<section id="weak"><h2>Weak matches</h2><p class="muted">Not known in this run: a saved plan holds no match results.</p></section>`;
+    return `<section id="weak"><h2>Weak matches</h2><p class="muted">Not known in this run: its plan was saved without match results.</p></section>`;
+  const columns = ["title", "year", "kind", "library", "target item"];
+  const cells = (r: WeakRow) => [r.title, r.year ?? "", r.kind, r.library, r.target ?? "—"];
+  const conflicts = data.conflictingMatches
+    ? list(
+        "Conflicting evidence (the first rule won): check these too",
+        data.conflictingMatches,
+        columns,
+        cells,
+      )
+    : "";
   return `<section id="weak"><h2>Weak matches (${data.weakMatches.total})</h2><p class="muted">Paired by title and year alone: check that each is the same film or show.</p>${list(
     "Weak matches to review",
     data.weakMatches,
-    ["title", "year", "kind", "library"],
-    (r) => [r.title, r.year ?? "", r.kind, r.library],
-  )}</section>`;
+    columns,
+    cells,
+  )}${conflicts}</section>`;
 }
 
 function limitations(data: ReportData): string {

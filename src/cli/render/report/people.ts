@@ -48,7 +48,8 @@ function person(input: PeopleInput, users: PlanUser[], actions: Action[]): Perso
   const counts = PERSON_CATEGORIES.map((category): CountRow => {
     const touching = actions.filter((action) => actionCategories(action).includes(category));
     const confirmed = touching.filter((action) => isConfirmed(outcome(action)));
-    const inPlex = facts ? facts.inPlex(sourceIds, category) : null;
+    const inPlexNote = facts ? facts.inPlexNote(sourceIds, category) : null;
+    const inPlex = facts && inPlexNote !== "unknown" ? facts.inPlex(sourceIds, category) : null;
     const before = facts ? facts.onTarget(first.targetUserId, category) : null;
     // A plan's "after" is what applying all of it gives; an apply's, what the target confirmed.
     const landed = stage === "plan" ? touching : stage === "apply" ? confirmed : null;
@@ -59,6 +60,7 @@ function person(input: PeopleInput, users: PlanUser[], actions: Action[]): Perso
     return {
       category,
       inPlex,
+      inPlexNote,
       before,
       changes: touching.length,
       confirmed: stage === "apply" ? confirmed.length : null,

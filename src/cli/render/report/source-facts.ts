@@ -4,7 +4,7 @@ import type { MatchResult } from "../../../match/types.js";
 import { type Item, LEAF_KINDS, type Snapshot } from "../../../model/index.js";
 import type { Plan, TargetState } from "../../../planner/index.js";
 import { HOLDS } from "./changes.js";
-import type { UnmatchedRow, WeakRow } from "./data.js";
+import type { CountRow, UnmatchedRow, WeakRow } from "./data.js";
 
 /** What a run that read both sides knows beyond its plan (plan, migrate, verify; not apply). */
 export interface ReadSides {
@@ -18,6 +18,8 @@ export interface ReadSides {
 /** Counts and lists drawn from the source and the target, per person and for the charts. */
 export interface SourceFacts {
   inPlex(sourceIds: readonly string[], category: string): number;
+  /** Whether any of these accounts' figure for the category is inferred from plays or unknown. */
+  inPlexNote(sourceIds: readonly string[], category: string): CountRow["inPlexNote"];
   onTarget(targetUserId: string | null, category: string): number;
   unmatchedOf(sourceIds: readonly string[]): UnmatchedRow[];
   weakOf(sourceIds: readonly string[]): WeakRow[];
@@ -42,6 +44,7 @@ export function sourceFacts(plan: Plan, sides: ReadSides): SourceFacts {
     snapshot.items.filter((item) => LEAF_KINDS.has(item.kind)).map((item) => item.identity),
   );
   const libraryName = new Map(snapshot.libraries.map((library) => [library.id, library.name]));
+  const usersById = new Map(snapshot.users.map((user) => [user.id, user]));
 
   const perSource = new Map<string, SourceCounts>();
   const identitiesOf = new Map<string, Set<string>>();
@@ -79,6 +82,10 @@ export function sourceFacts(plan: Plan, sides: ReadSides): SourceFacts {
     return keys;
   };
 
+  // The plan's match report knows which target item each title + year pairing went to.
+  const targetTitle = new Map(
+    (plan.matching?.titleYear ?? []).map((match) => [match.itemKey, match.targetTitle]),
+  );
   const weakRow = (item: Item): WeakRow => ({
     // Films, shows and artists show their year apart; episodes and tracks need their parents.
     title:
@@ -88,6 +95,7 @@ export function sourceFacts(plan: Plan, sides: ReadSides): SourceFacts {
     year: item.year,
     kind: item.kind,
     library: libraryName.get(item.libraryId) ?? "",
+    target: targetTitle.get(item.key) ?? null,
   });
   const weakItems: Item[] = [];
   for (const match of matches.matches.values()) {
@@ -127,6 +135,13 @@ export function sourceFacts(plan: Plan, sides: ReadSides): SourceFacts {
       let sum = 0;
       for (const id of sourceIds) sum += perSource.get(id)?.[category as keyof SourceCounts] ?? 0;
       return sum;
+    },
+    inPlexNote(sourceIds, category) {
+      const users = sourceIds.flatMap((id) => usersById.get(id) ?? []);
+      // Unknown wins: a sum over accounts where one cannot tell is not a count of anything.
+      if (users.some((user) => (user.unknownFields as string[]).includes(category))) return "unknown";
+      if (users.some((user) => (user.inferredFields as string[]).includes(category))) return "from plays";
+      return null;
     },
     onTarget(targetUserId, category) {
       if (targetUserId === null) return 0;

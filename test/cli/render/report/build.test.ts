@@ -109,13 +109,16 @@ describe("buildReport", () => {
     expect(watched).toEqual({
       category: "watched",
       inPlex: 4,
+      inPlexNote: null,
       before: 1,
       changes: 3,
       confirmed: null,
       after: 3,
     });
     expect(alicePart.unmatched!.rows.map((r) => r.title)).toEqual(["Lost Film (1950)"]);
-    expect(alicePart.weak!.rows).toEqual([{ title: "Heat", year: 1995, kind: "movie", library: "Movies" }]);
+    expect(alicePart.weak!.rows).toEqual([
+      { title: "Heat", year: 1995, kind: "movie", library: "Movies", target: null },
+    ]);
     const bobPart = report.people.find((p) => p.name === "bob")!;
     expect(bobPart.migrated).toBe(false);
     expect(bobPart.skipped[0]).toMatchObject({ reason: "unmapped", detail: "no target user named bob" });
@@ -179,5 +182,147 @@ describe("buildReport", () => {
     const html = renderReport(report);
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html.match(/<script>/g)).toHaveLength(1);
+  });
+});
+
+describe("the report says what plan and verify print (issue 13)", () => {
+  const s = scenario();
+  const sides = { snapshot: s.snap, matches: s.result, state: s.state };
+
+  it("what was compared: accounts and items, who was left out, and 'No changes' only of that", () => {
+    const report = buildReport({ command: "plan", stage: "plan", plan: s.plan, sides, options: [] });
+    expect(report.compared).toEqual({
+      users: { compared: 1, notCompared: 1 },
+      items: { matched: 3, unmatched: 1 },
+      notComparedUsers: [{ name: "bob", reason: "unmapped" }],
+    });
+    const html = renderReport(report);
+    expect(html).toContain("<p>Compared: 1 of 2 Plex accounts, 3 of 4 Plex items.</p>");
+    expect(html).toContain("<li>1 Plex account with no target user: bob (unmapped) — see People</li>");
+    const markdown = renderSummaryMarkdown(report);
+    expect(markdown).toContain(
+      "Compared: 1 of 2 Plex accounts, 3 of 4 Plex items.\n\nNot compared:\n- 1 Plex account",
+    );
+
+    // A plan with no actions (bob still unmapped) must not say "No changes" of everything.
+    const empty = buildReport({
+      command: "plan",
+      stage: "plan",
+      plan: { ...s.plan, actions: [] },
+      sides,
+      options: [],
+    });
+    const emptyHtml = renderReport(empty);
+    expect(emptyHtml).toContain(
+      "No changes in what was compared: the target already holds what the migration wants.",
+    );
+    expect(emptyHtml).not.toContain("No changes: the target");
+    expect(renderSummaryMarkdown(empty)).toContain("No changes in what was compared");
+
+    // verify with nothing paired says so instead of "No drift".
+    const none = buildReport({
+      command: "verify",
+      stage: "verify",
+      plan: {
+        ...s.plan,
+        actions: [],
+        users: s.plan.users.map((u) => ({
+          ...u,
+          targetName: null,
+          targetUserId: null,
+          rule: "unmapped" as const,
+        })),
+      },
+      sides,
+      options: [],
+    });
+    const noneHtml = renderReport(none);
+    expect(noneHtml).toContain("Nothing was compared: no Plex account has a target user.");
+    expect(noneHtml).not.toContain("No drift");
+  });
+
+  it("weak and conflicting pairings name the target item they went to", () => {
+    const matching = s.plan.matching!;
+    expect(matching.titleYear.map((m) => m.title)).toEqual(["Heat (1995)"]);
+    const withTargets: Plan = {
+      ...s.plan,
+      matching: {
+        ...matching,
+        titleYear: matching.titleYear.map((m) => ({ ...m, targetTitle: "Heat (1995, remaster)" })),
+        conflicts: [
+          {
+            ...matching.titleYear[0]!,
+            title: "Alien (1979)",
+            targetTitle: "Alien: Covenant (2017)",
+            conflict: { rule: "path", targetId: "T99" },
+          },
+        ],
+      },
+    };
+    const report = buildReport({ command: "plan", stage: "plan", plan: withTargets, sides, options: [] });
+    expect(report.weakMatches!.rows).toEqual([
+      { title: "Heat (1995)", year: null, kind: "movie", library: "Movies", target: "Heat (1995, remaster)" },
+    ]);
+    expect(report.conflictingMatches!.total).toBe(1);
+    expect(report.people.find((p) => p.name === "alice")!.weak!.rows[0]!.target).toBe(
+      "Heat (1995, remaster)",
+    );
+    const html = renderReport(report);
+    expect(html).toContain("<td>Heat (1995, remaster)</td>");
+    expect(html).toContain("Conflicting evidence (the first rule won): check these too (1)");
+    expect(html).toContain("<td>Alien: Covenant (2017)</td>");
+    const markdown = renderSummaryMarkdown(report);
+    expect(markdown).toContain("| Heat (1995) |  | Movies | Heat (1995, remaster) |");
+    expect(markdown).toContain("### Conflicting evidence, the first rule won: check these: 1");
+  });
+
+  it("names the zone local-time dates were read in, only when there were such dates", () => {
+    const plain = renderReport(
+      buildReport({ command: "plan", stage: "plan", plan: s.plan, sides, options: [] }),
+    );
+    expect(plain).not.toContain("local time without a zone");
+    const local: Plan = {
+      ...s.plan,
+      source: { ...s.plan.source, localTimeZone: { zone: "Europe/Berlin", dates: 7 } },
+    };
+    const report = buildReport({ command: "plan", stage: "plan", plan: local, sides, options: [] });
+    expect(report.source.localTime).toEqual({ zone: "Europe/Berlin", dates: 7 });
+    const html = renderReport(report);
+    expect(html).toContain("local-time dates read as Europe/Berlin");
+    expect(html).toContain(
+      "<p>Dates: 7 dates in the Plex database are local time without a zone; read as Europe/Berlin time.</p>",
+    );
+    expect(html).toContain("pass --plex-timezone ZONE");
+    expect(renderSummaryMarkdown(report)).toContain("read as Europe/Berlin time.\n- If the Plex server");
+  });
+
+  it("marks Plex figures the Plex API inferred from plays or cannot tell", () => {
+    const api = {
+      ...s.snap,
+      users: [user("1", "alice", { inferredFields: ["watched"], unknownFields: ["ratings"] }), bob],
+    };
+    const report = buildReport({
+      command: "plan",
+      stage: "plan",
+      plan: s.plan,
+      sides: { ...sides, snapshot: api },
+      options: [],
+    });
+    const counts = report.people.find((p) => p.name === "alice")!.counts;
+    expect(counts.find((row) => row.category === "watched")).toMatchObject({
+      inPlex: 4,
+      inPlexNote: "from plays",
+    });
+    expect(counts.find((row) => row.category === "ratings")).toMatchObject({
+      inPlex: null,
+      inPlexNote: "unknown",
+    });
+    expect(counts.find((row) => row.category === "progress")).toMatchObject({ inPlexNote: null });
+    const html = renderReport(report);
+    expect(html).toContain('<td class="n">4 (from plays)</td>');
+    expect(html).toContain('<td class="n">unknown</td>');
+    expect(html).toContain(
+      "In Plex, from plays: the Plex API shows Plex&#39;s played flag only for the owner",
+    );
   });
 });
