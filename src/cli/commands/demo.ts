@@ -1,14 +1,24 @@
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
+import type { Config } from "../../config/load.js";
 import { ConfigError, EXIT_OK } from "../../errors.js";
 import { type DemoEvent, runDemo } from "../../pipeline/demo.js";
 import type { CommandContext } from "../context.js";
 import { interactionFor } from "../interaction.js";
+import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
 import { DEMO_STEPS, demoClosing, demoHeader } from "../render/demo.js";
 import { renderPlan } from "../render/plan.js";
 import { reportApply } from "../report.js";
+
+interface DemoFlags {
+  kind: string;
+  sandboxVersion?: string;
+  keep?: boolean;
+  report?: string;
+  summaryMd?: string;
+}
 
 export const registerDemo: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -18,13 +28,21 @@ export const registerDemo: RegisterCommand = (program, registration) => {
     )
     .option("--kind <kind>", "sandbox personality: jellyfin or emby", "jellyfin")
     .option("--sandbox-version <version>", "sandbox version, e.g. 10.9 or 4.8 (default: newest of the kind)")
-    .option("--keep", "keep the demo's temporary folder (Plex database, plan, journal) and print its path");
-  command.action(async (flags: { kind: string; sandboxVersion?: string; keep?: boolean }) => {
+    .option("--keep", "keep the demo's temporary folder (Plex database, plan, journal) and print its path")
+    .option("--report <file>", "write the demo migration's HTML report (as migrate --report does)")
+    .option(
+      "--summary-md <file>",
+      "write the demo migration's Markdown summary (as migrate --summary-md does)",
+    );
+  command.action(async (flags: DemoFlags) => {
     const ctx = registration.context();
     const kind = flags.kind;
     if (kind !== "jellyfin" && kind !== "emby") {
       throw new ConfigError(`--kind must be jellyfin or emby, not ${kind}`);
     }
+    const outputs = { report: flags.report, summaryMd: flags.summaryMd };
+    checkOutputFiles(outputs, ctx.io.cwd);
+    let config: Config | undefined;
     const apiKey = randomBytes(16).toString("hex");
     ctx.redactor.add(apiKey);
     let applyCode = EXIT_OK;
@@ -33,11 +51,24 @@ export const registerDemo: RegisterCommand = (program, registration) => {
       // The demo answers its own question (--yes): a person ran it to watch it write.
       interactionFor(ctx, { yes: true }),
       (event) => {
+        if (event.type === "started") config = event.config;
         const code = show(ctx, event);
         if (code !== undefined) applyCode = code;
       },
     );
     for (const line of demoClosing(outcome)) ctx.say(line);
+    // The report of the migration the demo ran: its plan, what the target confirmed, both sides read.
+    writeRunOutputs(
+      ctx,
+      { ...config, ...outputs },
+      {
+        command: "demo",
+        stage: outcome.result ? "apply" : "plan",
+        plan: outcome.first.plan,
+        result: outcome.result,
+      },
+      outcome.first,
+    );
     registration.setExitCode(applyCode !== EXIT_OK || outcome.drift.length > 0 ? 1 : EXIT_OK);
   });
 };
