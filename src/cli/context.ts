@@ -5,6 +5,8 @@ import { ConfigError } from "../errors.js";
 import { RunLog } from "../log.js";
 import { Redactor } from "../redact.js";
 import type { Io } from "./io.js";
+import { checkOutputPath } from "./outputs.js";
+import { createProgress, type LiveProgress } from "./progress.js";
 
 /** Global options every command sees (set on the root program). */
 export interface GlobalOptions {
@@ -28,20 +30,35 @@ export interface CommandContext {
   printJson(document: unknown): void;
   /** The `--log` file, opened on first use (relative to the working folder). */
   log(path: string): RunLog;
-  /** Flushes and closes what the command opened (the log); the program calls it last. */
+  /** Progress on stderr (bars on a terminal); lines said while bars are live go above them. */
+  progress(): LiveProgress;
+  /**
+   * Stops every progress display still live, restoring the terminal: before an error is
+   * printed and when the command ends, whichever way it ends; flushes and closes the log.
+   */
   close(): void;
 }
 
 export function createContext(io: Io, globals: GlobalOptions): CommandContext {
   const redactor = new Redactor();
   let runLog: RunLog | undefined;
-  const write = (stream: NodeJS.WritableStream, line: string) => stream.write(`${redactor.redact(line)}\n`);
+  const live = new Set<LiveProgress>();
+  const write = (stream: NodeJS.WritableStream, line: string) => {
+    const text = `${redactor.redact(line)}\n`;
+    // Bars are on stderr: a line for the same terminal goes above them, never under them.
+    const terminal = stream === io.stderr || (stream === io.stdout && io.stdoutIsTTY === true);
+    if (terminal && io.stderrIsTTY) {
+      for (const display of live) if (display.print(text)) return;
+    }
+    stream.write(text);
+  };
   return {
     io,
     globals,
     redactor,
     config(flags, keys) {
-      const config = loadConfig({ flags, env: io.env, configFile: globals.config, keys });
+      const configFile = globals.config === undefined ? undefined : resolve(io.cwd, globals.config);
+      const config = loadConfig({ flags, env: io.env, configFile, keys, cwd: io.cwd });
       for (const spec of OPTIONS as readonly OptionSpec[]) {
         if (spec.secret) redactor.add(config[spec.key as keyof typeof config] as string | undefined);
       }
@@ -58,7 +75,8 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     },
     log(path) {
       if (runLog) return runLog;
-      const file = resolve(io.cwd, path);
+      // Only a new file or an earlier plexodus log: never appends to anything else.
+      const file = checkOutputPath("--log", path, io.cwd, "log");
       try {
         runLog = new RunLog(file, (text) => redactor.redact(text));
       } catch (error) {
@@ -71,7 +89,21 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
       }
       return runLog;
     },
+    progress() {
+      const progress = createProgress({ stream: io.stderr, isTTY: io.stderrIsTTY });
+      live.add(progress);
+      return {
+        task: (label, total) => progress.task(label, total),
+        print: (text) => progress.print(text),
+        stop() {
+          live.delete(progress);
+          progress.stop();
+        },
+      };
+    },
     close() {
+      for (const progress of live) progress.stop();
+      live.clear();
       runLog?.close();
     },
   };

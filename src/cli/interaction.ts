@@ -1,9 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Config } from "../config/load.js";
 import type { Interaction, Question } from "../pipeline/interaction.js";
-import type { Progress } from "../progress.js";
 import type { CommandContext } from "./context.js";
-import { createProgress } from "./progress.js";
 import { applyQuestion } from "./render/apply.js";
 import { rollbackQuestion } from "./render/rollback.js";
 
@@ -13,7 +11,7 @@ export function interactionFor(
   config: Pick<Config, "yes"> & Pick<Partial<Config>, "log">,
 ): Interaction {
   return {
-    progress: () => progressFor(ctx),
+    progress: () => ctx.progress(),
     interrupt: () => interruptSignal(ctx),
     confirm: (question) => confirm(ctx, config, () => questionText(question)),
     warn: (line) => ctx.warn(line),
@@ -24,12 +22,7 @@ export function interactionFor(
 function questionText(question: Question): string {
   return question.kind === "apply"
     ? applyQuestion(question.plan, question.target)
-    : rollbackQuestion(question.journalPath, question.target);
-}
-
-/** Progress on stderr, bars on a terminal, plain lines otherwise. */
-export function progressFor(ctx: CommandContext): Progress & { stop(): void } {
-  return createProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
+    : rollbackQuestion(question.journalPath, question.target, question.preview);
 }
 
 /**
@@ -58,7 +51,11 @@ export async function confirm(
 export function interruptSignal(ctx: CommandContext): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) {
+      // Bars down and the terminal restored (cursor, line wrap) before leaving at once.
+      ctx.close();
+      process.exit(130);
+    }
     ctx.warn(
       "Interrupted: finishing requests in flight (Ctrl-C again to quit at once; the journal is safe).",
     );

@@ -6,6 +6,8 @@ export interface Io {
   cwd: string;
   stdinIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** stdout is the terminal too: its lines must not land under live progress bars. */
+  stdoutIsTTY?: boolean;
 }
 
 export function processIo(): Io {
@@ -16,5 +18,6 @@ export function processIo(): Io {
     cwd: process.cwd(),
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
   };
 }

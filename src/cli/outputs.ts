@@ -1,4 +1,13 @@
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  openSync,
+  readSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
@@ -7,30 +16,83 @@ import type { CommandContext } from "./context.js";
 import { buildReport, type ReportInput, renderReport, reportOptions } from "./render/report/index.js";
 import { renderSummaryMarkdown } from "./render/summary-md.js";
 
-type OutputConfig = Pick<Config, "report" | "summaryMd">;
+type OutputConfig = Pick<Config, "report" | "summaryMd" | "log">;
+
+/** What a file is for: a report is replaced, a summary and a log are appended to. */
+export type OutputKind = "report" | "summary" | "log";
 
 /**
- * Refuses a --report or --summary-md path whose folder does not exist before anything is read
- * or written (exit 3), so a long migration does not end in an unwritable report.
+ * Refuses --report, --summary-md and --log paths before anything is read or written (exit 3):
+ * a blank name, a folder that does not exist, a folder given as the file, and an existing file
+ * that is not what the option writes — a report only replaces an earlier plexodus report and a
+ * log only appends to a plexodus log, so a slip (`--report plan.json`, `--log /etc/passwd` as
+ * root) destroys nothing. A summary may go to any file: CI hands out an existing one.
+ * Returns the absolute path.
  */
-export function checkOutputFiles(config: OutputConfig, cwd: string): void {
-  for (const [flag, path] of [
-    ["--report", config.report],
-    ["--summary-md", config.summaryMd],
-  ] as const) {
-    if (path === undefined) continue;
-    const folder = dirname(resolve(cwd, path));
-    let isFolder = false;
-    try {
-      isFolder = statSync(folder).isDirectory();
-    } catch {
-      isFolder = false;
-    }
-    if (!isFolder) {
-      throw new ConfigError(`${flag} ${path}: the folder ${folder} does not exist`, {
-        hint: `Create the folder or give ${flag} a path in an existing one.`,
-      });
-    }
+export function checkOutputPath(flag: string, path: string, cwd: string, kind: OutputKind): string {
+  const refuse = (why: string, hint = `Give ${flag} a new file name, or one ${KEEPS[kind]}.`) =>
+    new ConfigError(`${flag} ${/^[\w./@:+=,~-]+$/.test(path) ? path : JSON.stringify(path)}: ${why}`, {
+      hint,
+    });
+  if (path.trim() === "") throw refuse("no file name");
+  if (path.includes("\u0000")) throw refuse("a file name cannot hold a NUL byte");
+  const file = resolve(cwd, path);
+  const folder = dirname(file);
+  if (!isFolder(folder)) {
+    throw refuse(
+      `the folder ${folder} does not exist`,
+      `Create the folder or give ${flag} a path in an existing one.`,
+    );
+  }
+  let stats: Stats;
+  try {
+    stats = statSync(file);
+  } catch {
+    return file; // a new file
+  }
+  if (stats.isDirectory()) throw refuse(`${file} is a folder`);
+  if (kind !== "summary" && stats.isFile() && stats.size > 0 && !LOOKS_LIKE[kind](head(file))) {
+    throw refuse(
+      `${file} holds something else; plexodus ${kind === "report" ? "would replace" : "would append to"} it`,
+    );
+  }
+  return file;
+}
+
+/** Refuses any output path given that cannot be right (checkOutputPath). */
+export function checkOutputFiles(config: Partial<OutputConfig>, cwd: string): void {
+  if (config.report !== undefined) checkOutputPath("--report", config.report, cwd, "report");
+  if (config.summaryMd !== undefined) checkOutputPath("--summary-md", config.summaryMd, cwd, "summary");
+  if (config.log !== undefined) checkOutputPath("--log", config.log, cwd, "log");
+}
+
+const KEEPS: Record<OutputKind, string> = {
+  report: "that holds an earlier plexodus report",
+  summary: "in an existing folder",
+  log: "that holds an earlier plexodus log",
+};
+
+/** How the first bytes of an earlier report or log look (renderReport, RunLog). */
+const LOOKS_LIKE: Record<Exclude<OutputKind, "summary">, (start: string) => boolean> = {
+  report: (start) => /^<!doctype html>/i.test(start) && start.includes("<title>plexodus "),
+  log: (start) => start.startsWith('{"time":'),
+};
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function head(file: string): string {
+  const buffer = Buffer.alloc(2048);
+  const fd = openSync(file, "r");
+  try {
+    return buffer.toString("utf8", 0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
   }
 }
 

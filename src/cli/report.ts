@@ -1,8 +1,9 @@
 import { EXIT_OK } from "../errors.js";
 import type { ApplyResult, RollbackResult } from "../executor/index.js";
+import type { ApplyEvents } from "../pipeline/apply.js";
 import type { Plan } from "../planner/index.js";
 import type { CommandContext } from "./context.js";
-import { applyDocument, renderApplyResult } from "./render/apply.js";
+import { applyDocument, renderApplyResult, resumeLine } from "./render/apply.js";
 import { whatMoved } from "./render/report/index.js";
 
 /** Above the per-person result of every apply: only what the target confirmed counts. */
@@ -35,4 +36,13 @@ export function reportApply(
   if (ctx.globals.json) ctx.printJson({ ...extra, ...applyDocument(plan, result) });
   else ctx.say(`${renderApplyResult(plan, result)}\n\n${WHAT_MOVED_HEADING}\n${whatMoved(plan, result)}`);
   return runExitCode(result);
+}
+
+/** What apply and migrate say while a run goes: a resumed run is announced before it applies. */
+export function applyEvents(ctx: CommandContext): ApplyEvents {
+  return {
+    started({ resume, journalPath }) {
+      if (resume !== null) ctx.say(resumeLine(resume, journalPath));
+    },
+  };
 }

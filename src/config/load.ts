@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from "node:fs";
-import { extname } from "node:path";
+import { dirname, extname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { CATEGORIES, type Category, type Mode, type TargetKind } from "../model/index.js";
-import { flagName, normalizeKey, OPTION_BY_KEY, OPTIONS, type OptionSpec } from "./options.js";
+import { flagName, isPathOption, normalizeKey, OPTION_BY_KEY, OPTIONS, type OptionSpec } from "./options.js";
 import type { Mapping } from "./values.js";
 
 type Spec = (typeof OPTIONS)[number];
@@ -42,13 +42,17 @@ export interface ConfigInput {
    * `plan` must not break `apply` or `rollback`). Default: all options.
    */
   keys?: readonly string[];
+  /** The folder a relative PLEXODUS_CONFIG is read from (default: the process's). */
+  cwd?: string;
 }
 
 export function loadConfig(input: ConfigInput): Config {
   const values: Record<string, unknown> = {};
   const origins: Record<string, string> = {};
 
-  const configPath = input.configFile ?? nonEmpty(input.env.PLEXODUS_CONFIG);
+  const envConfig = nonEmpty(input.env.PLEXODUS_CONFIG);
+  const configPath =
+    input.configFile ?? (envConfig === undefined ? undefined : resolve(input.cwd ?? ".", envConfig));
   if (configPath !== undefined) {
     const origin = `config file ${configPath}`;
     for (const [key, raw] of Object.entries(readConfigFile(configPath))) {
@@ -58,7 +62,10 @@ export function loadConfig(input: ConfigInput): Config {
         throw new ConfigError(`unknown key "${key}" in ${origin}`, { hint: suggestion(normalized) });
       }
       if (!takes(input, spec.key)) continue;
-      values[spec.key] = parseValue(spec, raw, `"${key}" in ${origin}`);
+      const value = parseValue(spec, raw, `"${key}" in ${origin}`);
+      // A config file is written once and used from anywhere (cron, CI, another shell): its
+      // relative paths mean "next to this file", not "wherever the command was started".
+      values[spec.key] = isPathOption(spec) ? besideFile(configPath, value) : value;
       origins[spec.key] = origin;
     }
   }
@@ -84,6 +91,11 @@ export function loadConfig(input: ConfigInput): Config {
   const config = withDefaults(values as ConfigValues, origins);
   checkCombinations(config);
   return config;
+}
+
+function besideFile(configPath: string, value: unknown): unknown {
+  if (typeof value !== "string" || isAbsolute(value)) return value;
+  return resolve(dirname(configPath), value);
 }
 
 function takes(input: ConfigInput, key: string): boolean {

@@ -178,6 +178,19 @@ export const OPTIONS = [
     description: "parallel requests to the target (default 4)",
   },
   {
+    key: "retries",
+    flag: "--retries <n>",
+    schema: v.retryPasses,
+    description:
+      "passes at the end of a run over actions that failed because the target stayed busy (default 3; 0 for none)",
+  },
+  {
+    key: "retryTime",
+    flag: "--retry-time <seconds>",
+    schema: v.retryTimeSeconds,
+    description: "no retry pass starts later than this after the first pass ended (default 900)",
+  },
+  {
     key: "journal",
     flag: "--journal <file>",
     schema: v.filePath,
@@ -220,6 +233,15 @@ export const OPTION_BY_KEY: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.ma
 /** "plex-db" and "plex_db" in config files mean "plexDb". */
 export function normalizeKey(key: string): string {
   return key.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Options whose value is a file or folder: a relative one in a config file is read from the
+ * config file's folder. Told by the schema or by the flag's placeholder, so a new `<file>`
+ * option is covered without anyone remembering to mark it.
+ */
+export function isPathOption(spec: OptionSpec): boolean {
+  return spec.schema === v.filePath || /<(file|folder|dir|path)>$/.test(spec.flag);
 }
 
 export function flagName(spec: OptionSpec): string {

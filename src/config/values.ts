@@ -70,6 +70,8 @@ function integerIn(min: number, max: number) {
 }
 
 export const concurrency = integerIn(1, 64);
+export const retryPasses = integerIn(0, 100);
+export const retryTimeSeconds = integerIn(0, 86_400);
 export const timeoutSeconds = integerIn(1, 3600);
 
 export const ratingThreshold = z.preprocess(

@@ -1,17 +1,20 @@
-import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
+import { planDigests } from "../planner/digest.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
-import type { Progress } from "../progress.js";
+import type { Progress, ProgressTask } from "../progress.js";
 import type { TargetAdapter } from "../targets/types.js";
 import { addToContainer, collectionApi, createContainer, playlistApi } from "./actions/containers.js";
 import { setUserData } from "./actions/user-data.js";
-import { createUser, type UserRun } from "./actions/users.js";
+import { createUser, finishUsersWithoutPassword, type UserRun } from "./actions/users.js";
 import { backoffOf, retrying } from "./attempt.js";
-import { fingerprint, type Outcome, RunContext, type RunSettings, Stopped } from "./context.js";
+import { type Outcome, RunContext, type RunSettings, Stopped } from "./context.js";
 import { type ActionInfo, Journal } from "./journal/index.js";
-import { runActions } from "./runner.js";
+import { type ApplyResult, type ResumeState, summarize, titleOf } from "./result.js";
+import { type RunOptions, runActions } from "./runner.js";
+
+export { type ActionIssue, type ApplyResult, type ResumeState, titleOf } from "./result.js";
 
 export interface ApplyOptions extends RunSettings {
   journalPath: string;
@@ -20,42 +23,18 @@ export interface ApplyOptions extends RunSettings {
   /** Where created users' passwords go (mode 0600, appended). */
   credentialsFile: string;
   progress: Progress;
+  /** Passes after the first over actions that failed transiently (rclone's --retries); default 3. */
+  retryPasses?: number;
+  /** No retry pass starts later than this long after the first pass ended; default 15 minutes. */
+  retryTimeMs?: number;
+  /** Told once the journal is open, before any action runs. */
+  onStart?: (start: { resume: ResumeState | null }) => void;
   /** For tests: caps the journal's size in pages to simulate a full disk. */
   journalMaxPageCount?: number;
 }
 
-/** An action that did not reach its wanted state, for the report. Never holds a secret. */
-export interface ActionIssue {
-  key: string;
-  type: Action["type"];
-  title: string;
-  reason: string;
-}
-
-export interface ApplyResult {
-  applied: number;
-  alreadyDone: number;
-  conflicted: number;
-  failed: number;
-  skipped: number;
-  /** Actions not attempted because the run was interrupted or stopped. */
-  notStarted: number;
-  conflicts: ActionIssue[];
-  failures: ActionIssue[];
-  skips: ActionIssue[];
-  writesSent: number;
-  durationMs: number;
-  interrupted: boolean;
-  /** Path of the credentials file when this run wrote passwords to it. */
-  credentialsFile: string | null;
-  journalPath: string;
-  /** How each action ended, by action key: reports tell per person what was confirmed. */
-  outcomes: ReadonlyMap<string, Outcome["kind"]>;
-}
-
-export function titleOf(action: Action): string {
-  return action.type === "create-user" ? action.user.name : action.title;
-}
+export const DEFAULT_RETRY_PASSES = 3;
+export const DEFAULT_RETRY_TIME_MS = 15 * 60_000;
 
 const PHASE_ORDER: Record<Action["type"], number> = {
   "create-user": 0,
@@ -66,9 +45,30 @@ const PHASE_ORDER: Record<Action["type"], number> = {
   "add-collection-members": 5,
 };
 
+/** Whether an action's outcome is worth another pass: the server was busy past the attempts. */
+function failedTransiently(outcome: Outcome | undefined): boolean {
+  return outcome?.kind === "failed" && outcome.transient === true;
+}
+
+/** What the journal already holds of this plan; null when this plan never ran with it. */
+function resumeState(journal: Journal, plan: Plan, prints: ReadonlyMap<string, string>): ResumeState | null {
+  const held = journal.statuses();
+  let known = 0;
+  let done = 0;
+  for (const action of plan.actions) {
+    const row = held.get(action.key);
+    if (row === undefined || row.fingerprint !== prints.get(action.key)) continue;
+    known += 1;
+    if (row.status === "done") done += 1;
+  }
+  return known === 0 ? null : { done, remaining: plan.actions.length - done };
+}
+
 /**
  * Executes a plan against the target: the only code that writes to a target. Users are
- * created first; then user data, playlists and collections. See docs/journal.md.
+ * created first; then user data, playlists and collections. Actions that failed because
+ * the server stayed busy get further passes at the end (bounded in number and time), like
+ * rclone's --retries. See docs/journal.md.
  */
 export async function applyPlan(
   plan: Plan,
@@ -84,6 +84,9 @@ export async function applyPlan(
       { hint: "Make a new plan against this server, or point the tool at the server the plan was made for." },
     );
   }
+  // Computed once per plan (already when a saved plan was read): the journal's fingerprints.
+  const digests = planDigests(plan);
+  const prints = new Map(plan.actions.map((action, i) => [action.key, digests.actions[i]!]));
   const journal = Journal.open(
     options.journalPath,
     { serverId: server.serverId, url: server.url, kind: server.kind },
@@ -97,53 +100,44 @@ export async function applyPlan(
     passwords: new Map(),
   };
   const outcomes = new Map<string, Outcome>();
-  const task = options.progress.task("applying", plan.actions.length);
   try {
-    const runId = journal.startRun("apply", {
-      fingerprint: fingerprint(plan.actions),
-      createdAt: plan.createdAt,
-    });
-    const ordered = [...plan.actions].sort((a, b) => PHASE_ORDER[a.type] - PHASE_ORDER[b.type]);
-    const creations = ordered.filter((a) => a.type === "create-user");
-    const rest = ordered.filter((a) => a.type !== "create-user");
-    const runOptions = { concurrency, ...backoffOf(options) };
-    const record = (action: Action, outcome: Outcome) => {
-      outcomes.set(action.key, outcome);
-      task.tick();
+    const resume = resumeState(journal, plan, prints);
+    options.onStart?.({ resume });
+    const runId = journal.startRun("apply", { fingerprint: digests.digest, createdAt: plan.createdAt });
+    const run: Run = {
+      ctx,
+      runOptions: { concurrency, ...backoffOf(options) },
+      users,
+      outcomes,
+      creations: plan.actions.filter((a) => a.type === "create-user"),
+      fingerprintOf: (action) => prints.get(action.key)!,
     };
-
-    const noUsers = new Map<string, string>();
-    await runActions(
-      creations,
+    const earlier = await finishUsersWithoutPassword(
       ctx,
-      runOptions,
-      record,
-      (action) =>
-        action.type === "create-user"
-          ? createUser(action, ctx, users)
-          : Promise.reject(new Error("not a user")),
-      (action) => infoOf(action, noUsers),
+      users,
+      run.runOptions,
+      new Set(plan.actions.map((a) => a.key)),
     );
-    // Users the plan creates are known by name only; resolve them once, after creation.
-    let userIds = noUsers;
-    if (!ctx.stopped && rest.length > 0) {
-      try {
-        userIds = await retrying(ctx, runOptions, () => resolveUsers(ctx));
-      } catch (error) {
-        if (!(error instanceof Stopped)) ctx.stop(error);
-      }
+    const ordered = [...plan.actions].sort((a, b) => PHASE_ORDER[a.type] - PHASE_ORDER[b.type]);
+    await runPass(run, ordered, options.progress.task("applying", ordered.length));
+    const passes = options.retryPasses ?? DEFAULT_RETRY_PASSES;
+    const deadline = Date.now() + (options.retryTimeMs ?? DEFAULT_RETRY_TIME_MS);
+    let retryPasses = 0;
+    while (retryPasses < passes && !ctx.stopped && Date.now() < deadline) {
+      const again = retrySet(ordered, outcomes);
+      if (again.length === 0) break;
+      retryPasses += 1;
+      await runPass(run, again, options.progress.task(`retry pass ${retryPasses}`, again.length));
     }
-    await runActions(
-      rest,
-      ctx,
-      runOptions,
-      record,
-      (action) => runOne(action, ctx, userIds),
-      (action) => infoOf(action, userIds),
-    );
-    task.finish();
 
-    const result = summarize(plan.actions, outcomes, ctx, started, users);
+    const result = summarize(plan.actions, outcomes, {
+      ctx,
+      started,
+      retryPasses,
+      resume,
+      earlier,
+      credentialsFile: users.credentialsWritten ? users.credentialsFile : null,
+    });
     ctx.finishRun(runId);
     return result;
   } finally {
@@ -151,11 +145,101 @@ export async function applyPlan(
   }
 }
 
-function infoOf(action: Action, userIds: Map<string, string>): ActionInfo {
+/** What every pass of one run shares. */
+interface Run {
+  ctx: RunContext;
+  runOptions: RunOptions;
+  users: UserRun;
+  /** The latest outcome of each action. */
+  outcomes: Map<string, Outcome>;
+  /** The plan's create-user actions. */
+  creations: readonly Action[];
+  fingerprintOf(action: Action): string;
+}
+
+/**
+ * The actions a retry pass takes: those that failed transiently, and when a user creation is
+ * among them, the actions skipped because that user did not exist yet.
+ */
+function retrySet(ordered: readonly Action[], outcomes: ReadonlyMap<string, Outcome>): Action[] {
+  const creationsAgain = ordered.some(
+    (action) => action.type === "create-user" && failedTransiently(outcomes.get(action.key)),
+  );
+  return ordered.filter((action) => {
+    const outcome = outcomes.get(action.key);
+    if (failedTransiently(outcome)) return true;
+    return creationsAgain && outcome?.kind === "skipped" && outcome.userMissing === true;
+  });
+}
+
+/** Names (nameKey) of users the plan creates whose creation is not confirmed (yet). */
+function unconfirmedUsers(run: Run): Set<string> {
+  const confirmed = (outcome: Outcome | undefined) =>
+    outcome?.kind === "applied" || outcome?.kind === "already-done";
+  return new Set(
+    run.creations
+      .filter((action) => !confirmed(run.outcomes.get(action.key)))
+      .map((action) => nameKey(titleOf(action))),
+  );
+}
+
+/** One pass over some actions: user creations first, then the rest with the users resolved. */
+async function runPass(run: Run, actions: readonly Action[], task: ProgressTask): Promise<void> {
+  const { ctx, runOptions } = run;
+  const record = (action: Action, outcome: Outcome) => {
+    // An action a later pass did not get to keeps the outcome of the pass that tried it.
+    if (outcome.kind !== "not-started" || !run.outcomes.has(action.key))
+      run.outcomes.set(action.key, outcome);
+    // Progress counts the actions dealt with; after Ctrl-C the rest is not.
+    if (outcome.kind !== "not-started") task.tick();
+  };
+  const infoOf = (action: Action, userIds: Map<string, string>): ActionInfo => ({
+    ...actionInfo(action, userIds),
+    fingerprint: run.fingerprintOf(action),
+  });
+  const creations = actions.filter((a) => a.type === "create-user");
+  const rest = actions.filter((a) => a.type !== "create-user");
+  const noUsers = new Map<string, string>();
+  await runActions(
+    creations,
+    ctx,
+    runOptions,
+    record,
+    (action) =>
+      action.type === "create-user"
+        ? createUser(action, ctx, run.users)
+        : Promise.reject(new Error("not a user")),
+    (action) => infoOf(action, noUsers),
+  );
+  // Users the plan creates are known by name only; resolve them once, after creation. One
+  // whose creation is not confirmed (it may lack its password) is not used.
+  let userIds = noUsers;
+  let held = new Set<string>();
+  if (!ctx.stopped && rest.length > 0) {
+    try {
+      ({ ids: userIds, held } = await retrying(ctx, runOptions, () =>
+        resolveUsers(ctx, unconfirmedUsers(run)),
+      ));
+    } catch (error) {
+      if (!(error instanceof Stopped)) ctx.stop(error);
+    }
+  }
+  await runActions(
+    rest,
+    ctx,
+    runOptions,
+    record,
+    (action) => runOne(action, ctx, userIds, held),
+    (action) => infoOf(action, userIds),
+  );
+  task.finish();
+}
+
+/** What the journal records of an action besides its fingerprint. */
+function actionInfo(action: Action, userIds: Map<string, string>): Omit<ActionInfo, "fingerprint"> {
   const user = "user" in action ? action.user : null;
   return {
     type: action.type,
-    fingerprint: "",
     userId: user === null || action.type === "create-user" ? null : (userIdOf(user, userIds) ?? null),
     userName: user?.name ?? null,
     // The item a user-data write is for, or the existing container items are added to.
@@ -171,16 +255,34 @@ function infoOf(action: Action, userIds: Map<string, string>): ActionInfo {
   };
 }
 
-async function resolveUsers(ctx: RunContext): Promise<Map<string, string>> {
-  const list = await ctx.lookup(() => ctx.adapter.listUsers());
-  return new Map(list.map((u) => [nameKey(u.name), u.id]));
+/**
+ * Target users by name, without those the plan creates whose creation is not confirmed:
+ * `held` lists the ones that exist regardless (created, but perhaps without a password).
+ */
+async function resolveUsers(
+  ctx: RunContext,
+  unconfirmed: ReadonlySet<string>,
+): Promise<{ ids: Map<string, string>; held: Set<string> }> {
+  const ids = new Map<string, string>();
+  const held = new Set<string>();
+  for (const user of await ctx.lookup(() => ctx.adapter.listUsers())) {
+    const name = nameKey(user.name);
+    if (unconfirmed.has(name)) held.add(name);
+    else ids.set(name, user.id);
+  }
+  return { ids, held };
 }
 
 function userIdOf(ref: PlanUserRef, userIds: Map<string, string>): string | undefined {
   return ref.id ?? userIds.get(nameKey(ref.name));
 }
 
-function runOne(action: Action, ctx: RunContext, userIds: Map<string, string>): Promise<Outcome> {
+function runOne(
+  action: Action,
+  ctx: RunContext,
+  userIds: Map<string, string>,
+  held: ReadonlySet<string>,
+): Promise<Outcome> {
   if (action.type === "create-collection") return createContainer(action, collectionApi(ctx.adapter), ctx);
   if (action.type === "add-collection-members") {
     return addToContainer({ ...action, id: action.collectionId }, collectionApi(ctx.adapter), ctx);
@@ -188,7 +290,10 @@ function runOne(action: Action, ctx: RunContext, userIds: Map<string, string>): 
   if (action.type === "create-user") return Promise.reject(new Error("users are created in the first phase"));
   const userId = userIdOf(action.user, userIds);
   if (userId === undefined) {
-    return Promise.resolve({ kind: "skipped", reason: `the target user ${action.user.name} does not exist` });
+    const reason = held.has(nameKey(action.user.name))
+      ? `the creation of the target user ${action.user.name} did not finish`
+      : `the target user ${action.user.name} does not exist`;
+    return Promise.resolve({ kind: "skipped", reason, userMissing: true });
   }
   switch (action.type) {
     case "set-user-data":
@@ -198,65 +303,4 @@ function runOne(action: Action, ctx: RunContext, userIds: Map<string, string>): 
     case "add-playlist-entries":
       return addToContainer({ ...action, id: action.playlistId }, playlistApi(ctx.adapter, userId), ctx);
   }
-}
-
-function summarize(
-  actions: readonly Action[],
-  outcomes: Map<string, Outcome>,
-  ctx: RunContext,
-  started: number,
-  users: UserRun,
-): ApplyResult {
-  const kinds = new Map<string, Outcome["kind"]>();
-  const result: ApplyResult = {
-    applied: 0,
-    alreadyDone: 0,
-    conflicted: 0,
-    failed: 0,
-    skipped: 0,
-    notStarted: 0,
-    conflicts: [],
-    failures: [],
-    skips: [],
-    writesSent: ctx.writesSent,
-    durationMs: Date.now() - started,
-    interrupted: ctx.interrupted,
-    credentialsFile: users.credentialsWritten ? resolve(users.credentialsFile) : null,
-    journalPath: resolve(ctx.journal.path),
-    outcomes: kinds,
-  };
-  for (const action of actions) {
-    const outcome = outcomes.get(action.key) ?? { kind: "not-started" };
-    kinds.set(action.key, outcome.kind);
-    const issue = (reason: string): ActionIssue => ({
-      key: action.key,
-      type: action.type,
-      title: titleOf(action),
-      reason,
-    });
-    switch (outcome.kind) {
-      case "applied":
-        result.applied += 1;
-        break;
-      case "already-done":
-        result.alreadyDone += 1;
-        break;
-      case "conflict":
-        result.conflicted += 1;
-        result.conflicts.push(issue(outcome.reason));
-        break;
-      case "failed":
-        result.failed += 1;
-        result.failures.push(issue(outcome.reason));
-        break;
-      case "skipped":
-        result.skipped += 1;
-        result.skips.push(issue(outcome.reason));
-        break;
-      case "not-started":
-        result.notStarted += 1;
-        break;
-    }
-  }
-  return result;
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { RetryPolicy } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
@@ -27,8 +27,10 @@ export type Outcome =
   | { kind: "applied" }
   | { kind: "already-done" }
   | { kind: "conflict"; reason: string }
-  | { kind: "failed"; reason: string }
-  | { kind: "skipped"; reason: string }
+  /** `transient`: the server was busy or gone past the attempts; a later pass may succeed. */
+  | { kind: "failed"; reason: string; transient?: true }
+  /** `userMissing`: the action's user does not exist (yet); a pass after its creation may run it. */
+  | { kind: "skipped"; reason: string; userMissing?: true }
   | { kind: "not-started" };
 
 /** How one rollback step ended (a failure is added by the retry loop). */
@@ -57,6 +59,8 @@ export class RunContext {
     concurrency: number,
     readonly signal: AbortSignal | undefined,
   ) {
+    // Every action waiting out a retry listens on it: many more than Node's default ten.
+    setMaxListeners(0, this.halt.signal);
     this.lookups = new PQueue({ concurrency });
     this.writes = new PQueue({ concurrency });
     signal?.addEventListener("abort", () => this.halt.abort(), { once: true });
@@ -120,22 +124,6 @@ export class RunContext {
   undoWrite<T>(send: () => Promise<T>): Promise<T> {
     return this.write(() => {}, send);
   }
-}
-
-/** JSON with sorted keys, so equal intents hash alike whatever built the object. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function fingerprint(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 export function unique(ids: readonly string[]): string[] {

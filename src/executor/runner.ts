@@ -2,7 +2,7 @@ import { PlexodusError } from "../errors.js";
 import { nameKey } from "../model/index.js";
 import type { Action } from "../planner/plan.js";
 import { attempt, type Backoff } from "./attempt.js";
-import { fingerprint, type Outcome, type RunContext } from "./context.js";
+import type { Outcome, RunContext } from "./context.js";
 import type { ActionInfo } from "./journal/index.js";
 
 export interface RunOptions extends Backoff {
@@ -84,10 +84,10 @@ async function runAction(
 ): Promise<Outcome> {
   if (ctx.stopped) return NOT_STARTED;
   try {
-    const print = fingerprint(action);
-    const row = ctx.journal.begin(action.key, { ...infoOf(action), fingerprint: print });
+    const info = infoOf(action);
+    const row = ctx.journal.begin(action.key, info);
     // Confirmed by an earlier run of this very action: nothing to read, nothing to write.
-    if (row.status === "done" && row.fingerprint === print) return { kind: "already-done" };
+    if (row.status === "done" && row.fingerprint === info.fingerprint) return { kind: "already-done" };
   } catch (error) {
     // The journal could not be written: stop before any target write.
     ctx.stop(error);
@@ -98,7 +98,9 @@ async function runAction(
     fail: (error) => {
       const reason = describe(error);
       ctx.journal.settle(action.key, "failed", reason);
-      return { kind: "failed", reason };
+      // A busy server (503, 429) past the attempts: worth another pass at the end of the run.
+      const transient = error instanceof PlexodusError && error.category === "transient";
+      return transient ? { kind: "failed", reason, transient } : { kind: "failed", reason };
     },
   });
   return outcome ?? NOT_STARTED;

@@ -10,6 +10,17 @@ import type { Mapping } from "../config/values.js";
  * other path is compared exactly, since Linux and most NAS file systems do not.
  */
 export function cleanPath(path: string): string {
+  // Trimming can expose a trailing separator and dropping one can expose a space ("a/ \\"):
+  // clean until nothing changes, so cleaning twice is cleaning once.
+  let text = path;
+  for (let previous = ""; previous !== text; ) {
+    previous = text;
+    text = cleanOnce(text);
+  }
+  return text;
+}
+
+function cleanOnce(path: string): string {
   let text = path.trim().normalize("NFC").replace(/\\/g, "/");
   const unc = /^\/\/[^/]/.test(text);
   text = text.replace(/\/{2,}/g, "/");

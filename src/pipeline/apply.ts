@@ -1,10 +1,16 @@
 import { join, resolve } from "node:path";
 import type { Config } from "../config/load.js";
-import { type ApplyResult, applyPlan } from "../executor/index.js";
+import { type ApplyResult, applyPlan, type ResumeState } from "../executor/index.js";
 import type { Plan } from "../planner/index.js";
 import type { Interaction } from "./interaction.js";
 import { recordOutcomes, requestObserver } from "./log.js";
 import { connectConfiguredTarget } from "./target.js";
+
+/** Steps of a run the person should hear of as they happen. */
+export interface ApplyEvents {
+  /** The journal is open and nothing is applied yet; `resume` when it holds part of this plan. */
+  started?(start: { resume: ResumeState | null; journalPath: string }): void;
+}
 
 /**
  * Executes a plan against the configured target with the journal, progress and interrupt
@@ -16,6 +22,7 @@ export async function executePlan(
   config: Config,
   interaction: Interaction,
   cwd: string,
+  events: ApplyEvents = {},
 ): Promise<ApplyResult | null> {
   const target = await connectConfiguredTarget(
     config,
@@ -28,9 +35,13 @@ export async function executePlan(
     if (plan.actions.length > 0) {
       if (!(await interaction.confirm({ kind: "apply", plan, target: target.info }))) return null;
     }
+    const journalPath = journalPathFor(config, cwd, target.info.serverId);
     const result = await applyPlan(plan, target, {
-      journalPath: journalPathFor(config, cwd, target.info.serverId),
+      journalPath,
       concurrency: config.concurrency,
+      retryPasses: config.retries,
+      retryTimeMs: config.retryTime === undefined ? undefined : config.retryTime * 1000,
+      onStart: ({ resume }) => events.started?.({ resume, journalPath }),
       credentialsFile: credentialsPathFor(config, cwd),
       progress,
       signal: interrupt.signal,

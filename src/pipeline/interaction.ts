@@ -2,11 +2,12 @@ import type { RecordEvent } from "../log.js";
 import type { TargetServerInfo } from "../model/index.js";
 import type { Plan } from "../planner/index.js";
 import type { Progress } from "../progress.js";
+import type { RollbackPreview } from "./rollback.js";
 
 /** What the pipeline may ask the person before writing; the CLI words the question. */
 export type Question =
   | { kind: "apply"; plan: Plan; target: TargetServerInfo }
-  | { kind: "rollback"; journalPath: string; target: TargetServerInfo };
+  | { kind: "rollback"; journalPath: string; target: TargetServerInfo; preview: RollbackPreview };
 
 /**
  * The person's side of a pipeline run, passed in by the CLI (tests pass their own). The

@@ -1,6 +1,6 @@
 import type { Config } from "../config/load.js";
 import type { ApplyResult } from "../executor/index.js";
-import { executePlan } from "./apply.js";
+import { type ApplyEvents, executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
 import { makePlan } from "./plan.js";
 import type { Prepared } from "./prepare.js";
@@ -18,11 +18,11 @@ export interface Migration {
 export async function migrate(
   config: Config,
   interaction: Interaction,
-  options: { dryRun: boolean; cwd: string; planned(prepared: Prepared): void },
+  options: { dryRun: boolean; cwd: string; events?: ApplyEvents; planned(prepared: Prepared): void },
 ): Promise<Migration> {
   const prepared = await makePlan(config, interaction);
   options.planned(prepared);
   if (options.dryRun) return { prepared };
-  const result = await executePlan(prepared.plan, config, interaction, options.cwd);
+  const result = await executePlan(prepared.plan, config, interaction, options.cwd, options.events);
   return { prepared, result };
 }

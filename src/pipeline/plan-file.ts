@@ -1,10 +1,13 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { ConfigError } from "../errors.js";
-import { type Plan, PlanSchema } from "../planner/plan.js";
+import { integrityOf, rememberDigests } from "../planner/digest.js";
+import { type Plan, PlanFileSchema } from "../planner/plan.js";
+import { checkIntegrity } from "./plan-integrity.js";
 
 /**
  * Writes a plan file atomically (temp file, fsync, rename) with mode 0600: plans name people
- * and what they watched, which is private even though they hold no secrets.
+ * and what they watched, which is private even though they hold no secrets. The file ends
+ * with the digests of its content, so `apply` can refuse it once edited.
  */
 export function writePlanFile(path: string, plan: Plan): void {
   const temporary = `${path}.tmp-${process.pid}`;
@@ -19,7 +22,7 @@ export function writePlanFile(path: string, plan: Plan): void {
     throw cannot(error);
   }
   try {
-    writeSync(fd, `${JSON.stringify(plan, null, 2)}\n`);
+    writeSync(fd, `${JSON.stringify({ ...plan, integrity: integrityOf(plan) }, null, 2)}\n`);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -35,6 +38,11 @@ export function writePlanFile(path: string, plan: Plan): void {
   }
 }
 
+/**
+ * Reads a plan written by `plan --out`: valid JSON of a known version, with an integrity
+ * block, valid by the schema, and unchanged since it was written. Anything else is refused
+ * (exit 3) before the target is contacted.
+ */
 export function readPlanFile(path: string): Plan {
   let text: string;
   try {
@@ -63,7 +71,13 @@ export function readPlanFile(path: string): Plan {
       },
     );
   }
-  const parsed = PlanSchema.safeParse(json);
+  if (typeof json === "object" && json !== null && !("integrity" in json)) {
+    throw new ConfigError(
+      `plan file ${path} has no integrity digest: it was made by an older plexodus (or not by \`plan --out\`): make a new plan`,
+      { hint: "Make a new plan with `plexodus plan --out FILE`, review it, and apply that file." },
+    );
+  }
+  const parsed = PlanFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(
@@ -73,5 +87,9 @@ export function readPlanFile(path: string): Plan {
       },
     );
   }
-  return parsed.data;
+  const { integrity, ...plan } = parsed.data;
+  // The digests are taken over the file's own JSON, so a field the schema would drop counts too.
+  const digests = checkIntegrity(path, json as Record<string, unknown>, integrity);
+  rememberDigests(plan, digests);
+  return plan;
 }

@@ -242,3 +242,25 @@ export const PlanSchema = z.object({
   matching: PlanMatchingSchema.optional(),
 });
 export type Plan = z.infer<typeof PlanSchema>;
+
+const hex = (length: number) =>
+  z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`), `must be ${length} hex digits`);
+
+/**
+ * What a saved plan file adds to the plan: digests of its canonical content, so `apply`
+ * refuses a plan changed after it was written and can name what changed (docs/plan-format.md
+ * "Integrity"). Not a signature: it guards against edits and damage, not against forgery.
+ */
+export const PlanIntegritySchema = z.object({
+  algorithm: z.literal("sha256"),
+  /** SHA-256 of the canonical JSON of every other field of the file. */
+  digest: hex(64),
+  /** Short digest of each top-level field but `actions`. */
+  sections: z.record(z.string(), hex(16)),
+  /** Short digest of each action, by key, in plan order. */
+  actions: z.record(z.string(), hex(16)),
+});
+export type PlanIntegrity = z.infer<typeof PlanIntegritySchema>;
+
+/** A plan as `plan --out` writes it: the plan and its integrity block. */
+export const PlanFileSchema = PlanSchema.extend({ integrity: PlanIntegritySchema });

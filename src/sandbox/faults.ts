@@ -18,6 +18,23 @@ export interface FaultOptions {
   onlyWrites?: boolean;
   /** After this many (eligible) requests, every further eligible request gets a 503. */
   failAfterRequests?: number;
+  /** Faults aimed at exact requests, whatever the rates and `onlyWrites` say. */
+  aimed?: AimedFault[];
+}
+
+/**
+ * A fault aimed at the `nth` request that matches `method` and `path` (and the `times - 1`
+ * matching ones after it), e.g. the password write after a user creation, and only that.
+ */
+export interface AimedFault {
+  method: string;
+  /** The request path as sent (with any base path); a RegExp for paths that hold ids. */
+  path: string | RegExp;
+  /** Which matching request is hit first, from 1 (default 1). */
+  nth?: number;
+  /** How many matching requests in a row are hit (default 1; Infinity for every later one). */
+  times?: number;
+  action: Exclude<FaultAction, "none">;
 }
 
 export type FaultAction = "none" | "503" | "reset" | "hang";
@@ -52,6 +69,8 @@ export class Faults implements FaultController {
   private settings: FaultOptions;
   private random: () => number;
   private eligibleSeen = 0;
+  /** Matching requests seen so far, per aimed fault. */
+  private aimedSeen: number[] = [];
 
   constructor(options: FaultOptions = {}) {
     this.settings = { ...options };
@@ -66,19 +85,39 @@ export class Faults implements FaultController {
     this.settings = { ...this.settings, ...options };
     if (options.seed !== undefined) this.random = rng(options.seed);
     if (options.failAfterRequests !== undefined) this.eligibleSeen = 0;
+    if (options.aimed !== undefined) this.aimedSeen = [];
   }
 
   clear(): void {
     this.settings = { seed: this.settings.seed ?? 1 };
     this.eligibleSeen = 0;
+    this.aimedSeen = [];
   }
 
   get retryAfterSeconds(): number {
     return this.settings.retryAfterSeconds ?? 1;
   }
 
-  decide(method: string): FaultDecision {
+  /** The first aimed fault this request is the target of, if any (every match is counted). */
+  private aimedAt(method: string, path: string): FaultAction | undefined {
+    let hit: FaultAction | undefined;
+    for (const [i, fault] of (this.settings.aimed ?? []).entries()) {
+      const matches =
+        fault.method.toUpperCase() === method &&
+        (typeof fault.path === "string" ? fault.path === path : fault.path.test(path));
+      if (!matches) continue;
+      const seen = (this.aimedSeen[i] ?? 0) + 1;
+      this.aimedSeen[i] = seen;
+      const first = fault.nth ?? 1;
+      if (hit === undefined && seen >= first && seen < first + (fault.times ?? 1)) hit = fault.action;
+    }
+    return hit;
+  }
+
+  decide(method: string, path = ""): FaultDecision {
     const s = this.settings;
+    const aimed = this.aimedAt(method, path);
+    if (aimed !== undefined) return { delayMs: 0, action: aimed };
     if (s.onlyWrites && method === "GET") return { delayMs: 0, action: "none" };
     let delayMs = 0;
     if (typeof s.latencyMs === "number") delayMs = s.latencyMs;

@@ -155,7 +155,7 @@ export class SandboxServer {
     };
     deps.requests.push(entry);
     const rawBody = await readBody(req);
-    const decision = deps.faults.decide(method);
+    const decision = deps.faults.decide(method, url.pathname);
     if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     if (decision.action === "hang") {
       entry.fault = "hang";

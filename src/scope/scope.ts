@@ -31,6 +31,7 @@ function checkNames(
   excluded: ReadonlySet<string>,
   flag: string,
   noun: string,
+  nouns: string,
 ): void {
   if (!given) return;
   const known = new Set(available.map(nameKey));
@@ -41,7 +42,7 @@ function checkNames(
   );
   throw new ConfigError(
     `${flag} names ${unknown.length === 1 ? "an unknown" : "unknown"} ${noun}: ${unknown.map((n) => JSON.stringify(n)).join(", ")}`,
-    { hint: choices.length > 0 ? `Known ${noun}s: ${choices.join(", ")}` : `The source has no ${noun}s.` },
+    { hint: choices.length > 0 ? `Known ${nouns}: ${choices.join(", ")}` : `The source has no ${nouns}.` },
   );
 }
 
@@ -70,8 +71,8 @@ export function applyScope(snapshot: Snapshot, options: ScopeOptions): ScopeResu
   const excludedLibraryKeys = new Set((options.excludeLibraries ?? []).map(nameKey));
   const userNames = snapshot.users.map((user) => user.name);
   const libraryNames = snapshot.libraries.map((library) => library.name);
-  checkNames(options.users, userNames, excludedUserKeys, "--users", "user");
-  checkNames(options.excludeUsers, userNames, excludedUserKeys, "--exclude-users", "user");
+  checkNames(options.users, userNames, excludedUserKeys, "--users", "user", "users");
+  checkNames(options.excludeUsers, userNames, excludedUserKeys, "--exclude-users", "user", "users");
   // A misspelled Plex name would leave that person's history behind without a word. Names of
   // excluded or unselected accounts are accepted: they are real, and scope drops them.
   checkNames(
@@ -80,9 +81,17 @@ export function applyScope(snapshot: Snapshot, options: ScopeOptions): ScopeResu
     excludedUserKeys,
     "--user-map",
     "user",
+    "users",
   );
-  checkNames(options.libraries, libraryNames, excludedLibraryKeys, "--libraries", "library");
-  checkNames(options.excludeLibraries, libraryNames, excludedLibraryKeys, "--exclude-libraries", "library");
+  checkNames(options.libraries, libraryNames, excludedLibraryKeys, "--libraries", "library", "libraries");
+  checkNames(
+    options.excludeLibraries,
+    libraryNames,
+    excludedLibraryKeys,
+    "--exclude-libraries",
+    "library",
+    "libraries",
+  );
 
   const users: SourceUser[] = selected(snapshot.users, (u) => u.name, options.users, options.excludeUsers);
   const libraries: Library[] = selected(

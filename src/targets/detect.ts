@@ -11,6 +11,7 @@ import { MediaBrowserAdapter } from "./mediabrowser/adapter.js";
 import { mediaBrowserAuthorization } from "./mediabrowser/dialect.js";
 import { PublicSystemInfoWire } from "./mediabrowser/schema.js";
 import type { TargetAdapter } from "./types.js";
+import { explainFailedDetection } from "./wrong-server.js";
 
 export interface ConnectOptions {
   url: string;
@@ -73,17 +74,24 @@ export async function connectTarget(options: ConnectOptions): Promise<ConnectedT
     service: UNDETECTED,
     headers: { Authorization: mediaBrowserAuthorization(options.apiKey, deviceId(), clientVersion) },
   });
-  let found: { kind: TargetKind; version: string };
-  let serverId: string;
-  let serverName: string;
+  let pub: PublicSystemInfoWire;
   try {
-    const pub = await probe.get("/System/Info/Public", { schema: PublicSystemInfoWire });
-    found = identify(pub, probe.serverUrl);
-    serverId = pub.Id;
-    serverName = pub.ServerName ?? "";
+    pub = await probe.get("/System/Info/Public", { schema: PublicSystemInfoWire });
+  } catch (error) {
+    // A Plex server or a wrong base path: say what answers instead (exit 4).
+    throw await explainFailedDetection(error, {
+      url: probe.serverUrl,
+      service: UNDETECTED,
+      timeout: options.timeout,
+      caFile: options.caFile,
+      insecure: options.insecure,
+    });
   } finally {
     probe.close();
   }
+  const found = identify(pub, probe.serverUrl);
+  const serverId = pub.Id;
+  const serverName = pub.ServerName ?? "";
   if (options.kind !== "auto" && options.kind !== found.kind) {
     throw new ServiceError(
       "failed",

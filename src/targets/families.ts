@@ -31,8 +31,9 @@ export function identify(
   if (family) return { kind: family.kind, version: info.Version };
   const names = FAMILIES.map((f) => f.service.name);
   const ranges = FAMILIES.map((f) => `${f.service.name} ${rangeText(f)}`);
+  // A server of another kind at the URL is a wrong-server mistake, like no server (exit 4).
   throw new ServiceError(
-    "failed",
+    "unreachable",
     `${serverUrl} is neither ${names.join(" nor ")} (product ${JSON.stringify(info.ProductName ?? "")}, version ${JSON.stringify(info.Version)})`,
     { hint: `Check ${optionFlag("targetUrl")}: it must point at a ${ranges.join(" or ")} server.` },
   );

@@ -1,3 +1,5 @@
+import { PlexodusError } from "../errors.js";
+import { ServiceError } from "../http/errors.js";
 import type {
   TargetCollection,
   TargetIndex,
@@ -22,8 +24,20 @@ export interface TargetAdapter {
   check(): Promise<TargetServerInfo>;
 
   listUsers(): Promise<TargetUser[]>;
-  /** Creates a user with this exact (already valid) name and password. Not retried blindly. */
+  /**
+   * Creates a user with this exact (already valid) name and password. Not retried blindly.
+   * Where the password needs a request of its own and that fails, the user is deleted again;
+   * if the delete fails too, the error is a `UserWithoutPasswordError` naming the user.
+   */
   createUser(name: string, password: string): Promise<TargetUser>;
+  /**
+   * True where a new user's password is set by a request after its creation (Emby), so a
+   * user found after an unconfirmed creation may still lack it; false where the creation
+   * request carries the password (Jellyfin).
+   */
+  readonly passwordAfterCreation: boolean;
+  /** Sets the password of a user this tool created; only where `passwordAfterCreation`. */
+  setCreatedUserPassword(userId: string, password: string): Promise<void>;
   deleteUser(userId: string): Promise<void>;
 
   /** All libraries and items, paged, with what matching needs. */
@@ -61,4 +75,35 @@ export interface TargetAdapter {
   addToCollection(collectionId: string, itemIds: readonly string[]): Promise<void>;
   removeFromCollection(collectionId: string, itemIds: readonly string[]): Promise<void>;
   deleteCollection(collectionId: string): Promise<void>;
+}
+
+/**
+ * A user this tool created exists without a password: setting it failed (and, right after
+ * the creation, deleting the user again failed too). Carries the failure's category (a busy
+ * server is worth another try) and the user's id, so the caller can set the password later.
+ */
+export class UserWithoutPasswordError extends ServiceError {
+  constructor(
+    readonly userId: string,
+    readonly userName: string,
+    cause: unknown,
+    options: { deleteFailed: boolean },
+  ) {
+    const service = cause instanceof ServiceError ? cause : undefined;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(
+      cause instanceof PlexodusError ? cause.category : "failed",
+      `user ${JSON.stringify(userName)} exists on the target without a password: setting it failed (${why})${
+        options.deleteFailed ? " and deleting the new user failed too" : ""
+      }`,
+      {
+        cause,
+        status: service?.status,
+        retryAfterMs: service?.retryAfterMs,
+        retryable: service?.retryable,
+        hint: "Run the same command again: it sets the password before anything else uses the user. Or delete the user on the target.",
+      },
+    );
+    this.name = "UserWithoutPasswordError";
+  }
 }

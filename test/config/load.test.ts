@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
+import { isPathOption, OPTIONS } from "../../src/config/options.js";
 import { ConfigError } from "../../src/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "plexodus-config-"));
@@ -166,5 +167,34 @@ describe("loadConfig rejections (exit 3, naming key and source)", () => {
 
   it("rejects --only/--skip leaving nothing", () => {
     configError(() => loadConfig({ flags: { only: "watched", skip: "watched" }, env: {} }));
+  });
+});
+
+describe("paths in a config file (issue 13 item 13)", () => {
+  it("reads relative paths of every file option from the config file's folder; absolute ones stay", () => {
+    const folder = mkdtempSync(join(tmpdir(), "plexodus-config-paths-"));
+    const path = join(folder, "plexodus.yaml");
+    const pathOptions = OPTIONS.filter((spec) => isPathOption(spec));
+    expect(pathOptions.map((spec) => spec.key)).toEqual(
+      expect.arrayContaining(["plexDb", "caFile", "credentialsFile", "journal"]),
+    );
+    writeFileSync(
+      path,
+      [...pathOptions.map((spec) => `${spec.key}: sub/${spec.key}.file`), "targetUrl: http://x.example"].join(
+        "\n",
+      ),
+    );
+    const config = loadConfig({ flags: {}, env: {}, configFile: path }) as unknown as Record<string, string>;
+    for (const spec of pathOptions) expect(config[spec.key]).toBe(join(folder, "sub", `${spec.key}.file`));
+    writeFileSync(path, "journal: /var/lib/plexodus/run.journal\n");
+    expect(loadConfig({ flags: {}, env: {}, configFile: path }).journal).toBe(
+      "/var/lib/plexodus/run.journal",
+    );
+  });
+
+  it("leaves relative paths of flags and environment variables as typed (the current folder's)", () => {
+    const config = loadConfig({ flags: { journal: "run.journal" }, env: { PLEXODUS_PLEX_DB: "plex.db" } });
+    expect(config.journal).toBe("run.journal");
+    expect(config.plexDb).toBe("plex.db");
   });
 });

@@ -206,6 +206,21 @@ export function adapterContract(name: string, factory: () => Promise<ContractFix
       expect(bad.message).toMatch(/not a valid/);
     });
 
+    it("sets a created user's password in a request of its own only where the server needs one", async () => {
+      const user = await adapter.createUser(`${tag}-p`, "secret-pass-1");
+      try {
+        if (adapter.passwordAfterCreation) {
+          await adapter.setCreatedUserPassword(user.id, "secret-pass-2");
+        } else {
+          const refused = await failure(adapter.setCreatedUserPassword(user.id, "secret-pass-2"));
+          expect(refused.category).toBe("failed");
+          expect(refused.message).not.toContain("secret-pass");
+        }
+      } finally {
+        await adapter.deleteUser(user.id);
+      }
+    });
+
     it("keeps playlists private, owned and in order; appends, removes and deletes", async () => {
       const title = `${tag} playlist`;
       const items = leaves.slice(0, 3).map((leaf) => leaf.id);

@@ -34,7 +34,11 @@ describe("transient failures", () => {
     const result = await applyPlan(
       plan,
       fake,
-      applyOptions(dir, { concurrency: 1, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }),
+      applyOptions(dir, {
+        concurrency: 1,
+        retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+        retryPasses: 0,
+      }),
     );
     // The first write is carol's creation: it fails, and her three actions are skipped.
     expect(result).toMatchObject({ failed: 1, skipped: 3, applied: 11 });
@@ -45,6 +49,53 @@ describe("transient failures", () => {
     const rerun = await applyPlan(plan, fake, applyOptions(dir));
     expect(rerun).toMatchObject({ applied: 4, alreadyDone: 11, failed: 0 });
     expect(neutral(fake.state())).toEqual(reference);
+  });
+
+  it("issue 13 item 3: a retry pass at the end finishes what failed transiently, the failed user's actions included", async () => {
+    const reference = await referenceState();
+    const { fake, plan } = await scenario();
+    fake.setFaults({ failWrites: [1, 2, 3] });
+    const result = await applyPlan(
+      plan,
+      fake,
+      applyOptions(tempDir(), { concurrency: 1, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }),
+    );
+    expect(result).toMatchObject({ applied: 15, failed: 0, skipped: 0, notStarted: 0, retryPasses: 1 });
+    expect(neutral(fake.state())).toEqual(reference);
+  });
+
+  it("issue 13 item 3: retry passes are bounded in number", async () => {
+    const { fake, plan } = await scenario();
+    // Every write of carol's creation fails: two retry passes, then it stays failed.
+    const create = fake.createUser;
+    let tries = 0;
+    fake.createUser = (name, password) => {
+      if (name !== "carol") return create(name, password);
+      tries += 1;
+      return Promise.reject(new PlexodusError("transient", "HTTP 503"));
+    };
+    const result = await applyPlan(
+      plan,
+      fake,
+      applyOptions(tempDir(), { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, retryPasses: 2 }),
+    );
+    expect(tries).toBe(2 * 3);
+    expect(result).toMatchObject({ failed: 1, skipped: 3, retryPasses: 2 });
+  });
+
+  it("issue 13 item 3: no retry pass starts after the time bound", async () => {
+    const { fake, plan } = await scenario();
+    fake.setFaults({ failWrites: [1, 2, 3] });
+    const result = await applyPlan(
+      plan,
+      fake,
+      applyOptions(tempDir(), {
+        concurrency: 1,
+        retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+        retryTimeMs: 0,
+      }),
+    );
+    expect(result).toMatchObject({ failed: 1, skipped: 3, retryPasses: 0 });
   });
 
   it("stops the run when the target stays unreachable after the retry budget", async () => {

@@ -184,6 +184,12 @@ export class FakeTarget implements TargetAdapter {
       this.passwords.set(name, password);
       return this.addUser(name);
     });
+  /** Like Jellyfin: the creation request carries the password. */
+  readonly passwordAfterCreation = false;
+  setCreatedUserPassword = (_userId: string, _password: string) =>
+    this.call("write", "setCreatedUserPassword", async () => {
+      throw new ServiceError("failed", "this server takes a password only at creation");
+    });
   deleteUser = (userId: string) =>
     this.call("write", "deleteUser", async () => {
       if (!this.users.delete(this.user(userId).id)) return;

@@ -22,6 +22,11 @@ describe("pathKey", () => {
     expect(cleanPath("D:\\")).toBe("D:/");
     expect(cleanPath("/")).toBe("/");
   });
+
+  it("drops a space that a dropped trailing separator exposes (found by the property test)", () => {
+    expect(cleanPath("! \\")).toBe("!");
+    expect(cleanPath("/a/ /")).toBe("/a");
+  });
 });
 
 describe("PathMapper", () => {

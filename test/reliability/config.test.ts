@@ -23,6 +23,8 @@ const BAD = new Map<unknown, string>([
   [v.flag, "maybe"],
   [v.concurrency, "0"],
   [v.timeoutSeconds, "-5"],
+  [v.retryPasses, "-1"],
+  [v.retryTimeSeconds, "soon"],
   [v.ratingThreshold, "11"],
   [v.nameList, " , "],
   [v.kindList, "users,teleports"],

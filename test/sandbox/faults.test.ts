@@ -41,6 +41,44 @@ describe("fault injection", () => {
     expect(statuses).toEqual([200, 200, 503, 503]);
   });
 
+  it("aims a fault at the nth matching request only, whatever the rates", () => {
+    const faults = new Faults({
+      error503Rate: 0,
+      onlyWrites: true,
+      aimed: [
+        { method: "POST", path: /^\/Users\/[^/]+\/Password$/, nth: 2, action: "503" },
+        { method: "GET", path: "/Users", times: 2, action: "reset" },
+      ],
+    });
+    const seen = [
+      faults.decide("POST", "/Users/a1/Password").action,
+      faults.decide("POST", "/Users/New").action,
+      faults.decide("POST", "/Users/a1/Password").action,
+      faults.decide("POST", "/Users/a1/Password").action,
+      faults.decide("GET", "/Users").action,
+      faults.decide("GET", "/Users").action,
+      faults.decide("GET", "/Users").action,
+    ];
+    expect(seen).toEqual(["none", "none", "503", "none", "reset", "reset", "none"]);
+    // A new list starts counting again; clear() removes it.
+    faults.set({ aimed: [{ method: "DELETE", path: /^\/Users\/[^/]+$/, action: "503" }] });
+    expect(faults.decide("DELETE", "/Users/a1").action).toBe("503");
+    faults.clear();
+    expect(faults.decide("DELETE", "/Users/a1").action).toBe("none");
+  });
+
+  it("aimed faults answer through the server with Retry-After, and are logged", async () => {
+    const box = await sandbox({
+      kind: "emby",
+      faults: { retryAfterSeconds: 0, aimed: [{ method: "POST", path: "/Collections", action: "503" }] },
+    });
+    const first = await call(box, "POST", "/Collections?Name=x");
+    expect(first.status).toBe(503);
+    expect(first.headers.get("retry-after")).toBe("0");
+    expect((await call(box, "POST", "/Collections?Name=x")).status).toBe(200);
+    expect(box.requests.map((r) => r.fault)).toEqual(["503", undefined]);
+  });
+
   it("resets connections and delays answers", async () => {
     const box = await sandbox({ kind: "emby", faults: { resetRate: 1 } });
     await expect(call(box, "GET", "/System/Info/Public", { token: null })).rejects.toThrow();

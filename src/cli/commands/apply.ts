@@ -4,20 +4,21 @@ import { PlexodusError } from "../../errors.js";
 import { executePlan } from "../../pipeline/apply.js";
 import { readPlanFile } from "../../pipeline/plan-file.js";
 import { interactionFor } from "../interaction.js";
-import { APPLY_OPTIONS, addConfigOptions } from "../options.js";
+import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions } from "../options.js";
 import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
-import { reportApply } from "../report.js";
+import { applyEvents, reportApply } from "../report.js";
 
 export const registerApply: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("apply")
     .description(
-      "Execute a saved plan (--plan FILE) against the target, re-checking every value first; a rerun with the same journal resumes.",
+      "execute a saved plan (--plan FILE) against the target, re-checking every value first; a rerun with the same journal resumes",
     )
     .requiredOption("--plan <file>", "plan written by `plexodus plan --out FILE`");
   addConfigOptions(command, APPLY_OPTIONS);
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { plan: string }) => {
     const ctx = registration.context();
     // The plan file is this command's input, read (and refused when bad) before the options.
@@ -33,7 +34,13 @@ export const registerApply: RegisterCommand = (program, registration) => {
     }
     checkOutputFiles(config, ctx.io.cwd);
     if (plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
-    const result = await executePlan(plan, effective, interactionFor(ctx, config), ctx.io.cwd);
+    const result = await executePlan(
+      plan,
+      effective,
+      interactionFor(ctx, config),
+      ctx.io.cwd,
+      applyEvents(ctx),
+    );
     registration.setExitCode(reportApply(ctx, plan, result, { command: "apply" }));
     writeRunOutputs(ctx, config, { command: "apply", stage: result ? "apply" : "plan", plan, result });
   });

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
 import type { Command } from "commander";
 import type { Config } from "../../config/load.js";
 import { ConfigError, EXIT_OK } from "../../errors.js";
 import { type DemoEvent, runDemo } from "../../pipeline/demo.js";
+import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
 import type { CommandContext } from "../context.js";
 import { interactionFor } from "../interaction.js";
 import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
@@ -24,11 +26,17 @@ export const registerDemo: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("demo")
     .description(
-      "Build the bundled sample Plex library, start the built-in sandbox server on loopback, and run plan → apply → verify against it.",
+      "build the bundled sample Plex library, start the built-in sandbox server on loopback, and run plan → apply → verify against it",
     )
     .option("--kind <kind>", "sandbox personality: jellyfin or emby", "jellyfin")
-    .option("--sandbox-version <version>", "sandbox version, e.g. 10.9 or 4.8 (default: newest of the kind)")
-    .option("--keep", "keep the demo's temporary folder (Plex database, plan, journal) and print its path")
+    .option(
+      "--sandbox-version <version>",
+      `sandbox version: ${SUPPORTED_VERSIONS.jellyfin.join(", ")} (jellyfin; default ${DEFAULT_VERSIONS.jellyfin}) or ${SUPPORTED_VERSIONS.emby.join(", ")} (emby; default ${DEFAULT_VERSIONS.emby})`,
+    )
+    .option(
+      "--keep",
+      "keep the demo's temporary folder (the sample Plex database, the journal and the created users' credentials file) and print its path",
+    )
     .option("--report <file>", "write the demo migration's HTML report (as migrate --report does)")
     .option(
       "--summary-md <file>",
@@ -39,6 +47,15 @@ export const registerDemo: RegisterCommand = (program, registration) => {
     const kind = flags.kind;
     if (kind !== "jellyfin" && kind !== "emby") {
       throw new ConfigError(`--kind must be jellyfin or emby, not ${kind}`);
+    }
+    const versions: readonly string[] = SUPPORTED_VERSIONS[kind];
+    if (flags.sandboxVersion !== undefined && !versions.includes(flags.sandboxVersion)) {
+      throw new ConfigError(
+        `--sandbox-version ${flags.sandboxVersion} is not a version the ${kind} sandbox plays (flag)`,
+        {
+          hint: `Give one of ${versions.join(", ")} with --kind ${kind}, or leave --sandbox-version out for ${DEFAULT_VERSIONS[kind]}.`,
+        },
+      );
     }
     const outputs = { report: flags.report, summaryMd: flags.summaryMd };
     checkOutputFiles(outputs, ctx.io.cwd);
@@ -56,7 +73,8 @@ export const registerDemo: RegisterCommand = (program, registration) => {
         if (code !== undefined) applyCode = code;
       },
     );
-    for (const line of demoClosing(outcome)) ctx.say(line);
+    const kept = outcome.keptFolder === null ? [] : readdirSync(outcome.keptFolder).sort();
+    for (const line of demoClosing(outcome, kept)) ctx.say(line);
     // The report of the migration the demo ran: its plan, what the target confirmed, both sides read.
     writeRunOutputs(
       ctx,

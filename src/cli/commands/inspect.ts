@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { inspectSource } from "../../pipeline/inspect.js";
 import { interactionFor } from "../interaction.js";
-import { addConfigOptions, SOURCE_OPTIONS } from "../options.js";
+import { addConfigOptions, listGlobalOptions, SOURCE_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 import { renderInspect } from "../render/inspect.js";
 
@@ -15,11 +15,12 @@ export const registerInspect: RegisterCommand = (program: Command, registration)
       "read the Plex source (database or API) and print its users, libraries and what each person has watched",
     );
   addConfigOptions(command, INSPECT_OPTIONS);
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
     const ctx = registration.context();
     const config = ctx.config(flags, INSPECT_OPTIONS);
     const report = await inspectSource(config, interactionFor(ctx, config));
-    // --json is a global option; commander sees it before or after the command name.
+    // --json is a root option; commander sees it before or after the command name.
     if (ctx.globals.json === true) ctx.printJson(report);
     else for (const line of renderInspect(report)) ctx.say(line);
   });

@@ -1,20 +1,21 @@
 import type { Command } from "commander";
 import { migrate } from "../../pipeline/migrate.js";
 import { interactionFor } from "../interaction.js";
-import { APPLY_OPTIONS, addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions, PLAN_OPTIONS } from "../options.js";
 import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { NOTHING_TO_APPLY } from "../render/apply.js";
 import { planDocument, renderPlan } from "../render/plan.js";
-import { reportApply } from "../report.js";
+import { applyEvents, reportApply } from "../report.js";
 
 export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("migrate")
-    .description("Plan and apply in one step; --dry-run stops after the plan.")
+    .description("plan and apply in one step; --dry-run stops after the plan")
     .option("--dry-run", "print the plan and stop; nothing is written")
     .option("--full", "list every line of the plan (default: the first 20 of each list)");
   addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])]);
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { dryRun?: boolean; full?: boolean }) => {
     const ctx = registration.context();
     const config = ctx.config(flags);
@@ -23,6 +24,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
     const { prepared, result } = await migrate(config, interactionFor(ctx, config), {
       dryRun,
       cwd: ctx.io.cwd,
+      events: applyEvents(ctx),
       // The plan is shown before anything is asked or written.
       planned({ plan }) {
         if (!ctx.globals.json)

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { EXIT_CHANGES, EXIT_OK } from "../../errors.js";
 import { planMigration } from "../../pipeline/plan.js";
 import { interactionFor } from "../interaction.js";
-import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { addConfigOptions, listGlobalOptions, PLAN_OPTIONS, READ_ONLY_HIDDEN } from "../options.js";
 import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { planDocument, planSavedLine, renderPlan } from "../render/plan.js";
@@ -12,11 +12,14 @@ export const registerPlan: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("plan")
     .description(
-      "Read the Plex source and the target, match items, and print what a migration would change (the dry run). Writes nothing to the target.",
+      "read the Plex source and the target, match items, and print what a migration would change (the dry run); writes nothing to the target",
     )
     .option("--out <file>", "save the plan for `plexodus apply --plan FILE` (mode 0600)")
     .option("--full", "list every change, unmatched item and skip (default: the first 20 of each list)");
-  addConfigOptions(command, [...PLAN_OPTIONS, "detailedExitcode"]);
+  addConfigOptions(command, [...PLAN_OPTIONS, "detailedExitcode", ...READ_ONLY_HIDDEN], {
+    hidden: READ_ONLY_HIDDEN,
+  });
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { out?: string; full?: boolean }) => {
     const ctx = registration.context();
     const config = ctx.config(flags);

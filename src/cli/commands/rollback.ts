@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { rollbackJournal } from "../../pipeline/rollback.js";
 import { interactionFor } from "../interaction.js";
-import { addConfigOptions, TARGET_OPTIONS } from "../options.js";
+import { addConfigOptions, listGlobalOptions, TARGET_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 import { renderRollback, rollbackDocument } from "../render/rollback.js";
 import { runExitCode } from "../report.js";
@@ -11,12 +11,13 @@ export const registerRollback: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("rollback")
     .description(
-      "Restore every value recorded in a journal to what it was before the migration touched it; remove added playlist entries, created playlists and collections (created users only with --include-users).",
+      "restore every value recorded in a journal to what it was before the migration touched it; remove added playlist entries, created playlists and collections (created users only with --include-users)",
     )
     .requiredOption("--journal <file>", "journal written by apply or migrate")
     .option("--include-users", "also delete the users the migration created");
   const keys = [...TARGET_OPTIONS, "yes", "log"] as const;
   addConfigOptions(command, keys);
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { journal: string; includeUsers?: boolean }) => {
     const ctx = registration.context();
     const { journal, ...rest } = flags;

@@ -1,10 +1,11 @@
 import type { EventEmitter } from "node:events";
 import { type Command, Option } from "commander";
 import { ConfigError } from "../../errors.js";
-import { sampleTargetLibrary } from "../../sample/index.js";
+import { SAMPLE_SCENARIO, sampleTargetLibrary } from "../../sample/index.js";
 import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
-import { SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
-import { startPlexSandbox, writeSamplePlexDatabase } from "../../sandbox/plex/index.js";
+import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
+import { type PlexSandbox, startPlexSandbox } from "../../sandbox/plex/index.js";
+import { readsOwnArguments, refuseStrayArguments } from "../arguments.js";
 import type { CommandContext } from "../context.js";
 import type { RegisterCommand } from "../registration.js";
 
@@ -39,6 +40,11 @@ export async function serveSandbox(
   stop: AbortSignal,
 ): Promise<void> {
   const kind = options.kind;
+  if (options.apiKey !== undefined && options.apiKey.trim() === "") {
+    throw new ConfigError("--api-key must not be blank (flag)", {
+      hint: "Give the key the sandbox should accept, or leave --api-key out for a random one.",
+    });
+  }
   if (kind === "plex") return servePlexSandbox(options, context, stop);
   if (kind !== "jellyfin" && kind !== "emby") {
     throw new ConfigError(`--kind must be jellyfin, emby or plex, got "${kind ?? ""}" (flag)`);
@@ -62,19 +68,21 @@ export async function serveSandbox(
   // Without --library: the demo's target library, which matches the bundled Plex sample.
   const library = options.library === undefined ? sampleTargetLibrary() : loadSandboxLibrary(options.library);
   if (options.apiKey) context.redactor.add(options.apiKey);
-  const box: Sandbox = await startSandbox({
-    kind,
-    ...(options.version !== undefined ? { version: options.version } : {}),
-    library,
-    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-    ...(port !== undefined ? { port } : {}),
-    ...(options.legacyAuthorization ? { legacyAuthorization: true } : {}),
-    faults: {
-      ...(seed !== undefined ? { seed } : {}),
-      ...(latency !== undefined ? { latencyMs: latency } : {}),
-      ...(failRate !== undefined ? { error503Rate: failRate } : {}),
-    },
-  });
+  const box: Sandbox = await listening(port, () =>
+    startSandbox({
+      kind,
+      ...(options.version !== undefined ? { version: options.version } : {}),
+      library,
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(options.legacyAuthorization ? { legacyAuthorization: true } : {}),
+      faults: {
+        ...(seed !== undefined ? { seed } : {}),
+        ...(latency !== undefined ? { latencyMs: latency } : {}),
+        ...(failRate !== undefined ? { error503Rate: failRate } : {}),
+      },
+    }),
+  );
   // The URL is the first line of stdout so scripts can read it; the key only when we chose it.
   context.io.stdout.write(`${box.url}\n`);
   if (!options.apiKey) context.io.stdout.write(`api key: ${box.apiKey}\n`);
@@ -88,7 +96,8 @@ export async function serveSandbox(
 
 /**
  * `--kind plex`: a Plex server personality serving a Plex library database (`--library`, else
- * the bundled sample), for rehearsing `--plex-url`. `--api-key` is the token it accepts.
+ * the bundled sample scenario itself), for rehearsing `--plex-url`. `--api-key` is the token
+ * it accepts.
  */
 async function servePlexSandbox(
   options: SandboxCommandOptions,
@@ -96,24 +105,52 @@ async function servePlexSandbox(
   stop: AbortSignal,
 ): Promise<void> {
   const port = integer("port", options.port, 0, 65535);
-  const sample = options.library === undefined ? writeSamplePlexDatabase() : undefined;
-  try {
-    if (options.apiKey) context.redactor.add(options.apiKey);
-    const box = await startPlexSandbox({
-      databasePath: options.library ?? sample!.path,
+  const unused = (
+    [
+      ["--version", options.version],
+      ["--latency", options.latency],
+      ["--fail-rate", options.failRate],
+      ["--seed", options.seed],
+      ["--legacy-authorization", options.legacyAuthorization],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (unused.length > 0) {
+    throw new ConfigError(`${unused.map(([flag]) => flag).join(", ")}: not for --kind plex (flag)`, {
+      hint: "The Plex sandbox plays one Plex version and injects no faults; drop these options.",
+    });
+  }
+  if (options.apiKey) context.redactor.add(options.apiKey);
+  const source =
+    options.library === undefined ? { scenario: SAMPLE_SCENARIO } : { databasePath: options.library };
+  const box: PlexSandbox = await listening(port, () =>
+    startPlexSandbox({
+      ...source,
       ...(options.apiKey ? { token: options.apiKey } : {}),
       ...(port !== undefined ? { port } : {}),
-    });
-    context.io.stdout.write(`${box.url}\n`);
-    if (!options.apiKey) context.io.stdout.write(`token: ${box.token}\n`);
-    context.warn("plex sandbox serving; press Ctrl-C to stop");
-    await new Promise<void>((resolve) => {
-      if (stop.aborted) resolve();
-      else stop.addEventListener("abort", () => resolve(), { once: true });
-    });
-    await box.stop();
-  } finally {
-    sample?.remove();
+    }),
+  );
+  context.io.stdout.write(`${box.url}\n`);
+  if (!options.apiKey) context.io.stdout.write(`token: ${box.token}\n`);
+  context.warn("plex sandbox serving; press Ctrl-C to stop");
+  await new Promise<void>((resolve) => {
+    if (stop.aborted) resolve();
+    else stop.addEventListener("abort", () => resolve(), { once: true });
+  });
+  await box.stop();
+}
+
+/** A port someone else holds, or one that needs privileges, is the person's to change (exit 3). */
+async function listening<T>(port: number | undefined, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = "Choose another --port, or leave --port out and the system picks a free one.";
+    if (code === "EADDRINUSE") throw new ConfigError(`port ${port} is in use`, { hint, cause: error });
+    if (code === "EACCES") {
+      throw new ConfigError(`port ${port} needs administrator rights on this system`, { hint, cause: error });
+    }
+    throw error;
   }
 }
 
@@ -149,32 +186,38 @@ function versionAfterSandbox(args: readonly string[]): string | null {
 
 export const registerSandbox: RegisterCommand = (program, registration) => {
   shadowRootVersion(program);
-  program
+  const command = program
     .command("sandbox")
     .allowExcessArguments(true)
-    .description("run the built-in Jellyfin/Emby-compatible sandbox server in the foreground")
+    .description("run a built-in Jellyfin, Emby or Plex sandbox server on loopback in the foreground")
     .addOption(
       new Option("--kind <kind>", "server kind to emulate")
         .choices(["jellyfin", "emby", "plex"])
         .makeOptionMandatory(),
     )
-    .option("--version <version>", "version to emulate (default: the newest supported)")
+    .option(
+      "--version <version>",
+      `version to emulate: ${SUPPORTED_VERSIONS.jellyfin.join(", ")} (jellyfin; default ${DEFAULT_VERSIONS.jellyfin}) or ${SUPPORTED_VERSIONS.emby.join(", ")} (emby; default ${DEFAULT_VERSIONS.emby})`,
+    )
     .option("--port <port>", "port to listen on (default: chosen by the OS)")
     .option(
       "--library <file>",
       "library file (JSON, see docs/sandbox-library.md; with --kind plex a Plex database); default the bundled sample",
     )
-    .option("--api-key <key>", "API key to accept (default: a random one, printed)")
-    .option("--latency <ms>", "delay every answer by this many milliseconds")
-    .option("--fail-rate <rate>", "share of requests answered 503 with Retry-After (0–1)")
-    .option("--seed <n>", "seed for the injected faults")
+    .option("--api-key <key>", "API key (with --kind plex: token) to accept (default: a random one, printed)")
+    .option("--latency <ms>", "jellyfin and emby: delay every answer by this many milliseconds")
+    .option("--fail-rate <rate>", "jellyfin and emby: share of requests answered 503 with Retry-After (0–1)")
+    .option("--seed <n>", "jellyfin and emby: seed for the injected faults")
     .option(
       "--legacy-authorization",
       "Jellyfin 10.11+: turn the server's EnableLegacyAuthorization on (X-Emby-Token, api_key, the Emby scheme); on by default for 10.11, off for 12.0",
     )
     .action(async (options: SandboxCommandOptions) => {
-      const version = options.version ?? versionAfterSandbox((program as unknown as RawArgs).rawArgs);
-      if (version !== null && version !== undefined) options.version = version;
+      const rawArgs = (program as unknown as RawArgs).rawArgs;
+      const shadowed = options.version === undefined ? versionAfterSandbox(rawArgs) : null;
+      // The value the root's --version left behind is the one extra word this command reads.
+      refuseStrayArguments(command, rawArgs, shadowed === null ? [] : [shadowed]);
+      if (shadowed !== null) options.version = shadowed;
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once("SIGINT", stop);
@@ -186,4 +229,5 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
         process.off("SIGTERM", stop);
       }
     });
+  readsOwnArguments(command);
 };

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { EXIT_CHANGES, EXIT_OK } from "../../errors.js";
 import { verifyTarget } from "../../pipeline/verify.js";
 import { interactionFor } from "../interaction.js";
-import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
+import { addConfigOptions, listGlobalOptions, PLAN_OPTIONS, READ_ONLY_HIDDEN } from "../options.js";
 import { checkOutputFiles, writeRunOutputs } from "../outputs.js";
 import type { RegisterCommand } from "../registration.js";
 import { renderVerify, verifyDocument } from "../render/drift.js";
@@ -11,9 +11,19 @@ export const registerVerify: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("verify")
     .description(
-      "Read the Plex source and the target again and report every matched item whose target state disagrees with what the migration should have produced (exit 2 on drift).",
+      "read the Plex source and the target again and report every matched item whose target state disagrees with what the migration should have produced (exit 2 on drift)",
     );
-  addConfigOptions(command, [...PLAN_OPTIONS, "detailedExitcode"]);
+  // Exit 2 on drift is verify's contract, so --detailed-exitcode changes nothing here; it is
+  // accepted (CLI.md lists it for plan and verify) but not shown as if it did something.
+  const hidden = [...READ_ONLY_HIDDEN, "detailedExitcode"] as const;
+  addConfigOptions(command, [...PLAN_OPTIONS, ...hidden], {
+    hidden,
+    descriptions: {
+      createUsers:
+        "the migration created target users (migrate --create-users): a Plex account without one is reported as a missing user",
+    },
+  });
+  listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
     const ctx = registration.context();
     const config = ctx.config(flags);

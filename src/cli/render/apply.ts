@@ -1,24 +1,33 @@
-import type { ApplyResult } from "../../executor/index.js";
+import type { ApplyResult, ResumeState } from "../../executor/index.js";
 import type { TargetServerInfo } from "../../model/index.js";
 import { actionCategories, CATEGORIES, type Category, type Plan } from "../../planner/index.js";
 import { planTotalsLine } from "./plan.js";
 
-type Row = { planned: number; done: number; conflicts: number; failed: number; skipped: number };
+type Row = {
+  planned: number;
+  done: number;
+  conflicts: number;
+  failed: number;
+  skipped: number;
+  notStarted: number;
+};
 
 /**
- * Per-category outcome of a run. An action counts in every category it touches; actions
- * without an issue that were started count as done (applied now or found already applied).
+ * Per-category outcome of a run. An action counts in every category it touches. Done means
+ * confirmed: applied now or found already in place; an interrupted run's remaining actions
+ * are "not started", never done.
  */
 export function applyTable(plan: Plan, result: ApplyResult): Record<Category, Row> {
-  const issueOf = new Map<string, keyof Row>();
-  for (const issue of result.conflicts) issueOf.set(issue.key, "conflicts");
-  for (const issue of result.failures) issueOf.set(issue.key, "failed");
-  for (const issue of result.skips) issueOf.set(issue.key, "skipped");
+  const outcomeOf = new Map<string, keyof Row>();
+  for (const issue of result.conflicts) outcomeOf.set(issue.key, "conflicts");
+  for (const issue of result.failures) outcomeOf.set(issue.key, "failed");
+  for (const issue of result.skips) outcomeOf.set(issue.key, "skipped");
+  for (const key of result.notStartedKeys) outcomeOf.set(key, "notStarted");
   const table = Object.fromEntries(
-    CATEGORIES.map((c) => [c, { planned: 0, done: 0, conflicts: 0, failed: 0, skipped: 0 }]),
+    CATEGORIES.map((c) => [c, { planned: 0, done: 0, conflicts: 0, failed: 0, skipped: 0, notStarted: 0 }]),
   ) as Record<Category, Row>;
   for (const action of plan.actions) {
-    const outcome = issueOf.get(action.key) ?? "done";
+    const outcome = outcomeOf.get(action.key) ?? "done";
     for (const category of actionCategories(action)) {
       table[category].planned += 1;
       table[category][outcome] += 1;
@@ -27,14 +36,26 @@ export function applyTable(plan: Plan, result: ApplyResult): Record<Category, Ro
   return table;
 }
 
+const COLUMNS: [keyof Row, string][] = [
+  ["planned", "planned"],
+  ["done", "done"],
+  ["conflicts", "conflicts"],
+  ["failed", "failed"],
+  ["skipped", "skipped"],
+  ["notStarted", "not started"],
+];
+
+/** Said before applying when the journal already holds part of this plan (a rerun). */
+export function resumeLine(resume: ResumeState, journalPath: string): string {
+  const total = resume.done + resume.remaining;
+  return `Resuming: the journal ${journalPath} already holds ${resume.done} of this plan's ${total} actions as done; ${resume.remaining} remain (each is re-checked on the target first).`;
+}
+
 export function renderApplyResult(plan: Plan, result: ApplyResult): string {
   const table = applyTable(plan, result);
   const lines: string[] = [];
-  const head = ["category", "planned", "done", "conflicts", "failed", "skipped"];
-  const rows = CATEGORIES.map((c) => [
-    c,
-    ...[table[c].planned, table[c].done, table[c].conflicts, table[c].failed, table[c].skipped].map(String),
-  ]);
+  const head = ["category", ...COLUMNS.map(([, label]) => label)];
+  const rows = CATEGORIES.map((c) => [c, ...COLUMNS.map(([column]) => String(table[c][column]))]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (cells: string[]) =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
@@ -44,13 +65,20 @@ export function renderApplyResult(plan: Plan, result: ApplyResult): string {
   lines.push(
     `Applied ${result.applied}, already in place ${result.alreadyDone}, conflicts ${result.conflicted}, failed ${result.failed}, skipped ${result.skipped}` +
       (result.notStarted > 0 ? `, not started ${result.notStarted}` : "") +
-      ` — ${result.writesSent} writes in ${(result.durationMs / 1000).toFixed(1)}s.`,
+      ` — ${result.writesSent} writes in ${(result.durationMs / 1000).toFixed(1)}s` +
+      (result.retryPasses > 0
+        ? ` (${result.retryPasses} retry ${result.retryPasses === 1 ? "pass" : "passes"} over actions that failed while the target was busy).`
+        : "."),
   );
   for (const issue of result.conflicts.slice(0, 20))
     lines.push(`  conflict: ${issue.title}: ${issue.reason}`);
   for (const issue of result.failures.slice(0, 20)) lines.push(`  failed:   ${issue.title}: ${issue.reason}`);
   const more = result.conflicts.length + result.failures.length - 40;
   if (more > 0) lines.push(`  … and ${more} more (see --json)`);
+  if (result.passwordsSet.length > 0)
+    lines.push(
+      `Set the password of ${result.passwordsSet.length === 1 ? "a user" : "users"} an earlier run created without one: ${result.passwordsSet.join(", ")}.`,
+    );
   if (result.credentialsFile)
     lines.push(`Passwords of created users were written to ${result.credentialsFile} (mode 0600).`);
   lines.push(`Journal: ${result.journalPath}`);
@@ -75,6 +103,9 @@ export function applyDocument(plan: Plan, result: ApplyResult) {
     failures: result.failures,
     skips: result.skips,
     notStarted: result.notStarted,
+    resume: result.resume,
+    retryPasses: result.retryPasses,
+    passwordsSet: result.passwordsSet,
     writesSent: result.writesSent,
     durationMs: result.durationMs,
     interrupted: result.interrupted,

@@ -29,14 +29,16 @@ export const DEMO_STEPS = {
   verify: "\n== 3. verify (read both sides again) ==\n",
 } as const;
 
-/** The last lines: drift and how to try it by hand (what moved is told after the apply). */
-export function demoClosing(outcome: DemoOutcome): string[] {
+/** The last lines: drift, how to try it by hand, and the files kept (`--keep`); what moved is told after the apply. */
+export function demoClosing(outcome: DemoOutcome, keptFiles: readonly string[] = []): string[] {
   const lines = [
     // verify's own report: "No drift" only of what was compared (issue 13 item 6).
     renderVerify(outcome.again.plan, outcome.drift).join("\n"),
     `\nA second run would send ${outcome.again.plan.actions.length} writes. Run it yourself against the sandbox:\n` +
       `  plexodus sandbox --kind ${outcome.kind}        # then plexodus plan --plex-db … --target-url …`,
   ];
-  if (outcome.keptFolder !== null) lines.push(`\nDemo files kept in ${outcome.keptFolder}`);
+  if (outcome.keptFolder !== null) {
+    lines.push(`\nDemo files kept in ${outcome.keptFolder}: ${keptFiles.join(", ")}`);
+  }
   return lines;
 }

@@ -14,6 +14,8 @@ export interface Created {
   memberIds?: string[];
   /** The existing playlist or collection that entryIds/memberIds were added to. */
   addedTo?: string;
+  /** The created user exists but its password is not set yet: never confirmed until it is. */
+  passwordPending?: boolean;
 }
 
 /** What the executor tells the journal about an action when it registers it. */

@@ -9,6 +9,7 @@ import {
 } from "./open.js";
 import {
   type ActionInfo,
+  type ActionStatus,
   type Created,
   type JournalRow,
   json,
@@ -221,6 +222,21 @@ export class Journal {
     });
   }
 
+  /**
+   * Something the action created before it is done (a user whose password is still to be
+   * set). Deferred like a confirmation: until it is committed, the row's prior-recorded
+   * status already says that a creation was sent.
+   */
+  recordCreated(key: string, created: Created): void {
+    const at = this.stamp();
+    this.defer(key, () => {
+      const merged = mergeCreated(this.read(key)?.created ?? {}, created);
+      this.db
+        .prepare("UPDATE actions SET created = ?, updated_at = ? WHERE key = ?")
+        .run(JSON.stringify(merged), at, key);
+    });
+  }
+
   /** Settles an action without a write of this run: already done, conflict or failed. */
   settle(key: string, status: "done" | "conflict" | "failed", reason: string | null = null): void {
     const at = this.stamp();
@@ -229,6 +245,29 @@ export class Journal {
         .prepare("UPDATE actions SET status = ?, reason = ?, updated_at = ? WHERE key = ?")
         .run(status, reason, at, key),
     );
+  }
+
+  /** Status and fingerprint of every action the journal holds, by key: what a resumed run finds. */
+  statuses(): Map<string, { status: ActionStatus; fingerprint: string }> {
+    this.flush();
+    const rows = this.db.prepare("SELECT key, status, fingerprint FROM actions").all() as {
+      key: string;
+      status: ActionStatus;
+      fingerprint: string;
+    }[];
+    return new Map(rows.map((row) => [row.key, { status: row.status, fingerprint: row.fingerprint }]));
+  }
+
+  /** create-user rows whose user exists without its password (see actions/users.ts). */
+  usersWithoutPassword(): JournalRow[] {
+    this.flush();
+    return (
+      this.db
+        .prepare(
+          "SELECT * FROM actions WHERE type = 'create-user' AND status != 'done' AND json_extract(created, '$.passwordPending') = 1 ORDER BY key",
+        )
+        .all() as RawRow[]
+    ).map(toRow);
   }
 
   /** Rows that rollback must look at, latest event first. */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
 import { optionFlag, optionLabel } from "../../config/options.js";
 import { HttpClient, type Query, type RequestEvent, type ResponseEvent } from "../../http/client.js";
-import type { Service } from "../../http/errors.js";
+import { type Service, ServiceError } from "../../http/errors.js";
 import { packageVersion } from "../../paths.js";
 
 /** How errors name Plex and the options that fix a refused token or a wrong URL. */
@@ -38,6 +38,16 @@ export interface PlexApiOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * What Jellyfin and Emby answer on their public info route (any server that has one: the
+ * reader knows nothing of targets, only enough to tell a person which server they gave).
+ */
+const MediaBrowserInfoWire = z.object({
+  Version: z.string().min(1),
+  Id: z.string().min(1),
+  ProductName: z.string().nullish(),
+});
+
 /** The paging counts every list container carries. */
 interface Counts {
   totalSize?: number | undefined;
@@ -51,8 +61,12 @@ export class PlexClient {
   readonly serverUrl: string;
   readonly pageSize: number;
   private readonly http: HttpClient;
+  private readonly options: PlexApiOptions;
+  /** Whether a failure was already checked for "this is not Plex" (once is enough). */
+  private checkedKind = false;
 
   constructor(options: PlexApiOptions) {
+    this.options = options;
     this.pageSize = Math.max(1, options.pageSize ?? 500);
     this.http = new HttpClient({
       service: PLEX_SERVICE,
@@ -75,8 +89,46 @@ export class PlexClient {
     this.serverUrl = this.http.serverUrl;
   }
 
-  get<T>(path: string, schema: z.ZodType<T>, query: Query = {}): Promise<T> {
-    return this.http.get(path, { schema, query });
+  async get<T>(path: string, schema: z.ZodType<T>, query: Query = {}): Promise<T> {
+    try {
+      return await this.http.get(path, { schema, query });
+    } catch (error) {
+      throw await this.explain(error);
+    }
+  }
+
+  /**
+   * A refused or strange answer from something that is not Plex at all — most often the
+   * Jellyfin or Emby server given as --plex-url — is named, with the fix (exit 4).
+   */
+  private async explain(error: unknown): Promise<unknown> {
+    if (this.checkedKind || !(error instanceof ServiceError)) return error;
+    const answered = error.status !== undefined || error.category === "failed";
+    if (!answered || error.category === "transient") return error;
+    this.checkedKind = true;
+    const probe = new HttpClient({
+      service: PLEX_SERVICE,
+      baseUrl: this.options.url,
+      timeoutSeconds: Math.min(this.options.timeoutSeconds ?? 30, 10),
+      caFile: this.options.caFile,
+      insecure: this.options.insecure,
+      concurrency: 1,
+      retry: { attempts: 1 },
+    });
+    try {
+      const info = await probe.get("/System/Info/Public", { schema: MediaBrowserInfoWire });
+      const product = info.ProductName ? `${info.ProductName} ${info.Version}` : `Emby ${info.Version}`;
+      return new ServiceError("unreachable", `${this.serverUrl} is ${product}, not a Plex Media Server`, {
+        cause: error,
+        hint:
+          `${optionFlag("plexUrl")} is the Plex server to read from (usually port 32400); give this server ` +
+          `as ${optionFlag("targetUrl")} (with ${optionFlag("targetApiKey")}).`,
+      });
+    } catch {
+      return error;
+    } finally {
+      probe.close();
+    }
   }
 
   /**

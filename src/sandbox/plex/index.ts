@@ -1,5 +1,4 @@
 export { type PlexData, plexData } from "./data.js";
-export { writeSamplePlexDatabase } from "./sample.js";
 export {
   PLEX_SANDBOX_VERSION,
   type PlexRequestLogEntry,

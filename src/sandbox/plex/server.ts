@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { readScenarioDatabase } from "../../sample/plex-db/read.js";
 import type { Scenario } from "../../sample/scenario.js";
 import { OWNER_ACCOUNT, type PlexData, plexData } from "./data.js";
+import { readDatabaseCopy } from "./database.js";
 import {
   collectionMembers,
   ofType,
@@ -14,7 +14,10 @@ import {
   renderSections,
 } from "./render.js";
 
-/** What to serve: a scenario (src/sample), or a Plex library database read into one. */
+/**
+ * What to serve: a scenario (src/sample), or a Plex library database read into one (from a
+ * private copy: the person's file is left exactly as it was).
+ */
 export type PlexSandboxSource = { scenario: Scenario } | { databasePath: string };
 
 export type PlexSandboxOptions = PlexSandboxSource & {
@@ -49,9 +52,7 @@ export const PLEX_SANDBOX_VERSION = "1.41.3.9314-a0bfb8370";
  * owner's: listings carry the owner's state and the history feed holds every account.
  */
 export async function startPlexSandbox(options: PlexSandboxOptions): Promise<PlexSandbox> {
-  const data = plexData(
-    "scenario" in options ? options.scenario : readScenarioDatabase(options.databasePath),
-  );
+  const data = plexData("scenario" in options ? options.scenario : readDatabaseCopy(options.databasePath));
   const token = options.token ?? randomBytes(12).toString("base64url");
   const machineIdentifier = `sandbox-${randomBytes(8).toString("hex")}`;
   const requests: PlexRequestLogEntry[] = [];
@@ -69,7 +70,9 @@ export async function startPlexSandbox(options: PlexSandboxOptions): Promise<Ple
     const query = Object.fromEntries(url.searchParams);
     const given = header(request, "x-plex-token") ?? query["X-Plex-Token"];
     delete query["X-Plex-Token"];
-    const answer = given !== token ? unauthorized() : route(context, url.pathname, query, request);
+    // Like Plex, /identity answers without a token: what lets a client tell it is Plex.
+    const open = url.pathname.replace(/\/+$/, "") === "/identity";
+    const answer = open || given === token ? route(context, url.pathname, query, request) : unauthorized();
     requests.push({ path: url.pathname, query, status: answer.status });
     send(response, answer);
   });
@@ -121,6 +124,10 @@ function route(
   const collectionChildren = param(/^\/library\/collections\/([^/]+)\/children$/);
   const playlistItems = param(/^\/playlists\/([^/]+)\/items$/);
   if (clean === "/") return ok({ size: 0, ...context.identity });
+  if (clean === "/identity") {
+    const { machineIdentifier, version } = context.identity;
+    return ok({ size: 0, claimed: true, machineIdentifier, version });
+  }
   if (clean === "/accounts") {
     // Plex lists a blank system account 0 before the real ones.
     const accounts = [{ id: 0, name: "" }, ...data.scenario.accounts.filter((a) => a.id !== 0)];

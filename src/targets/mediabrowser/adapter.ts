@@ -15,7 +15,7 @@ import type {
 } from "../../model/index.js";
 import type { Progress } from "../../progress.js";
 import { checkSupported, identify } from "../families.js";
-import type { TargetAdapter, UserDataChange } from "../types.js";
+import { type TargetAdapter, type UserDataChange, UserWithoutPasswordError } from "../types.js";
 import { batches, checkId, fetchAll, mapLimit, type Wire } from "./context.js";
 import { casedQuery, type Dialect } from "./dialect.js";
 import { Playlists } from "./playlists.js";
@@ -97,26 +97,49 @@ export class MediaBrowserAdapter implements TargetAdapter {
         `${JSON.stringify(name)} is not a valid ${dialect.userNames.server} user name`,
       );
     }
-    // A dialect without a password route takes the password at creation (Jellyfin).
-    const withPassword = dialect.password(name) === null;
-    const body = withPassword ? { Name: name, Password: password } : { Name: name };
+    const body = this.passwordAfterCreation ? { Name: name } : { Name: name, Password: password };
     let user: TargetUser;
     try {
       user = toUser(await http.post("/Users/New", { body, schema: UserWire }));
     } catch (error) {
       throw scrub(error, password);
     }
-    const route = dialect.password(user.id);
-    if (route !== null && password !== "") {
+    if (this.passwordAfterCreation && password !== "") {
       try {
-        await http.post(route.path, { query: route.query, body: { Id: user.id, NewPw: password } });
+        await this.setCreatedUserPassword(user.id, password);
       } catch (error) {
         // A user left without the intended password is worse than no user.
-        await this.deleteUser(user.id).catch(() => undefined);
-        throw scrub(error, password);
+        const deleted = await this.deleteUser(user.id).then(
+          () => true,
+          () => false,
+        );
+        if (!deleted) throw new UserWithoutPasswordError(user.id, user.name, error, { deleteFailed: true });
+        throw error;
       }
     }
     return user;
+  }
+
+  get passwordAfterCreation(): boolean {
+    // A dialect without a password route takes the password at creation (Jellyfin).
+    return this.wire.dialect.password("") !== null;
+  }
+
+  async setCreatedUserPassword(userId: string, password: string): Promise<void> {
+    const { http, dialect } = this.wire;
+    checkId(this.wire, userId, "user");
+    const route = dialect.password(userId);
+    if (route === null) {
+      throw new ServiceError(
+        "failed",
+        `${dialect.kind} ${dialect.version} takes a password only at creation`,
+      );
+    }
+    try {
+      await http.post(route.path, { query: route.query, body: { Id: userId, NewPw: password } });
+    } catch (error) {
+      throw scrub(error, password);
+    }
   }
 
   async deleteUser(userId: string): Promise<void> {

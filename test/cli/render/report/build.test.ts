@@ -79,6 +79,7 @@ function applyResult(p: Plan): ApplyResult {
     failed: 1,
     skipped: 0,
     notStarted: 1,
+    notStartedKeys: [key("Heat")],
     conflicts: [],
     failures: [
       {
@@ -92,6 +93,9 @@ function applyResult(p: Plan): ApplyResult {
     writesSent: 3,
     durationMs: 1200,
     interrupted: true,
+    retryPasses: 0,
+    resume: null,
+    passwordsSet: [],
     credentialsFile: null,
     journalPath: "/tmp/run.journal",
     outcomes,

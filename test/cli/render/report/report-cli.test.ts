@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectExit, SENTINEL_API_KEY, world } from "../../../e2e/helpers.js";
@@ -98,4 +98,44 @@ describe("--report and --summary-md through the CLI", () => {
     expect(w.box.requests.length).toBe(before);
     expect(existsSync(w.journal)).toBe(false);
   }, 60_000);
+
+  it("refuses to replace or append to a file that is not its own (exit 3), and touches nothing", async () => {
+    const w = await world({ kind: "jellyfin", version: "10.11" });
+    const notes = join(w.dir, "notes.txt");
+    writeFileSync(notes, "root:x:0:0:root:/root:/bin/bash\n");
+    const plan = join(w.dir, "plan.json");
+    writeFileSync(plan, '{"version":1}\n');
+    const before = w.box.requests.length;
+    const cases: Array<[string[], string]> = [
+      [
+        ["migrate", ...w.flags(["--report", "plan.json"])],
+        `--report plan.json: ${plan} holds something else`,
+      ],
+      [["plan", ...w.readFlags(["--report", "."])], `--report .: ${w.dir} is a folder`],
+      // demo takes its own --summary-md, not through the option table's checks.
+      [["demo", "--summary-md", " "], '--summary-md " ": no file name'],
+      [["migrate", ...w.flags(["--log", "notes.txt"])], `--log notes.txt: ${notes} holds something else`],
+      // inspect opens the log without the report options' check: the same rule holds there.
+      [
+        ["inspect", ...w.readFlags(["--log", "notes.txt"]).slice(0, 2), "--log", "notes.txt"],
+        "holds something else",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await w.cli(args);
+      expectExit(result, 3);
+      expect(result.stderr).toContain(message);
+    }
+    expect(readFileSync(notes, "utf8")).toBe("root:x:0:0:root:/root:/bin/bash\n");
+    expect(readFileSync(plan, "utf8")).toBe('{"version":1}\n');
+    expect(w.box.requests.length).toBe(before);
+
+    // Its own report is replaced, its own log appended to.
+    const again = ["--report", "report.html", "--log", "run.log"];
+    expectExit(await w.cli(["plan", ...w.readFlags(again)]), 0);
+    const lines = readFileSync(join(w.dir, "run.log"), "utf8").split("\n").length;
+    expectExit(await w.cli(["plan", ...w.readFlags(again)]), 0);
+    expect(readFileSync(join(w.dir, "run.log"), "utf8").split("\n").length).toBeGreaterThan(lines);
+    expect(readFileSync(join(w.dir, "report.html"), "utf8")).toMatch(/^<!doctype html>/);
+  }, 120_000);
 });

@@ -1,0 +1,128 @@
+import { resolve } from "node:path";
+import type { Action } from "../planner/plan.js";
+import type { Outcome, RunContext } from "./context.js";
+
+/** An action that did not reach its wanted state, for the report. Never holds a secret. */
+export interface ActionIssue {
+  key: string;
+  type: Action["type"];
+  title: string;
+  reason: string;
+}
+
+/** What the journal already held of this plan when the run began (a rerun). */
+export interface ResumeState {
+  /** Actions of this plan the journal holds as done: skipped without a request. */
+  done: number;
+  /** Actions still to check and apply. */
+  remaining: number;
+}
+
+export interface ApplyResult {
+  applied: number;
+  alreadyDone: number;
+  conflicted: number;
+  failed: number;
+  skipped: number;
+  /** Actions not attempted because the run was interrupted or stopped. */
+  notStarted: number;
+  /** Their keys, so a report can say per category what is still to do. */
+  notStartedKeys: string[];
+  conflicts: ActionIssue[];
+  failures: ActionIssue[];
+  skips: ActionIssue[];
+  writesSent: number;
+  durationMs: number;
+  interrupted: boolean;
+  /** Passes after the first over actions that had failed transiently. */
+  retryPasses: number;
+  /** Null when the journal held nothing of this plan (a first run). */
+  resume: ResumeState | null;
+  /**
+   * Users an earlier run created but left without a password, which this plan does not
+   * create: this run set their passwords (a failure to do so is among `failures`).
+   */
+  passwordsSet: string[];
+  /** Path of the credentials file when this run wrote passwords to it. */
+  credentialsFile: string | null;
+  journalPath: string;
+  /** How each action ended, by action key: reports tell per person what was confirmed. */
+  outcomes: ReadonlyMap<string, Outcome["kind"]>;
+}
+
+export function titleOf(action: Action): string {
+  return action.type === "create-user" ? action.user.name : action.title;
+}
+
+/** The run's outcome, counted per action from the last outcome each action had. */
+export function summarize(
+  actions: readonly Action[],
+  outcomes: ReadonlyMap<string, Outcome>,
+  run: {
+    ctx: RunContext;
+    started: number;
+    retryPasses: number;
+    resume: ResumeState | null;
+    earlier: { finished: string[]; failures: ActionIssue[] };
+    credentialsFile: string | null;
+  },
+): ApplyResult {
+  const { ctx } = run;
+  const kinds = new Map<string, Outcome["kind"]>();
+  const result: ApplyResult = {
+    applied: 0,
+    alreadyDone: 0,
+    conflicted: 0,
+    failed: run.earlier.failures.length,
+    skipped: 0,
+    notStarted: 0,
+    notStartedKeys: [],
+    conflicts: [],
+    failures: [...run.earlier.failures],
+    skips: [],
+    writesSent: ctx.writesSent,
+    durationMs: Date.now() - run.started,
+    interrupted: ctx.interrupted,
+    retryPasses: run.retryPasses,
+    resume: run.resume,
+    passwordsSet: run.earlier.finished,
+    credentialsFile: run.credentialsFile === null ? null : resolve(run.credentialsFile),
+    journalPath: resolve(ctx.journal.path),
+    outcomes: kinds,
+  };
+  for (const action of actions) {
+    const outcome = outcomes.get(action.key) ?? { kind: "not-started" };
+    kinds.set(action.key, outcome.kind);
+    const issue = (reason: string): ActionIssue => ({
+      key: action.key,
+      type: action.type,
+      title: titleOf(action),
+      reason,
+    });
+    switch (outcome.kind) {
+      case "applied":
+        result.applied += 1;
+        break;
+      case "already-done":
+        result.alreadyDone += 1;
+        break;
+      case "conflict":
+        result.conflicted += 1;
+        result.conflicts.push(issue(outcome.reason));
+        break;
+      case "failed":
+        result.failed += 1;
+        result.failures.push(issue(outcome.reason));
+        break;
+      case "skipped":
+        result.skipped += 1;
+        result.skips.push(issue(outcome.reason));
+        break;
+      case "not-started":
+        result.notStarted += 1;
+        result.notStartedKeys.push(action.key);
+        break;
+    }
+  }
+  return result;
+}
