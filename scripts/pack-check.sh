@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The package as users get it: `npm pack`, install the tarball globally into a temporary
-# prefix (better-sqlite3 compiles there), then run `plexodus --help`, `demo` and `inspect`
-# from outside the source tree. Fails when package.json "files" misses something needed at
+# prefix (better-sqlite3 compiles there), then run `plexodus --help`, `demo` (with its report)
+# and `inspect` from outside the source tree. Fails when package.json "files" misses something needed at
 # run time. Called by .ci/run after the tests; prints how long each step took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,9 +34,12 @@ step "plexodus --help"
 run "$plexodus" --help | grep -q "Usage: plexodus"
 
 step "plexodus demo"
-run "$plexodus" demo --kind jellyfin --keep >"$work/demo.txt"
+run "$plexodus" demo --kind jellyfin --keep --report report.html >"$work/demo.txt"
 grep -q "No drift" "$work/demo.txt"
-folder="$(sed -n 's/^Demo files kept in //p' "$work/demo.txt")"
+grep -q "^<!doctype html>" report.html
+# "Demo files kept in FOLDER: file, file, …"
+folder="$(sed -n 's/^Demo files kept in \(.*\): .*$/\1/p' "$work/demo.txt")"
+test -f "$folder/com.plexapp.plugins.library.db"
 
 step "plexodus inspect"
 run "$plexodus" inspect --plex-db "$folder/com.plexapp.plugins.library.db" >"$work/inspect.txt"
