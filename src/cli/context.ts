@@ -3,6 +3,7 @@ import { type Config, loadConfig } from "../config/load.js";
 import { OPTIONS, type OptionSpec } from "../config/options.js";
 import { ConfigError } from "../errors.js";
 import { RunLog } from "../log.js";
+import type { RunWarning } from "../pipeline/interaction.js";
 import { Redactor } from "../redact.js";
 import type { Io } from "./io.js";
 import { checkOutputPath } from "./outputs.js";
@@ -26,7 +27,12 @@ export interface CommandContext {
   say(line: string): void;
   /** Diagnostic line on stderr, always. */
   warn(line: string): void;
-  /** The one JSON document of a --json run. */
+  /**
+   * A warning of the run: one "Warning: …" line on stderr the first time it is given, and an
+   * entry of the --json document's `warnings`.
+   */
+  notice(warning: RunWarning): void;
+  /** The one JSON document of a --json run; the run's warnings join its `warnings`. */
   printJson(document: unknown): void;
   /** The `--log` file, opened on first use (relative to the working folder). */
   log(path: string): RunLog;
@@ -42,6 +48,7 @@ export interface CommandContext {
 export function createContext(io: Io, globals: GlobalOptions): CommandContext {
   const redactor = new Redactor();
   let runLog: RunLog | undefined;
+  const warnings: RunWarning[] = [];
   const live = new Set<LiveProgress>();
   const write = (stream: NodeJS.WritableStream, line: string) => {
     const text = `${redactor.redact(line)}\n`;
@@ -70,8 +77,13 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     warn(line) {
       write(io.stderr, line);
     },
+    notice(warning) {
+      if (warnings.some((w) => w.code === warning.code && w.message === warning.message)) return;
+      warnings.push({ code: warning.code, message: warning.message });
+      write(io.stderr, `Warning: ${warning.message}`);
+    },
     printJson(document) {
-      write(io.stdout, JSON.stringify(document, null, 2));
+      write(io.stdout, JSON.stringify(withWarnings(document, warnings), null, 2));
     },
     log(path) {
       if (runLog) return runLog;
@@ -107,4 +119,12 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
       runLog?.close();
     },
   };
+}
+
+/** A JSON document with the run's warnings added to (or as) its `warnings` list. */
+function withWarnings(document: unknown, warnings: readonly RunWarning[]): unknown {
+  if (warnings.length === 0 || document === null || typeof document !== "object" || Array.isArray(document))
+    return document;
+  const own = (document as { warnings?: unknown }).warnings;
+  return { ...document, warnings: [...(Array.isArray(own) ? own : []), ...warnings] };
 }

@@ -16,6 +16,7 @@ export function interactionFor(
     confirm: (question) => confirm(ctx, config, () => questionText(question)),
     warn: (line) => ctx.warn(line),
     record: config.log === undefined ? undefined : ctx.log(config.log).record,
+    notice: (warning) => ctx.notice(warning),
   };
 }
 

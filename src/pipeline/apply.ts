@@ -3,7 +3,7 @@ import type { Config } from "../config/load.js";
 import { type ApplyResult, applyPlan, type ResumeState } from "../executor/index.js";
 import type { Plan } from "../planner/index.js";
 import type { Interaction } from "./interaction.js";
-import { recordOutcomes, requestObserver } from "./log.js";
+import { recordOutcomes } from "./log.js";
 import { connectConfiguredTarget } from "./target.js";
 
 /** Steps of a run the person should hear of as they happen. */
@@ -24,11 +24,7 @@ export async function executePlan(
   cwd: string,
   events: ApplyEvents = {},
 ): Promise<ApplyResult | null> {
-  const target = await connectConfiguredTarget(
-    config,
-    (line) => interaction.warn(line),
-    requestObserver(interaction),
-  );
+  const target = await connectConfiguredTarget(config, interaction);
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
   try {

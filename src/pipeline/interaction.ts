@@ -10,6 +10,15 @@ export type Question =
   | { kind: "rollback"; journalPath: string; target: TargetServerInfo; preview: RollbackPreview };
 
 /**
+ * A warning that belongs to the run's result: shown once on stderr and carried in the --json
+ * document's `warnings` (`code` is stable for scripts, `message` is one line for people).
+ */
+export interface RunWarning {
+  code: string;
+  message: string;
+}
+
+/**
  * The person's side of a pipeline run, passed in by the CLI (tests pass their own). The
  * pipeline prints nothing: it reports progress, asks, listens for Ctrl-C and hands over
  * warnings through this, and returns what it did as data.
@@ -25,4 +34,6 @@ export interface Interaction {
   warn(line: string): void;
   /** `--log`: a line per request and decision; absent when logging is off. */
   record?: RecordEvent | undefined;
+  /** A warning of the run (e.g. a server newer than plexodus knows); repeats are shown once. */
+  notice(warning: RunWarning): void;
 }

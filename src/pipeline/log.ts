@@ -7,7 +7,9 @@ import type { Interaction } from "./interaction.js";
 import type { Prepared } from "./prepare.js";
 
 /** The HTTP client's response hook when `--log` is on, else nothing (no cost per request). */
-export function requestObserver(interaction: Interaction): ((event: ResponseEvent) => void) | undefined {
+export function requestObserver(
+  interaction: Pick<Interaction, "record">,
+): ((event: ResponseEvent) => void) | undefined {
   const record = interaction.record;
   return record ? (event) => record({ type: "request", ...event }) : undefined;
 }

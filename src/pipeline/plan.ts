@@ -9,9 +9,9 @@ import { connectConfiguredTarget } from "./target.js";
 export async function makePlan(config: Config, interaction: Interaction): Promise<Prepared> {
   const progress = interaction.progress();
   const onResponse = requestObserver(interaction);
-  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line), onResponse);
+  const target = await connectConfiguredTarget(config, interaction);
   try {
-    const prepared = await preparePlan(config, target, progress, { onResponse });
+    const prepared = await preparePlan(config, target, progress, new Date(), undefined, onResponse);
     if (interaction.record) recordPlanDecisions(prepared, interaction.record);
     return prepared;
   } finally {

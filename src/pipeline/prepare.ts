@@ -25,16 +25,19 @@ export interface Prepared {
 
 /**
  * Source → scope → target index → users and items matched → target state read → plan.
- * Reads only; the plan it returns is the dry run.
+ * Reads only; the plan it returns is the dry run. `source`, when given, is the Plex source
+ * already read (a rehearsal plans several times from one read).
  */
 export async function preparePlan(
   config: Config,
   target: ConnectedTarget,
   progress: Progress,
-  options: { now?: Date; onResponse?: ((event: ResponseEvent) => void) | undefined } = {},
+  now: Date = new Date(),
+  source?: Snapshot,
+  /** `--log`: each request of the source read once it ended. */
+  onResponse?: (event: ResponseEvent) => void,
 ): Promise<Prepared> {
-  const now = options.now ?? new Date();
-  const full = await readSource(config, progress, options.onResponse);
+  const full = source ?? (await readSource(config, progress, onResponse));
   checkLibraryMapSources(config, full);
   const { snapshot, excluded } = applyScope(full, config);
   const index = await target.index(progress);

@@ -2,7 +2,6 @@ import type { Config } from "../config/load.js";
 import { Journal, type RollbackResult, rollback } from "../executor/index.js";
 import { packageVersion } from "../paths.js";
 import type { Interaction } from "./interaction.js";
-import { requestObserver } from "./log.js";
 import { connectConfiguredTarget } from "./target.js";
 
 /** What a rollback would undo, read from the journal before anyone is asked. */
@@ -60,11 +59,7 @@ export async function rollbackJournal(
   interaction: Interaction,
   options: { includeUsers: boolean },
 ): Promise<RollbackResult | null> {
-  const target = await connectConfiguredTarget(
-    config,
-    (line) => interaction.warn(line),
-    requestObserver(interaction),
-  );
+  const target = await connectConfiguredTarget(config, interaction);
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
   try {

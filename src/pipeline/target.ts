@@ -1,13 +1,19 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
-import type { ResponseEvent } from "../http/client.js";
+import type { RequestEvent } from "../http/client.js";
 import { type ConnectedTarget, connectTarget } from "../targets/detect.js";
+import type { Interaction } from "./interaction.js";
+import { requestObserver } from "./log.js";
 
-/** Connects to the configured target; warns loudly when TLS checks are off. */
+/**
+ * Connects to the configured target; warns loudly when TLS checks are off, and passes on what
+ * the target says about itself (a version newer than plexodus knows). `onRequest` sees every
+ * request before it is sent (and may stop it by throwing): `rehearse` counts its reads.
+ */
 export async function connectConfiguredTarget(
   config: Config,
-  warn: (line: string) => void,
-  onResponse?: (event: ResponseEvent) => void,
+  interaction: Pick<Interaction, "warn" | "notice" | "record">,
+  onRequest?: (event: RequestEvent) => void,
 ): Promise<ConnectedTarget> {
   if (config.targetUrl === undefined) {
     throw new ConfigError("no target server given", {
@@ -20,11 +26,11 @@ export async function connectConfiguredTarget(
     });
   }
   if (config.insecure) {
-    warn(
+    interaction.warn(
       "WARNING: --insecure: TLS certificates are NOT verified; anyone on the network path can read the API key.",
     );
   }
-  return connectTarget({
+  const target = await connectTarget({
     url: config.targetUrl,
     apiKey: config.targetApiKey,
     kind: config.targetKind,
@@ -32,6 +38,10 @@ export async function connectConfiguredTarget(
     caFile: config.caFile,
     insecure: config.insecure,
     concurrency: config.concurrency,
-    onResponse,
+    ...(onRequest ? { onRequest } : {}),
+    // --log: every request once it ended.
+    onResponse: requestObserver(interaction),
   });
+  for (const warning of target.warnings) interaction.notice(warning);
+  return target;
 }

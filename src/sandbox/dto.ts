@@ -1,6 +1,6 @@
 import type { Personality } from "./personality.js";
 import { mediaSourcesOf, type Store, type StoredItem } from "./store.js";
-import { type UserDataOptions, userDataDto } from "./userdata.js";
+import { shownData, type UserDataOptions, userDataDto } from "./userdata.js";
 
 /** How an item is rendered: which gated fields were asked for and for which user. */
 export interface DtoOptions {
@@ -53,6 +53,9 @@ export function itemDto(
   if (item.seasonName && p.kind === "jellyfin") dto.SeasonName = item.seasonName;
   if (item.albumName) dto.Album = item.albumName;
   if (item.albumId) dto.AlbumId = item.albumId;
+  if (item.artistId && (item.type === "MusicAlbum" || item.type === "Audio")) {
+    dto.AlbumArtists = [{ Name: item.artistName ?? "", Id: item.artistId }];
+  }
   if (item.type === "Playlist" && item.playlist) dto.MediaType = item.playlist.mediaType;
   else if (item.mediaType !== "Unknown" || p.kind === "jellyfin") dto.MediaType = item.mediaType;
   const sources = wants(options, "mediasources") ? mediaSourcesOf(item) : [];
@@ -68,7 +71,7 @@ export function itemDto(
   }
   dto.LocationType = "FileSystem";
   if (options.enableUserData && options.userId) {
-    const data = store.getData(options.userId, item);
+    const data = shownData(p, store, options.userId, item);
     const listing = p.kind === "emby" && !options.full;
     const dataOptions: UserDataOptions = {
       hidePlayCount: listing && !options.fields.has("userdataplaycount"),

@@ -77,13 +77,26 @@ export const SUPPORTED_VERSIONS: Readonly<Record<SandboxKind, readonly string[]>
 };
 
 /**
- * The version a sandbox serves when none is asked for. Not the newest: Jellyfin 12.0 and
- * Emby 4.10 are served on request only until the adapter (src/targets) accepts them.
+ * The version a sandbox serves when none is asked for: the release people install now for
+ * Jellyfin. Emby 4.10 is served on request only: its document is borrowed from 4.9 (below).
  */
 export const DEFAULT_VERSIONS: Readonly<Record<SandboxKind, string>> = {
-  jellyfin: "10.11",
+  jellyfin: "12.0",
   emby: "4.9",
 };
+
+/**
+ * The personality that behaves like a server reporting `reported` ("10.11.11", "4.8.11.0"):
+ * the newest known version not newer than it, so a release newer than any known gets the
+ * newest, and one older than any (which the adapter refuses anyway) the oldest.
+ */
+export function closestVersion(kind: SandboxKind, reported: string): string {
+  const versions = SUPPORTED_VERSIONS[kind];
+  const wanted = reported.split(".").slice(0, 2).join(".");
+  let best = versions[0]!;
+  for (const version of versions) if (compareVersions(version, wanted) <= 0) best = version;
+  return best;
+}
 
 /**
  * Personalities validated against another version's extract because theirs is not stored.
@@ -104,11 +117,16 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export function basePersonality(kind: SandboxKind, version: string): Omit<Personality, "routes"> {
+/** `reportedVersion` replaces what /System/Info/Public says (tests of newer and older servers). */
+export function basePersonality(
+  kind: SandboxKind,
+  version: string,
+  reportedVersion?: string,
+): Omit<Personality, "routes"> {
   return {
     kind,
     version,
-    fullVersion: FULL_VERSIONS[`${kind}@${version}`]!,
+    fullVersion: reportedVersion ?? FULL_VERSIONS[`${kind}@${version}`]!,
     spec: BORROWED_SPECS[`${kind}@${version}`] ?? `${kind}-${version}`,
     atLeast: (other) => compareVersions(version, other) >= 0,
   };
