@@ -1,9 +1,12 @@
 import { resolve } from "node:path";
 import { type Config, loadConfig } from "../config/load.js";
 import { OPTIONS, type OptionSpec } from "../config/options.js";
+import { ConfigError } from "../errors.js";
+import { RunLog } from "../log.js";
 import type { RunWarning } from "../pipeline/interaction.js";
 import { Redactor } from "../redact.js";
 import type { Io } from "./io.js";
+import { checkOutputPath } from "./outputs.js";
 import { createProgress, type LiveProgress } from "./progress.js";
 
 /** Global options every command sees (set on the root program). */
@@ -31,17 +34,20 @@ export interface CommandContext {
   notice(warning: RunWarning): void;
   /** The one JSON document of a --json run; the run's warnings join its `warnings`. */
   printJson(document: unknown): void;
+  /** The `--log` file, opened on first use (relative to the working folder). */
+  log(path: string): RunLog;
   /** Progress on stderr (bars on a terminal); lines said while bars are live go above them. */
   progress(): LiveProgress;
   /**
    * Stops every progress display still live, restoring the terminal: before an error is
-   * printed and when the command ends, whichever way it ends.
+   * printed and when the command ends, whichever way it ends; flushes and closes the log.
    */
   close(): void;
 }
 
 export function createContext(io: Io, globals: GlobalOptions): CommandContext {
   const redactor = new Redactor();
+  let runLog: RunLog | undefined;
   const warnings: RunWarning[] = [];
   const live = new Set<LiveProgress>();
   const write = (stream: NodeJS.WritableStream, line: string) => {
@@ -79,6 +85,22 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     printJson(document) {
       write(io.stdout, JSON.stringify(withWarnings(document, warnings), null, 2));
     },
+    log(path) {
+      if (runLog) return runLog;
+      // Only a new file or an earlier plexodus log: never appends to anything else.
+      const file = checkOutputPath("--log", path, io.cwd, "log");
+      try {
+        runLog = new RunLog(file, (text) => redactor.redact(text));
+      } catch (error) {
+        throw new ConfigError(
+          `cannot open --log ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+          {
+            hint: "Give --log (or PLEXODUS_LOG) a path in an existing, writable folder.",
+          },
+        );
+      }
+      return runLog;
+    },
     progress() {
       const progress = createProgress({ stream: io.stderr, isTTY: io.stderrIsTTY });
       live.add(progress);
@@ -94,6 +116,7 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     close() {
       for (const progress of live) progress.stop();
       live.clear();
+      runLog?.close();
     },
   };
 }

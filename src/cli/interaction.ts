@@ -6,12 +6,16 @@ import { applyQuestion } from "./render/apply.js";
 import { rollbackQuestion } from "./render/rollback.js";
 
 /** The person's side of a pipeline run: progress on stderr, questions, Ctrl-C, warnings. */
-export function interactionFor(ctx: CommandContext, config: Pick<Config, "yes">): Interaction {
+export function interactionFor(
+  ctx: CommandContext,
+  config: Pick<Config, "yes"> & Pick<Partial<Config>, "log">,
+): Interaction {
   return {
     progress: () => ctx.progress(),
     interrupt: () => interruptSignal(ctx),
     confirm: (question) => confirm(ctx, config, () => questionText(question)),
     warn: (line) => ctx.warn(line),
+    record: config.log === undefined ? undefined : ctx.log(config.log).record,
     notice: (warning) => ctx.notice(warning),
   };
 }

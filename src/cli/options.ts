@@ -107,11 +107,20 @@ export const SCOPE_OPTIONS = [
   "favoriteMinRating",
 ] as const satisfies readonly OptionKey[];
 
+/** Files a run leaves for people: the HTML report, the Markdown summary, the support log. */
+export const OUTPUT_OPTIONS = ["report", "summaryMd", "log"] as const satisfies readonly OptionKey[];
+
 /**
  * What `plan`, `verify` and the planning half of `migrate` take. `--credentials-file` is not
  * here: only applying creates users; plan and verify accept it hidden (`READ_ONLY_HIDDEN`).
  */
-export const PLAN_OPTIONS = [...SOURCE_OPTIONS, ...TARGET_OPTIONS, ...SCOPE_OPTIONS, "concurrency"] as const;
+export const PLAN_OPTIONS = [
+  ...SOURCE_OPTIONS,
+  ...TARGET_OPTIONS,
+  ...SCOPE_OPTIONS,
+  "concurrency",
+  ...OUTPUT_OPTIONS,
+] as const;
 
 /** Accepted by plan and verify so a migrate command line works there too, but not used. */
 export const READ_ONLY_HIDDEN = ["credentialsFile"] as const satisfies readonly OptionKey[];
@@ -125,4 +134,5 @@ export const APPLY_OPTIONS = [
   "journal",
   "credentialsFile",
   "yes",
+  ...OUTPUT_OPTIONS,
 ] as const;

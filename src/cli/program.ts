@@ -99,6 +99,7 @@ export async function runCli(args: readonly string[], io: Io): Promise<number> {
     if (globals.debug && error instanceof Error && error.stack) io.stderr.write(`${redact(error.stack)}\n`);
     return exitCodeOf(error);
   } finally {
+    // The --log file holds what happened up to here, a failed run's most of all.
     program.context()?.close();
   }
 }

@@ -4,6 +4,10 @@ import type { ApplyEvents } from "../pipeline/apply.js";
 import type { Plan } from "../planner/index.js";
 import type { CommandContext } from "./context.js";
 import { applyDocument, renderApplyResult, resumeLine } from "./render/apply.js";
+import { whatMoved } from "./render/report/index.js";
+
+/** Above the per-person result of every apply: only what the target confirmed counts. */
+export const WHAT_MOVED_HEADING = "What moved, per person (confirmed by the target):";
 
 /**
  * Exit code of a finished apply or rollback: 1 when anything is left to do (failed, conflict,
@@ -30,7 +34,7 @@ export function reportApply(
     return 1;
   }
   if (ctx.globals.json) ctx.printJson({ ...extra, ...applyDocument(plan, result) });
-  else ctx.say(renderApplyResult(plan, result));
+  else ctx.say(`${renderApplyResult(plan, result)}\n\n${WHAT_MOVED_HEADING}\n${whatMoved(plan, result)}`);
   return runExitCode(result);
 }
 

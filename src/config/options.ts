@@ -204,6 +204,27 @@ export const OPTIONS = [
   },
   { key: "yes", flag: "--yes", schema: "flag", description: "no interactive confirmation" },
   {
+    key: "report",
+    flag: "--report <file>",
+    schema: "filePath",
+    description:
+      "write a self-contained HTML report of the run: per person what moved, what did not and why (mode 0600)",
+  },
+  {
+    key: "summaryMd",
+    flag: "--summary-md <file>",
+    schema: "filePath",
+    description: "write the report's essentials as Markdown, e.g. to $GITHUB_STEP_SUMMARY",
+  },
+  {
+    key: "log",
+    flag: "--log <file>",
+    env: "PLEXODUS_LOG",
+    schema: "filePath",
+    description:
+      "append one JSON line per request and decision, secrets redacted, for support (off by default)",
+  },
+  {
     key: "detailedExitcode",
     flag: "--detailed-exitcode",
     schema: "flag",

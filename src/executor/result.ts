@@ -46,6 +46,8 @@ export interface ApplyResult {
   /** Path of the credentials file when this run wrote passwords to it. */
   credentialsFile: string | null;
   journalPath: string;
+  /** How each action ended, by action key: reports tell per person what was confirmed. */
+  outcomes: ReadonlyMap<string, Outcome["kind"]>;
 }
 
 export function titleOf(action: Action): string {
@@ -66,6 +68,7 @@ export function summarize(
   },
 ): ApplyResult {
   const { ctx } = run;
+  const kinds = new Map<string, Outcome["kind"]>();
   const result: ApplyResult = {
     applied: 0,
     alreadyDone: 0,
@@ -85,9 +88,11 @@ export function summarize(
     passwordsSet: run.earlier.finished,
     credentialsFile: run.credentialsFile === null ? null : resolve(run.credentialsFile),
     journalPath: resolve(ctx.journal.path),
+    outcomes: kinds,
   };
   for (const action of actions) {
     const outcome = outcomes.get(action.key) ?? { kind: "not-started" };
+    kinds.set(action.key, outcome.kind);
     const issue = (reason: string): ActionIssue => ({
       key: action.key,
       type: action.type,

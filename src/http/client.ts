@@ -27,6 +27,20 @@ export interface RequestEvent {
   query: Readonly<Record<string, string>>;
 }
 
+/**
+ * What a response hook sees once a request ended (`--log`): the URL without credentials
+ * (query parameters that carry keys are masked), the status (null when no answer came) and
+ * how long it took. Never headers or bodies.
+ */
+export interface ResponseEvent {
+  method: Method;
+  url: string;
+  status: number | null;
+  durationMs: number;
+  /** The network error's code when no answer came (ECONNREFUSED, ECONNABORTED, …). */
+  error?: string;
+}
+
 export interface HttpClientOptions {
   /** Who answers: messages and hints name it and the options that fix it. */
   service: Service;
@@ -45,6 +59,8 @@ export interface HttpClientOptions {
   concurrency: number;
   retry?: Partial<RetryPolicy>;
   onRequest?: (event: RequestEvent) => void;
+  /** Told of every request once it ended, for `--log`. */
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
   /** Injected by tests so retries do not wait in real time. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -94,6 +110,7 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly onRequest: ((event: RequestEvent) => void) | undefined;
+  private readonly onResponse: ((event: ResponseEvent) => void) | undefined;
   /** Once the server has answered anything, connection failures are transient, not "unreachable". */
   private reached = false;
 
@@ -125,6 +142,7 @@ export class HttpClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.onRequest = options.onRequest;
+    this.onResponse = options.onResponse;
   }
 
   get<T>(path: string, options: RequestOptions<T> = {}): Promise<T> {
@@ -168,11 +186,15 @@ export class HttpClient {
     this.onRequest?.({ method, path, query: params });
     const what = `${method} ${path}`;
     let response: AxiosResponse<unknown>;
+    const started = performance.now();
     try {
       response = await this.axios.request({ method, url: path, params, data: options.body });
     } catch (error) {
+      const code = axios.isAxiosError(error) ? (error.code ?? "error") : "error";
+      this.tell(method, path, params, null, started, code);
       throw this.networkError(error, what);
     }
+    this.tell(method, path, params, response.status, started);
     this.reached = true;
     const { status } = response;
     if (status >= 200 && status < 300) return this.parse(response.data, options.schema, what);
@@ -237,6 +259,21 @@ export class HttpClient {
       retryable: timedOut,
       hint: "Rerun to continue: the journal keeps what already succeeded.",
     });
+  }
+
+  private tell(
+    method: Method,
+    path: string,
+    params: Record<string, string>,
+    status: number | null,
+    started: number,
+    error?: string,
+  ): void {
+    if (!this.onResponse) return;
+    const query = new URLSearchParams(params).toString();
+    const url = this.redact(`${this.serverUrl}${path}${query ? `?${query}` : ""}`);
+    const durationMs = Math.round(performance.now() - started);
+    this.onResponse({ method, url, status, durationMs, ...(error === undefined ? {} : { error }) });
   }
 
   /** "the Jellyfin server https://host/jellyfin", for messages. */

@@ -3,6 +3,7 @@ import type { Config } from "../config/load.js";
 import { type ApplyResult, applyPlan, type ResumeState } from "../executor/index.js";
 import type { Plan } from "../planner/index.js";
 import type { Interaction } from "./interaction.js";
+import { recordOutcomes } from "./log.js";
 import { connectConfiguredTarget } from "./target.js";
 
 /** Steps of a run the person should hear of as they happen. */
@@ -31,7 +32,7 @@ export async function executePlan(
       if (!(await interaction.confirm({ kind: "apply", plan, target: target.info }))) return null;
     }
     const journalPath = journalPathFor(config, cwd, target.info.serverId);
-    return await applyPlan(plan, target, {
+    const result = await applyPlan(plan, target, {
       journalPath,
       concurrency: config.concurrency,
       retryPasses: config.retries,
@@ -41,6 +42,8 @@ export async function executePlan(
       progress,
       signal: interrupt.signal,
     });
+    if (interaction.record) recordOutcomes(plan, result, interaction.record);
+    return result;
   } finally {
     interrupt.dispose();
     progress.stop();

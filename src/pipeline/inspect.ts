@@ -8,6 +8,7 @@ import {
   type WatchState,
 } from "../model/index.js";
 import type { Interaction } from "./interaction.js";
+import { requestObserver } from "./log.js";
 import { readSource, streamSource } from "./source.js";
 
 /** The `inspect --json` document (docs/json-output.md). */
@@ -165,7 +166,7 @@ export async function inspectSource(config: Config, interaction: Interaction): P
       return tally;
     });
     if (streamed !== undefined) return tally!.report(streamed);
-    return summarize(await readSource(config, progress));
+    return summarize(await readSource(config, progress, requestObserver(interaction)));
   } finally {
     progress.stop();
   }

@@ -1,3 +1,4 @@
+import type { RecordEvent } from "../log.js";
 import type { TargetServerInfo } from "../model/index.js";
 import type { Plan } from "../planner/index.js";
 import type { Progress } from "../progress.js";
@@ -31,6 +32,8 @@ export interface Interaction {
   confirm(question: Question): Promise<boolean>;
   /** A diagnostic line the person must see (e.g. TLS checks are off). */
   warn(line: string): void;
+  /** `--log`: a line per request and decision; absent when logging is off. */
+  record?: RecordEvent | undefined;
   /** A warning of the run (e.g. a server newer than plexodus knows); repeats are shown once. */
   notice(warning: RunWarning): void;
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../config/load.js";
 import type { Interaction } from "./interaction.js";
+import { recordPlanDecisions, requestObserver } from "./log.js";
 import { writePlanFile } from "./plan-file.js";
 import { type Prepared, preparePlan } from "./prepare.js";
 import { connectConfiguredTarget } from "./target.js";
@@ -7,9 +8,12 @@ import { connectConfiguredTarget } from "./target.js";
 /** Reads both sides and builds the plan; the first step of plan, migrate, verify and demo. */
 export async function makePlan(config: Config, interaction: Interaction): Promise<Prepared> {
   const progress = interaction.progress();
+  const onResponse = requestObserver(interaction);
   const target = await connectConfiguredTarget(config, interaction);
   try {
-    return await preparePlan(config, target, progress);
+    const prepared = await preparePlan(config, target, progress, new Date(), undefined, onResponse);
+    if (interaction.record) recordPlanDecisions(prepared, interaction.record);
+    return prepared;
   } finally {
     progress.stop();
     target.close();

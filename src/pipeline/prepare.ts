@@ -1,5 +1,6 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import type { ResponseEvent } from "../http/client.js";
 import { mapUsers } from "../match/index.js";
 import { matchItems } from "../match/items.js";
 import type { MatchResult, UserMappingResult } from "../match/types.js";
@@ -16,7 +17,7 @@ export interface Prepared {
   users: UserMappingResult;
   matches: MatchResult;
   index: TargetIndex;
-  /** What was read of the target's users, user data, playlists and collections. */
+  /** What the target held when planning (the items and lists the plan looked at): reports count it. */
   state: TargetState;
   /** Counts of what scope left out (numbers only). */
   excluded: { users: number; libraries: number; items: number };
@@ -33,8 +34,10 @@ export async function preparePlan(
   progress: Progress,
   now: Date = new Date(),
   source?: Snapshot,
+  /** `--log`: each request of the source read once it ended. */
+  onResponse?: (event: ResponseEvent) => void,
 ): Promise<Prepared> {
-  const full = source ?? (await readSource(config, progress));
+  const full = source ?? (await readSource(config, progress, onResponse));
   checkLibraryMapSources(config, full);
   const { snapshot, excluded } = applyScope(full, config);
   const index = await target.index(progress);

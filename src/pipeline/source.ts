@@ -1,5 +1,6 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import type { ResponseEvent } from "../http/client.js";
 import type { Item, Snapshot } from "../model/index.js";
 import type { Progress } from "../progress.js";
 import { addSmartMembership, openPlexApi, type PlexApiOptions } from "../readers/plex-api/index.js";
@@ -13,8 +14,12 @@ import { addTautulliHistory, readTautulliHistory } from "../readers/tautulli/ind
  * - both: the database, with smart playlist and collection membership from the API (`plex-db+api`).
  * `--tautulli-url` adds Tautulli's plays for account/item pairs the Plex history lacks.
  */
-export async function readSource(config: Config, progress: Progress): Promise<Snapshot> {
-  const api = plexApiOptions(config);
+export async function readSource(
+  config: Config,
+  progress: Progress,
+  onResponse?: (event: ResponseEvent) => void,
+): Promise<Snapshot> {
+  const api = plexApiOptions(config, onResponse);
   if (config.plexDb === undefined && api === undefined) {
     throw new ConfigError("no Plex source given", {
       hint:
@@ -34,6 +39,7 @@ export async function readSource(config: Config, progress: Progress): Promise<Sn
         timeoutSeconds: config.timeout,
         caFile: config.caFile,
         insecure: config.insecure,
+        onResponse,
       },
       progress,
     );
@@ -63,7 +69,10 @@ export async function streamSource(
   }
 }
 
-function plexApiOptions(config: Config): PlexApiOptions | undefined {
+function plexApiOptions(
+  config: Config,
+  onResponse?: ((event: ResponseEvent) => void) | undefined,
+): PlexApiOptions | undefined {
   if (config.plexUrl === undefined || config.plexToken === undefined) return undefined;
   return {
     url: config.plexUrl,
@@ -72,6 +81,7 @@ function plexApiOptions(config: Config): PlexApiOptions | undefined {
     concurrency: config.concurrency,
     caFile: config.caFile,
     insecure: config.insecure,
+    onResponse,
   };
 }
 

@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import type { RequestEvent } from "../http/client.js";
 import { type ConnectedTarget, connectTarget } from "../targets/detect.js";
 import type { Interaction } from "./interaction.js";
+import { requestObserver } from "./log.js";
 
 /**
  * Connects to the configured target; warns loudly when TLS checks are off, and passes on what
@@ -11,7 +12,7 @@ import type { Interaction } from "./interaction.js";
  */
 export async function connectConfiguredTarget(
   config: Config,
-  interaction: Pick<Interaction, "warn" | "notice">,
+  interaction: Pick<Interaction, "warn" | "notice" | "record">,
   onRequest?: (event: RequestEvent) => void,
 ): Promise<ConnectedTarget> {
   if (config.targetUrl === undefined) {
@@ -38,6 +39,8 @@ export async function connectConfiguredTarget(
     insecure: config.insecure,
     concurrency: config.concurrency,
     ...(onRequest ? { onRequest } : {}),
+    // --log: every request once it ended.
+    onResponse: requestObserver(interaction),
   });
   for (const warning of target.warnings) interaction.notice(warning);
   return target;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { optionFlag, optionLabel } from "../config/options.js";
-import { HttpClient, type RequestEvent } from "../http/client.js";
+import { HttpClient, type RequestEvent, type ResponseEvent } from "../http/client.js";
 import { type Service, ServiceError } from "../http/errors.js";
 import type { TargetKind, TargetServerInfo, UserNameRule } from "../model/index.js";
 import { packageVersion } from "../paths.js";
@@ -24,6 +24,8 @@ export interface ConnectOptions {
   concurrency: number;
   /** Tests: count requests, shorten retries. */
   onRequest?: (event: RequestEvent) => void;
+  /** `--log`: every request once it ended. */
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -66,6 +68,7 @@ export async function connectTarget(options: ConnectOptions): Promise<ConnectedT
     concurrency: options.concurrency,
     secrets: [options.apiKey],
     onRequest: options.onRequest,
+    onResponse: options.onResponse,
     retry: options.retry,
   };
   // Detection sends the MediaBrowser header too: Emby's spec lists auth on the public route.

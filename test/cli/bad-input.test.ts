@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,11 @@ import { run } from "../helpers/io.js";
  */
 
 let dir: string;
+/**
+ * Where each run starts: deeper than the "../" chain below climbs, so a relative path given to
+ * an option that writes (--log, --report, --summary-md) stays inside the test's folder.
+ */
+let cwd: string;
 /** A port nothing listens on. */
 let closedUrl: string;
 /** A port something else holds (for `sandbox --port`). */
@@ -39,6 +44,8 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "plexodus-bad-input-"));
+  cwd = join(dir, "a", "b", "c", "d", "e", "f", "g");
+  mkdirSync(cwd, { recursive: true });
   plexDb = join(dir, "com.plexapp.plugins.library.db");
   writeSampleDatabase(plexDb);
   // A real plan, made against a sandbox that is then stopped: apply meets a closed port.
@@ -114,8 +121,19 @@ function baseline(command: string): string[] {
 
 const takesValue = (option: Option) => option.required || option.optional;
 
-/** Values in the list above that are right for one option: `sandbox --port 0` would serve. */
-const ACCEPTED: Readonly<Record<string, readonly string[]>> = { "sandbox --port": ["0"] };
+/** File names a report may be written under, in the run's folder (`demo --report abc` runs). */
+const FILE_NAMES = ["-1", "0", "abc", "999999999999", "1e309", "NaN", "http://", "a=b=c", "="];
+
+/**
+ * Values in the list above that are right for one option: `sandbox --port 0` would serve, and
+ * the demo, which needs no server, writes its report under any plain file name (and appends
+ * its summary to any file, as to CI's).
+ */
+const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
+  "sandbox --port": ["0"],
+  "demo --report": FILE_NAMES,
+  "demo --summary-md": [...FILE_NAMES, "<plan.json>"],
+};
 
 /** Every way to give `option` a bad value on the command line. */
 function attempts(option: Option): string[][] {
@@ -169,14 +187,14 @@ describe("bad values for every option of every command (issue 13 item 11)", () =
       for (const option of options) {
         const accepted = ACCEPTED[`${name} ${option.long}`] ?? [];
         for (const attempt of attempts(option)) {
-          if (accepted.includes(attempt[1]!)) continue;
+          if (accepted.includes(attempt[1] === planFile ? "<plan.json>" : attempt[1]!)) continue;
           // Alone (what is checked first), then after flags that get the command as far as
           // it can go without a server.
           for (const args of [
             [name, ...attempt],
             [name, ...baseline(name), ...attempt],
           ]) {
-            const result = await run(args, { cwd: dir });
+            const result = await run(args, { cwd });
             const bug = /bug in plexodus|unexpected error/.test(result.stderr);
             if (bug || ![3, 4, 5].includes(result.code)) {
               problems.push(`${JSON.stringify(args)} → exit ${result.code}: ${result.stderr.split("\n")[0]}`);

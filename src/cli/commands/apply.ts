@@ -21,12 +21,14 @@ export const registerApply: RegisterCommand = (program, registration) => {
       { interactionFor },
       { NOTHING_TO_APPLY },
       { applyEvents, reportApply },
+      { checkOutputFiles, writeRunOutputs },
     ] = await Promise.all([
       import("../../pipeline/apply.js"),
       import("../../pipeline/plan-file.js"),
       import("../interaction.js"),
       import("../render/apply.js"),
       import("../report.js"),
+      import("../outputs.js"),
     ]);
     const ctx = registration.context();
     // The plan file is this command's input, read (and refused when bad) before the options.
@@ -40,6 +42,7 @@ export const registerApply: RegisterCommand = (program, registration) => {
         `the plan is for ${plan.target.kind}, but --target-kind is ${config.targetKind}`,
       );
     }
+    checkOutputFiles(config, ctx.io.cwd);
     if (plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
     const result = await executePlan(
       plan,
@@ -49,5 +52,6 @@ export const registerApply: RegisterCommand = (program, registration) => {
       applyEvents(ctx),
     );
     registration.setExitCode(reportApply(ctx, plan, result, { command: "apply" }));
+    writeRunOutputs(ctx, config, { command: "apply", stage: result ? "apply" : "plan", plan, result });
   });
 };

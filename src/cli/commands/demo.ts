@@ -1,12 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import type { Command } from "commander";
+import type { Config } from "../../config/load.js";
 import { ConfigError, EXIT_OK } from "../../errors.js";
 import type { DemoEvent } from "../../pipeline/demo.js";
 // The version table only (no imports of its own): the sandbox itself loads when the demo runs.
 import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
 import type { CommandContext } from "../context.js";
 import type { RegisterCommand } from "../registration.js";
+
+interface DemoFlags {
+  kind: string;
+  sandboxVersion?: string;
+  keep?: boolean;
+  report?: string;
+  summaryMd?: string;
+}
 
 export const registerDemo: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -22,8 +31,13 @@ export const registerDemo: RegisterCommand = (program, registration) => {
     .option(
       "--keep",
       "keep the demo's temporary folder (the sample Plex database, the journal and the created users' credentials file) and print its path",
+    )
+    .option("--report <file>", "write the demo migration's HTML report (as migrate --report does)")
+    .option(
+      "--summary-md <file>",
+      "write the demo migration's Markdown summary (as migrate --summary-md does)",
     );
-  command.action(async (flags: { kind: string; sandboxVersion?: string; keep?: boolean }) => {
+  command.action(async (flags: DemoFlags) => {
     const ctx = registration.context();
     const kind = flags.kind;
     if (kind !== "jellyfin" && kind !== "emby") {
@@ -39,11 +53,16 @@ export const registerDemo: RegisterCommand = (program, registration) => {
       );
     }
     // Loaded when the demo runs, not when help is printed (issue 14, start).
-    const [{ runDemo }, { interactionFor }, renderers] = await Promise.all([
-      import("../../pipeline/demo.js"),
-      import("../interaction.js"),
-      loadRenderers(),
-    ]);
+    const [{ runDemo }, { interactionFor }, { checkOutputFiles, writeRunOutputs }, renderers] =
+      await Promise.all([
+        import("../../pipeline/demo.js"),
+        import("../interaction.js"),
+        import("../outputs.js"),
+        loadRenderers(),
+      ]);
+    const outputs = { report: flags.report, summaryMd: flags.summaryMd };
+    checkOutputFiles(outputs, ctx.io.cwd);
+    let config: Config | undefined;
     const apiKey = randomBytes(16).toString("hex");
     ctx.redactor.add(apiKey);
     let applyCode = EXIT_OK;
@@ -52,12 +71,25 @@ export const registerDemo: RegisterCommand = (program, registration) => {
       // The demo answers its own question (--yes): a person ran it to watch it write.
       interactionFor(ctx, { yes: true }),
       (event) => {
+        if (event.type === "started") config = event.config;
         const code = show(ctx, event, renderers);
         if (code !== undefined) applyCode = code;
       },
     );
     const kept = outcome.keptFolder === null ? [] : readdirSync(outcome.keptFolder).sort();
     for (const line of renderers.demoClosing(outcome, kept)) ctx.say(line);
+    // The report of the migration the demo ran: its plan, what the target confirmed, both sides read.
+    writeRunOutputs(
+      ctx,
+      { ...config, ...outputs },
+      {
+        command: "demo",
+        stage: outcome.result ? "apply" : "plan",
+        plan: outcome.first.plan,
+        result: outcome.result,
+      },
+      outcome.first,
+    );
     registration.setExitCode(applyCode !== EXIT_OK || outcome.drift.length > 0 ? 1 : EXIT_OK);
   });
 };

@@ -1,5 +1,6 @@
 import type { RegisterCommand } from "../registration.js";
 import { registerApply } from "./apply.js";
+import { registerCompletion } from "./completion.js";
 import { registerDemo } from "./demo.js";
 import { registerInspect } from "./inspect.js";
 import { registerMigrate } from "./migrate.js";
@@ -23,4 +24,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRollback,
   registerDemo,
   registerSandbox,
+  registerCompletion,
 ];

@@ -3,7 +3,7 @@ import { addConfigOptions, listGlobalOptions, SOURCE_OPTIONS } from "../options.
 import type { RegisterCommand } from "../registration.js";
 
 /** The source options plus what reaching Plex or Tautulli over HTTP needs. */
-const INSPECT_OPTIONS = [...SOURCE_OPTIONS, "timeout", "concurrency", "caFile", "insecure"] as const;
+const INSPECT_OPTIONS = [...SOURCE_OPTIONS, "timeout", "concurrency", "caFile", "insecure", "log"] as const;
 
 export const registerInspect: RegisterCommand = (program: Command, registration) => {
   const command = program

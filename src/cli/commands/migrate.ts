@@ -6,10 +6,11 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
     .command("migrate")
     .description("plan and apply in one step; --dry-run stops after the plan")
-    .option("--dry-run", "print the plan and stop; nothing is written");
+    .option("--dry-run", "print the plan and stop; nothing is written")
+    .option("--full", "list every line of the plan (default: the first 20 of each list)");
   addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])]);
   listGlobalOptions(command, ["config", "json"]);
-  command.action(async (flags: Record<string, unknown> & { dryRun?: boolean }) => {
+  command.action(async (flags: Record<string, unknown> & { dryRun?: boolean; full?: boolean }) => {
     // Loaded when the command runs, not when help is printed (issue 14, start).
     const [
       { migrate },
@@ -17,15 +18,18 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
       { NOTHING_TO_APPLY },
       { planDocument, renderPlan },
       { applyEvents, reportApply },
+      { checkOutputFiles, writeRunOutputs },
     ] = await Promise.all([
       import("../../pipeline/migrate.js"),
       import("../interaction.js"),
       import("../render/apply.js"),
       import("../render/plan.js"),
       import("../report.js"),
+      import("../outputs.js"),
     ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
+    checkOutputFiles(config, ctx.io.cwd);
     const dryRun = Boolean(flags.dryRun);
     const { prepared, result } = await migrate(config, interactionFor(ctx, config), {
       dryRun,
@@ -33,24 +37,27 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
       events: applyEvents(ctx),
       // The plan is shown before anything is asked or written.
       planned({ plan }) {
-        if (!ctx.globals.json) ctx.say(renderPlan(plan));
+        if (!ctx.globals.json)
+          ctx.say(renderPlan(plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
         if (!dryRun && plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
       },
     });
     const document = planDocument(prepared, null);
     if (result === undefined) {
       if (ctx.globals.json) ctx.printJson({ ...document, command: "migrate", dryRun: true });
-      return;
+    } else {
+      const { summary, unmatched, skipped, limitations } = document;
+      registration.setExitCode(
+        reportApply(ctx, prepared.plan, result, {
+          command: "migrate",
+          planned: summary,
+          unmatched,
+          skipped,
+          limitations,
+        }),
+      );
     }
-    const { summary, unmatched, skipped, limitations } = document;
-    registration.setExitCode(
-      reportApply(ctx, prepared.plan, result, {
-        command: "migrate",
-        planned: summary,
-        unmatched,
-        skipped,
-        limitations,
-      }),
-    );
+    const stage = result ? "apply" : "plan";
+    writeRunOutputs(ctx, config, { command: "migrate", stage, plan: prepared.plan, result }, prepared);
   });
 };

@@ -10,29 +10,37 @@ export const registerPlan: RegisterCommand = (program, registration) => {
     .description(
       "read the Plex source and the target, match items, and print what a migration would change (the dry run); writes nothing to the target",
     )
-    .option("--out <file>", "save the plan for `plexodus apply --plan FILE` (mode 0600)");
+    .option("--out <file>", "save the plan for `plexodus apply --plan FILE` (mode 0600)")
+    .option("--full", "list every change, unmatched item and skip (default: the first 20 of each list)");
   addConfigOptions(command, [...PLAN_OPTIONS, "detailedExitcode", ...READ_ONLY_HIDDEN], {
     hidden: READ_ONLY_HIDDEN,
   });
   listGlobalOptions(command, ["config", "json"]);
-  command.action(async (flags: Record<string, unknown> & { out?: string }) => {
+  command.action(async (flags: Record<string, unknown> & { out?: string; full?: boolean }) => {
     // Loaded when the command runs, not when help is printed (issue 14, start).
-    const [{ planMigration }, { interactionFor }, { planDocument, planSavedLine, renderPlan }] =
-      await Promise.all([
-        import("../../pipeline/plan.js"),
-        import("../interaction.js"),
-        import("../render/plan.js"),
-      ]);
+    const [
+      { planMigration },
+      { interactionFor },
+      { planDocument, planSavedLine, renderPlan },
+      { checkOutputFiles, writeRunOutputs },
+    ] = await Promise.all([
+      import("../../pipeline/plan.js"),
+      import("../interaction.js"),
+      import("../render/plan.js"),
+      import("../outputs.js"),
+    ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
+    checkOutputFiles(config, ctx.io.cwd);
     const outFile = flags.out ? resolve(ctx.io.cwd, flags.out) : null;
     const prepared = await planMigration(config, interactionFor(ctx, config), outFile);
     if (ctx.globals.json) {
       ctx.printJson(planDocument(prepared, outFile));
     } else {
-      ctx.say(renderPlan(prepared.plan));
+      ctx.say(renderPlan(prepared.plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
       if (outFile) ctx.say(planSavedLine(outFile));
     }
+    writeRunOutputs(ctx, config, { command: "plan", stage: "plan", plan: prepared.plan }, prepared);
     const pending = prepared.plan.actions.length > 0;
     registration.setExitCode(config.detailedExitcode && pending ? EXIT_CHANGES : EXIT_OK);
   });

@@ -11,7 +11,7 @@ export const registerRollback: RegisterCommand = (program, registration) => {
     )
     .requiredOption("--journal <file>", "journal written by apply or migrate")
     .option("--include-users", "also delete the users the migration created");
-  const keys = [...TARGET_OPTIONS, "yes"] as const;
+  const keys = [...TARGET_OPTIONS, "yes", "log"] as const;
   addConfigOptions(command, keys);
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { journal: string; includeUsers?: boolean }) => {

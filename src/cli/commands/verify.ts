@@ -22,16 +22,24 @@ export const registerVerify: RegisterCommand = (program, registration) => {
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
     // Loaded when the command runs, not when help is printed (issue 14, start).
-    const [{ verifyTarget }, { interactionFor }, { renderVerify, verifyDocument }] = await Promise.all([
+    const [
+      { verifyTarget },
+      { interactionFor },
+      { renderVerify, verifyDocument },
+      { checkOutputFiles, writeRunOutputs },
+    ] = await Promise.all([
       import("../../pipeline/verify.js"),
       import("../interaction.js"),
       import("../render/drift.js"),
+      import("../outputs.js"),
     ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
+    checkOutputFiles(config, ctx.io.cwd);
     const { prepared, drift } = await verifyTarget(config, interactionFor(ctx, config));
     if (ctx.globals.json) ctx.printJson(verifyDocument(prepared.plan, drift));
     else for (const line of renderVerify(prepared.plan, drift)) ctx.say(line);
+    writeRunOutputs(ctx, config, { command: "verify", stage: "verify", plan: prepared.plan }, prepared);
     registration.setExitCode(drift.length > 0 ? EXIT_CHANGES : EXIT_OK);
   });
 };

@@ -1,6 +1,5 @@
 import type { Config } from "../../config/load.js";
 import type { DemoOutcome } from "../../pipeline/demo.js";
-import type { Plan } from "../../planner/index.js";
 import { renderVerify } from "./drift.js";
 
 /** The first lines: what runs against what, and the options a person would type for it. */
@@ -30,12 +29,11 @@ export const DEMO_STEPS = {
   verify: "\n== 3. verify (read both sides again) ==\n",
 } as const;
 
-/** The last lines: drift, what moved, how to try it by hand, and the files kept (`--keep`). */
+/** The last lines: drift, how to try it by hand, and the files kept (`--keep`); what moved is told after the apply. */
 export function demoClosing(outcome: DemoOutcome, keptFiles: readonly string[] = []): string[] {
   const lines = [
     // verify's own report: "No drift" only of what was compared (issue 13 item 6).
     renderVerify(outcome.again.plan, outcome.drift).join("\n"),
-    `\n== What moved ==\n\n${whatMoved(outcome.first.plan)}`,
     `\nA second run would send ${outcome.again.plan.actions.length} writes. Run it yourself against the sandbox:\n` +
       `  plexodus sandbox --kind ${outcome.kind}        # then plexodus plan --plex-db … --target-url …`,
   ];
@@ -43,56 +41,4 @@ export function demoClosing(outcome: DemoOutcome, keptFiles: readonly string[] =
     lines.push(`\nDemo files kept in ${outcome.keptFolder}: ${keptFiles.join(", ")}`);
   }
   return lines;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-/** Per target user: what the plan carried over, in words. */
-export function whatMoved(plan: Plan): string {
-  type Moved = {
-    played: number;
-    plays: number;
-    dates: number;
-    positions: number;
-    ratings: number;
-    lists: number;
-  };
-  const perUser = new Map<string, Moved>();
-  const row = (name: string) => {
-    let entry = perUser.get(name);
-    if (!entry) {
-      entry = { played: 0, plays: 0, dates: 0, positions: 0, ratings: 0, lists: 0 };
-      perUser.set(name, entry);
-    }
-    return entry;
-  };
-  let collections = 0;
-  for (const action of plan.actions) {
-    if (action.type === "set-user-data") {
-      const entry = row(action.user.name);
-      if (action.set.played) entry.played += 1;
-      if (action.set.playCount !== undefined) entry.plays += action.set.playCount - action.before.playCount;
-      if (action.set.lastPlayedAt !== undefined) entry.dates += 1;
-      if (action.set.positionMs !== undefined) entry.positions += 1;
-      if (action.set.rating !== undefined) entry.ratings += 1;
-    } else if (action.type === "create-playlist" || action.type === "add-playlist-entries") {
-      row(action.user.name).lists += 1;
-    } else if (action.type === "create-collection" || action.type === "add-collection-members") {
-      collections += 1;
-    }
-  }
-  const lines = [...perUser].map(
-    ([name, e]) =>
-      `  ${name}: ${count(e.played, "item")} marked played (${count(e.plays, "play")} added), ${count(e.dates, "last-played date")}, ${count(e.positions, "resume position")}, ${count(e.ratings, "rating")}, ${count(e.lists, "playlist")}`,
-  );
-  const created = plan.actions.filter((a) => a.type === "create-user").map((a) => a.user.name);
-  if (created.length > 0)
-    lines.push(`  users created: ${created.join(", ")} (passwords in a 0600 credentials file)`);
-  lines.push(`  collections created or extended: ${collections}`);
-  lines.push(
-    `  source items without a target item: ${plan.unmatched.length} (listed in the plan with reasons)`,
-  );
-  return lines.join("\n");
 }

@@ -13,14 +13,15 @@ import {
 import { comparedLines, describeChange, localTimeLines, nothingCompared, plural } from "./format.js";
 
 export interface RenderOptions {
-  /** Lines shown per list before "… and N more (see --json)". */
+  /** Lines shown per list before "… and N more"; `--full` passes Infinity. */
   limit?: number;
 }
 
 /** Adds at most `limit` lines, then one line saying how many were left out. */
 function capped(out: string[], lines: readonly string[], indent: string, limit: number): void {
   out.push(...lines.slice(0, limit));
-  if (lines.length > limit) out.push(`${indent}… and ${lines.length - limit} more (see --json)`);
+  if (lines.length > limit)
+    out.push(`${indent}… and ${lines.length - limit} more (--full lists all, or see --json)`);
 }
 
 function userSections(actions: readonly Action[], limit: number): string[] {

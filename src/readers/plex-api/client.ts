@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { optionFlag, optionLabel } from "../../config/options.js";
-import { HttpClient, type Query, type RequestEvent } from "../../http/client.js";
+import { HttpClient, type Query, type RequestEvent, type ResponseEvent } from "../../http/client.js";
 import { type Service, ServiceError } from "../../http/errors.js";
 import { packageVersion } from "../../paths.js";
 
@@ -32,6 +32,8 @@ export interface PlexApiOptions {
   insecure?: boolean | undefined;
   /** Tests: see every request (never its headers, so never the token). */
   onRequest?: (event: RequestEvent) => void;
+  /** `--log`: every request once it ended. */
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
   /** Tests: retries without waiting. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -81,6 +83,7 @@ export class PlexClient {
       caFile: options.caFile,
       insecure: options.insecure,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      onResponse: options.onResponse,
       ...(options.sleep ? { sleep: options.sleep } : {}),
     });
     this.serverUrl = this.http.serverUrl;

@@ -1,6 +1,6 @@
 import { optionLabel } from "../../config/options.js";
 import { PlexodusError } from "../../errors.js";
-import { HttpClient, type RequestEvent } from "../../http/client.js";
+import { HttpClient, type RequestEvent, type ResponseEvent } from "../../http/client.js";
 import { type Service, serverLabel } from "../../http/errors.js";
 import { redactCredentials } from "../../http/redact.js";
 import { type Progress, SILENT_PROGRESS } from "../../progress.js";
@@ -16,6 +16,8 @@ export interface TautulliOptions {
   caFile?: string | undefined;
   insecure?: boolean | undefined;
   onRequest?: (event: RequestEvent) => void;
+  /** `--log`: every request once it ended. */
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function readTautulliHistory(
     caFile: options.caFile,
     insecure: options.insecure,
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    onResponse: options.onResponse,
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   const pageSize = Math.max(1, options.pageSize ?? 1000);

@@ -35,7 +35,10 @@ describe("renderPlan", () => {
   it("truncates long lists with a pointer to --json", () => {
     const long = renderPlan(richPlan({ items: 30 }), { limit: 5 });
     expect(long).toContain("  watched (31)\n");
-    expect(long).toContain("    … and 26 more (see --json)\n");
+    expect(long).toContain("    … and 26 more (--full lists all, or see --json)\n");
+    const full = renderPlan(richPlan({ items: 30 }), { limit: Number.POSITIVE_INFINITY });
+    expect(full).not.toContain("more (");
+    expect(full).toContain("Extra 29");
   });
 
   it("says so when there is nothing to change, and lists limitations", () => {
@@ -121,7 +124,9 @@ describe("renderPlan: what was compared, how items were paired (issue 13 items 6
     expect(text).toContain(
       'Weak matches: title + year only, check these (4)\n  ≈ Film 1 (2001)  [Movies, movie] → "Film 1 (2001)" (target T1)\n',
     );
-    expect(text).toContain("  … and 1 more (see --json)\n  2 more items (episodes, seasons, albums, tracks)");
+    expect(text).toContain(
+      "  … and 1 more (--full lists all, or see --json)\n  2 more items (episodes, seasons, albums, tracks)",
+    );
     expect(text).toContain(
       'Conflicting evidence: the first rule won, check these (1)\n  ! Film 5 (2001)  [Movies, movie] → "Film 5 (2001)" (target T5); its file path points to target T9',
     );
