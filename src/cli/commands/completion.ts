@@ -22,14 +22,22 @@ export const registerCompletion: RegisterCommand = (program, registration) => {
         "  source <(plexodus completion zsh)       # or save as _plexodus in a folder of $fpath\n" +
         "  plexodus completion fish | source       # or save to ~/.config/fish/completions/plexodus.fish",
     )
-    .action((shell: Shell) => {
-      // Read when it runs, so every command registered before or after this one is listed.
-      registration.context().io.stdout.write(completionScript(shell, describeProgram(program)));
+    .action(async (shell: Shell) => {
+      // Read when it runs, so every command registered before or after this one is listed. The
+      // value schemas (zod) load only here, not at every start (issue 14, start).
+      const { VALUE_SCHEMAS } = await import("../../config/values.js");
+      registration
+        .context()
+        .io.stdout.write(completionScript(shell, describeProgram(program, VALUE_SCHEMAS)));
     });
 };
 
 /** The program's commands and options, as the completion scripts need them. */
-export function describeProgram(program: Command): CompletionSpec {
+export function describeProgram(
+  program: Command,
+  schemas: Readonly<Record<string, unknown>>,
+): CompletionSpec {
+  const describeOption = (option: Option) => describeOptionWith(option, schemas);
   const help: CompletionOption = {
     long: "--help",
     short: "-h",
@@ -52,9 +60,10 @@ export function describeProgram(program: Command): CompletionSpec {
   };
 }
 
-function describeOption(option: Option): CompletionOption {
+function describeOptionWith(option: Option, schemas: Readonly<Record<string, unknown>>): CompletionOption {
   const takesValue = option.required || option.optional;
-  const schema = OPTION_BY_KEY.get(option.attributeName())?.schema as
+  const name = OPTION_BY_KEY.get(option.attributeName())?.schema;
+  const schema = (name === undefined ? undefined : schemas[name]) as
     | { options?: readonly unknown[] }
     | undefined;
   // Enum options of the option table (--target-kind, --mode) complete their values.
