@@ -149,9 +149,30 @@ describe("setUserData", () => {
       "GET UserItems",
       "DELETE UserPlayedItems",
       "DELETE UserItems",
+      // Jellyfin's write answers the stored state: no read-back.
       "POST UserItems",
-      "GET UserItems",
     ]);
+  });
+
+  it("Emby: reads the state back after a write, whose answer is undocumented", async () => {
+    let stored: Record<string, unknown> = { Played: false, PlayCount: 0 };
+    const a = await setup(embyDialect("4.9.3.0"), (r) => {
+      if (r.method === "POST") stored = { ...(r.body as object) };
+      return { status: 200, body: r.method === "POST" ? "" : { Id: "5", UserData: stored } };
+    });
+    const current = {
+      played: false,
+      playCount: 0,
+      lastPlayedAt: null,
+      positionMs: 0,
+      rating: null,
+      isFavorite: false,
+    };
+    expect(await a.setUserData(U, "5", { played: true, playCount: 3 }, current)).toMatchObject({
+      played: true,
+      playCount: 3,
+    });
+    expect(stub!.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
   });
 });
 

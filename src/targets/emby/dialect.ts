@@ -62,6 +62,7 @@ export function embyDialect(version: string): Dialect {
     writeDate: (date) => date.toISOString(),
     // Merge vs replace is [UNCERTAIN] on Emby: the full object is right under both.
     fullUserDataWrites: true,
+    userDataWriteAnswers: false,
     userDataFields: ["UserDataPlayCount", "UserDataLastPlayedDate"],
 
     // Names plexodus makes keep to the strictest rule known (Jellyfin 10.8's characters, no

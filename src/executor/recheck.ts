@@ -1,0 +1,113 @@
+import type { TargetUserData } from "../model/index.js";
+import type { RunContext } from "./context.js";
+
+/**
+ * Items per re-check read: one list request of the adapter (its id batch, which keeps the URL
+ * short) answers this many of one user's items at once.
+ */
+export const RECHECK_BATCH = 100;
+
+/**
+ * A value read longer ago than this is read again before it is written over: a run that sat
+ * out retries of a busy server must not compare against a value from minutes before.
+ */
+const FRESH_FOR_MS = 30_000;
+
+interface Read {
+  at: number;
+  value: Promise<TargetUserData>;
+}
+
+/** One user's set-user-data items in the order the pass reaches them. */
+interface Queue {
+  itemIds: string[];
+  /** Items before this index were read (or are being read) already. */
+  next: number;
+  /** Items whose batch read failed: read with the next batch instead. */
+  again: string[];
+}
+
+/**
+ * The re-check before each user-data write, in batches: the first action of a user that needs
+ * its item's current value reads it together with the next items of the same user the pass
+ * will reach (one request for up to RECHECK_BATCH of them), and those actions take their
+ * values from that read. Each value serves one attempt only; a retry reads again. Actions of a
+ * user run in plan order, so a batch is written within the next RECHECK_BATCH actions.
+ */
+export class UserDataChecks {
+  private readonly queues = new Map<string, Queue>();
+  private readonly reads = new Map<string, Read>();
+
+  constructor(
+    private readonly ctx: RunContext,
+    /** The pass's user-data writes in order, each with its target user id. */
+    writes: Iterable<{ userId: string; itemId: string }>,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const { userId, itemId } of writes) {
+      let queue = this.queues.get(userId);
+      if (queue === undefined) {
+        queue = { itemIds: [], next: 0, again: [] };
+        this.queues.set(userId, queue);
+      }
+      queue.itemIds.push(itemId);
+    }
+  }
+
+  /** The target's current value of one user's item, from a read made for it (or its batch). */
+  current(userId: string, itemId: string): Promise<TargetUserData> {
+    const key = `${userId}\u0000${itemId}`;
+    const read = this.reads.get(key);
+    if (read !== undefined) {
+      this.reads.delete(key);
+      if (this.now() - read.at <= FRESH_FOR_MS) return read.value;
+    }
+    return this.readBatch(userId, itemId, key);
+  }
+
+  private readBatch(userId: string, itemId: string, key: string): Promise<TargetUserData> {
+    const ids = [itemId, ...this.upcoming(userId, itemId)];
+    const at = this.now();
+    const all = this.ctx.lookup(() => this.ctx.adapter.readUserData(userId, ids));
+    const members = new Map<string, Read>();
+    for (const id of ids.slice(1)) {
+      const read = { at, value: all.then((values) => valueOf(values, id)) };
+      members.set(id, read);
+      this.reads.set(`${userId}\u0000${id}`, read);
+    }
+    this.reads.delete(key);
+    // Only this action's own read reports a failure; the others go into the next batch.
+    all.catch(() => {
+      for (const [id, read] of members) {
+        const memberKey = `${userId}\u0000${id}`;
+        if (this.reads.get(memberKey) !== read) continue;
+        this.reads.delete(memberKey);
+        this.queues.get(userId)?.again.push(id);
+      }
+    });
+    for (const read of members.values()) read.value.catch(() => undefined);
+    return all.then((values) => valueOf(values, itemId));
+  }
+
+  /** Items of this user the pass has not read yet, after `itemId`, up to a batch. */
+  private upcoming(userId: string, itemId: string): string[] {
+    const queue = this.queues.get(userId);
+    if (queue === undefined) return [];
+    const out: string[] = [];
+    const take = (id: string) => {
+      if (id !== itemId && !this.reads.has(`${userId}\u0000${id}`)) out.push(id);
+    };
+    while (queue.again.length > 0 && out.length < RECHECK_BATCH - 1) take(queue.again.shift()!);
+    while (queue.next < queue.itemIds.length && out.length < RECHECK_BATCH - 1) {
+      take(queue.itemIds[queue.next++]!);
+    }
+    return out;
+  }
+}
+
+function valueOf(values: ReadonlyMap<string, TargetUserData>, itemId: string): TargetUserData {
+  const value = values.get(itemId);
+  // The adapter answers every id it was asked for (absent ones as empty user data).
+  if (value === undefined) throw new Error(`the re-check did not answer item ${itemId}`);
+  return value;
+}
