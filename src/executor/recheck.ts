@@ -76,13 +76,13 @@ export class UserDataChecks {
       this.reads.set(`${userId}\u0000${id}`, read);
     }
     this.reads.delete(key);
-    // Only this action's own read reports a failure; the others go into the next batch.
+    // A failed read goes into the next batch for all its items, including those whose
+    // attempts already took the failure (their retries then find the new read).
     all.catch(() => {
       for (const [id, read] of members) {
         const memberKey = `${userId}\u0000${id}`;
-        if (this.reads.get(memberKey) !== read) continue;
-        this.reads.delete(memberKey);
-        this.queues.get(userId)?.again.push(id);
+        if (this.reads.get(memberKey) === read) this.reads.delete(memberKey);
+        if (!this.reads.has(memberKey)) this.queues.get(userId)?.again.push(id);
       }
     });
     for (const read of members.values()) read.value.catch(() => undefined);
