@@ -71,7 +71,7 @@ export class UserDataChecks {
     const all = this.ctx.lookup(() => this.ctx.adapter.readUserData(userId, ids));
     const members = new Map<string, Read>();
     for (const id of ids.slice(1)) {
-      const read = { at, value: all.then((values) => valueOf(values, id)) };
+      const read = { at, value: all.then((values) => answerFor(values, id)) };
       members.set(id, read);
       this.reads.set(`${userId}\u0000${id}`, read);
     }
@@ -86,7 +86,7 @@ export class UserDataChecks {
       }
     });
     for (const read of members.values()) read.value.catch(() => undefined);
-    return all.then((values) => valueOf(values, itemId));
+    return all.then((values) => answerFor(values, itemId));
   }
 
   /** Items of this user the pass has not read yet, after `itemId`, up to a batch. */
@@ -105,7 +105,7 @@ export class UserDataChecks {
   }
 }
 
-function valueOf(values: ReadonlyMap<string, TargetUserData>, itemId: string): TargetUserData {
+function answerFor(values: ReadonlyMap<string, TargetUserData>, itemId: string): TargetUserData {
   const value = values.get(itemId);
   // The adapter answers every id it was asked for (absent ones as empty user data).
   if (value === undefined) throw new Error(`the re-check did not answer item ${itemId}`);
