@@ -109,12 +109,12 @@ export class RunContext {
 
   /**
    * A write to the target, through the write queue. `before` runs first (it records the
-   * prior value in the journal); if it throws, nothing is sent.
+   * prior value in the journal and settles once that is committed); if it fails, nothing is sent.
    */
-  write<T>(before: () => void, send: () => Promise<T>): Promise<T> {
+  write<T>(before: () => void | Promise<void>, send: () => Promise<T>): Promise<T> {
     return this.writes.add(async () => {
       if (this.stopped) throw new Stopped();
-      before();
+      await before();
       this.writesSent += 1;
       return send();
     }) as Promise<T>;
