@@ -25,14 +25,17 @@ interface Queue {
   next: number;
   /** Items whose batch read failed: read with the next batch instead. */
   again: string[];
+  /** Values read (or being read) for this user that no attempt has taken yet. */
+  ahead: number;
 }
 
 /**
  * The re-check before each user-data write, in batches: the first action of a user that needs
  * its item's current value reads it together with the next items of the same user the pass
  * will reach (one request for up to RECHECK_BATCH of them), and those actions take their
- * values from that read. Each value serves one attempt only; a retry reads again. Actions of a
- * user run in plan order, so a batch is written within the next RECHECK_BATCH actions.
+ * values from that read. When half of a batch is taken, the next one is read, so writes never
+ * wait for a read. Each value serves one attempt only; a retry reads again. Actions of a user
+ * run in plan order, so a value is written over within about 1.5 batches of actions.
  */
 export class UserDataChecks {
   private readonly queues = new Map<string, Queue>();
@@ -47,7 +50,7 @@ export class UserDataChecks {
     for (const { userId, itemId } of writes) {
       let queue = this.queues.get(userId);
       if (queue === undefined) {
-        queue = { itemIds: [], next: 0, again: [] };
+        queue = { itemIds: [], next: 0, again: [], ahead: 0 };
         this.queues.set(userId, queue);
       }
       queue.itemIds.push(itemId);
@@ -56,51 +59,64 @@ export class UserDataChecks {
 
   /** The target's current value of one user's item, from a read made for it (or its batch). */
   current(userId: string, itemId: string): Promise<TargetUserData> {
-    const key = `${userId}\u0000${itemId}`;
-    const read = this.reads.get(key);
+    const read = this.take(userId, itemId);
     if (read !== undefined) {
-      this.reads.delete(key);
+      const queue = this.queues.get(userId);
+      if (queue !== undefined && queue.ahead < RECHECK_BATCH / 2) {
+        const ids = this.upcoming(queue, userId, RECHECK_BATCH, undefined);
+        if (ids.length > 0) this.readBatch(userId, ids);
+      }
       if (this.now() - read.at <= FRESH_FOR_MS) return read.value;
     }
-    return this.readBatch(userId, itemId, key);
+    const queue = this.queues.get(userId);
+    const ids = [itemId, ...(queue ? this.upcoming(queue, userId, RECHECK_BATCH - 1, itemId) : [])];
+    this.readBatch(userId, ids);
+    return this.take(userId, itemId)!.value;
   }
 
-  private readBatch(userId: string, itemId: string, key: string): Promise<TargetUserData> {
-    const ids = [itemId, ...this.upcoming(userId, itemId)];
+  /** The read made for this item, now taken by an attempt. */
+  private take(userId: string, itemId: string): Read | undefined {
+    const key = `${userId}\u0000${itemId}`;
+    const read = this.reads.get(key);
+    if (read === undefined) return undefined;
+    this.reads.delete(key);
+    const queue = this.queues.get(userId);
+    if (queue !== undefined) queue.ahead -= 1;
+    return read;
+  }
+
+  /** One request for these items of one user; each item's value waits in `reads`. */
+  private readBatch(userId: string, ids: readonly string[]): void {
     const at = this.now();
     const all = this.ctx.lookup(() => this.ctx.adapter.readUserData(userId, ids));
     const members = new Map<string, Read>();
-    for (const id of ids.slice(1)) {
+    for (const id of ids) {
       const read = { at, value: all.then((values) => answerFor(values, id)) };
+      read.value.catch(() => undefined);
       members.set(id, read);
       this.reads.set(`${userId}\u0000${id}`, read);
     }
-    this.reads.delete(key);
+    const queue = this.queues.get(userId);
+    if (queue !== undefined) queue.ahead += ids.length;
     // A failed read goes into the next batch for all its items, including those whose
     // attempts already took the failure (their retries then find the new read).
     all.catch(() => {
       for (const [id, read] of members) {
-        const memberKey = `${userId}\u0000${id}`;
-        if (this.reads.get(memberKey) === read) this.reads.delete(memberKey);
-        if (!this.reads.has(memberKey)) this.queues.get(userId)?.again.push(id);
+        const key = `${userId}\u0000${id}`;
+        if (this.reads.get(key) === read) this.take(userId, id);
+        if (!this.reads.has(key)) queue?.again.push(id);
       }
     });
-    for (const read of members.values()) read.value.catch(() => undefined);
-    return all.then((values) => answerFor(values, itemId));
   }
 
-  /** Items of this user the pass has not read yet, after `itemId`, up to a batch. */
-  private upcoming(userId: string, itemId: string): string[] {
-    const queue = this.queues.get(userId);
-    if (queue === undefined) return [];
+  /** Up to `count` items of this user not read yet, in pass order, without `except`. */
+  private upcoming(queue: Queue, userId: string, count: number, except: string | undefined): string[] {
     const out: string[] = [];
-    const take = (id: string) => {
-      if (id !== itemId && !this.reads.has(`${userId}\u0000${id}`)) out.push(id);
+    const add = (id: string) => {
+      if (id !== except && !this.reads.has(`${userId}\u0000${id}`)) out.push(id);
     };
-    while (queue.again.length > 0 && out.length < RECHECK_BATCH - 1) take(queue.again.shift()!);
-    while (queue.next < queue.itemIds.length && out.length < RECHECK_BATCH - 1) {
-      take(queue.itemIds[queue.next++]!);
-    }
+    while (queue.again.length > 0 && out.length < count) add(queue.again.shift()!);
+    while (queue.next < queue.itemIds.length && out.length < count) add(queue.itemIds[queue.next++]!);
     return out;
   }
 }
