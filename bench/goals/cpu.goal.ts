@@ -113,7 +113,7 @@ export const goal: BenchGoal = {
         measured: { value: best, unit: "ms/action" },
         floor: { value: LIMIT_MS, unit: "ms/action" },
         target: { atMost: 1 },
-        note: `in-process, journal on ${tmpdir()} (fsync per write), best of ${context.runs}; load ${load()}`,
+        note: `in-process, journal on ${tmpdir()} (synchronous FULL, one commit per group of concurrent priors), concurrency 4, best of ${context.runs}; load ${load()}`,
       },
     ];
   },
