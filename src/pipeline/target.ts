@@ -1,11 +1,15 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { type ConnectedTarget, connectTarget } from "../targets/detect.js";
+import type { Interaction } from "./interaction.js";
 
-/** Connects to the configured target; warns loudly when TLS checks are off. */
+/**
+ * Connects to the configured target; warns loudly when TLS checks are off, and passes on what
+ * the target says about itself (a version newer than plexodus knows).
+ */
 export async function connectConfiguredTarget(
   config: Config,
-  warn: (line: string) => void,
+  interaction: Pick<Interaction, "warn" | "notice">,
 ): Promise<ConnectedTarget> {
   if (config.targetUrl === undefined) {
     throw new ConfigError("no target server given", {
@@ -18,11 +22,11 @@ export async function connectConfiguredTarget(
     });
   }
   if (config.insecure) {
-    warn(
+    interaction.warn(
       "WARNING: --insecure: TLS certificates are NOT verified; anyone on the network path can read the API key.",
     );
   }
-  return connectTarget({
+  const target = await connectTarget({
     url: config.targetUrl,
     apiKey: config.targetApiKey,
     kind: config.targetKind,
@@ -31,4 +35,6 @@ export async function connectConfiguredTarget(
     insecure: config.insecure,
     concurrency: config.concurrency,
   });
+  for (const warning of target.warnings) interaction.notice(warning);
+  return target;
 }
