@@ -74,20 +74,13 @@ export function summarize(snapshot: Snapshot): InspectReport {
 export class InspectTally {
   private readonly leafIdentities = new Set<string>();
   private readonly perUser = new Map<string, UserCounts>();
-  // States come grouped by user from the reader; look the user up only when it changes.
-  private lastUserId: string | undefined;
-  private counts: UserCounts | undefined;
 
   constructor(items: readonly Item[]) {
     for (const item of items) if (LEAF_KINDS.has(item.kind)) this.leafIdentities.add(item.identity);
   }
 
   state(state: WatchState): void {
-    if (state.userId !== this.lastUserId) {
-      this.lastUserId = state.userId;
-      this.counts = this.user(state.userId);
-    }
-    const counts = this.counts!;
+    const counts = this.user(state.userId);
     if (state.rating !== null) counts.rated++;
     if (!this.leafIdentities.has(state.identity)) return;
     if (state.played) counts.watched++;

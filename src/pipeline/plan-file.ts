@@ -10,9 +10,18 @@ import { checkIntegrity } from "./plan-integrity.js";
  * with the digests of its content, so `apply` can refuse it once edited.
  */
 export function writePlanFile(path: string, plan: Plan): void {
+  writePrivateFile(
+    path,
+    `${JSON.stringify({ ...plan, integrity: integrityOf(plan) }, null, 2)}\n`,
+    "the plan",
+  );
+}
+
+/** Atomic write (temp file, fsync, rename) with mode 0600, for files that name people. */
+export function writePrivateFile(path: string, text: string, what: string): void {
   const temporary = `${path}.tmp-${process.pid}`;
   const cannot = (error: unknown) =>
-    new ConfigError(`cannot write the plan to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+    new ConfigError(`cannot write ${what} to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
       hint: "Give --out a path in an existing, writable folder with free space.",
     });
   let fd: number;
@@ -22,7 +31,7 @@ export function writePlanFile(path: string, plan: Plan): void {
     throw cannot(error);
   }
   try {
-    writeSync(fd, `${JSON.stringify({ ...plan, integrity: integrityOf(plan) }, null, 2)}\n`);
+    writeSync(fd, text);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

@@ -16,21 +16,25 @@ export interface Prepared {
   users: UserMappingResult;
   matches: MatchResult;
   index: TargetIndex;
+  /** What was read of the target's users, user data, playlists and collections. */
+  state: TargetState;
   /** Counts of what scope left out (numbers only). */
   excluded: { users: number; libraries: number; items: number };
 }
 
 /**
  * Source → scope → target index → users and items matched → target state read → plan.
- * Reads only; the plan it returns is the dry run.
+ * Reads only; the plan it returns is the dry run. `source`, when given, is the Plex source
+ * already read (a rehearsal plans several times from one read).
  */
 export async function preparePlan(
   config: Config,
   target: ConnectedTarget,
   progress: Progress,
   now: Date = new Date(),
+  source?: Snapshot,
 ): Promise<Prepared> {
-  const full = await readSource(config, progress);
+  const full = source ?? (await readSource(config, progress));
   checkLibraryMapSources(config, full);
   const { snapshot, excluded } = applyScope(full, config);
   const index = await target.index(progress);
@@ -62,7 +66,7 @@ export async function preparePlan(
     now,
     target: index,
   });
-  return { plan, snapshot, users, matches, index, excluded };
+  return { plan, snapshot, users, matches, index, state, excluded };
 }
 
 async function readTargetState(

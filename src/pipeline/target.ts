@@ -1,15 +1,18 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import type { RequestEvent } from "../http/client.js";
 import { type ConnectedTarget, connectTarget } from "../targets/detect.js";
 import type { Interaction } from "./interaction.js";
 
 /**
  * Connects to the configured target; warns loudly when TLS checks are off, and passes on what
- * the target says about itself (a version newer than plexodus knows).
+ * the target says about itself (a version newer than plexodus knows). `onRequest` sees every
+ * request before it is sent (and may stop it by throwing): `rehearse` counts its reads.
  */
 export async function connectConfiguredTarget(
   config: Config,
   interaction: Pick<Interaction, "warn" | "notice">,
+  onRequest?: (event: RequestEvent) => void,
 ): Promise<ConnectedTarget> {
   if (config.targetUrl === undefined) {
     throw new ConfigError("no target server given", {
@@ -34,6 +37,7 @@ export async function connectConfiguredTarget(
     caFile: config.caFile,
     insecure: config.insecure,
     concurrency: config.concurrency,
+    ...(onRequest ? { onRequest } : {}),
   });
   for (const warning of target.warnings) interaction.notice(warning);
   return target;

@@ -53,6 +53,9 @@ export function itemDto(
   if (item.seasonName && p.kind === "jellyfin") dto.SeasonName = item.seasonName;
   if (item.albumName) dto.Album = item.albumName;
   if (item.albumId) dto.AlbumId = item.albumId;
+  if (item.artistId && (item.type === "MusicAlbum" || item.type === "Audio")) {
+    dto.AlbumArtists = [{ Name: item.artistName ?? "", Id: item.artistId }];
+  }
   if (item.type === "Playlist" && item.playlist) dto.MediaType = item.playlist.mediaType;
   else if (item.mediaType !== "Unknown" || p.kind === "jellyfin") dto.MediaType = item.mediaType;
   const sources = wants(options, "mediasources") ? mediaSourcesOf(item) : [];

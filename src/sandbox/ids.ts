@@ -11,6 +11,8 @@ export type SandboxKind = TargetKind;
 export class IdFactory {
   private nextNumber = 100_001;
   private created = 0;
+  /** Ids a library file brought along (Jellyfin), which a made id must not repeat. */
+  private readonly kept = new Set<string>();
 
   constructor(readonly kind: SandboxKind) {}
 
@@ -23,10 +25,29 @@ export class IdFactory {
     return IdFactory.hex(`${this.kind}|user|${name.toLowerCase()}`);
   }
 
+  /**
+   * A library file's own id (a snapshot of a real server) is kept: on Emby the numbers given
+   * later start above it, so an item created at run time never takes a kept id.
+   */
+  reserve(id: string): void {
+    if (this.kind === "emby" && /^\d+$/.test(id)) this.nextNumber = Math.max(this.nextNumber, Number(id) + 1);
+    else this.kept.add(id);
+  }
+
+  /** Whether `id` is in this server's own format (what its API hands out). */
+  isValidId(id: string, what: "user" | "item"): boolean {
+    if (this.kind === "jellyfin") return /^[0-9a-f]{32}$/.test(id);
+    return what === "user" ? /^[0-9a-f]{32}$/i.test(id) : /^\d+$/.test(id);
+  }
+
   /** `key` is stable for library items (ref or position); runtime items get a sequence. */
   itemId(key?: string): string {
     if (this.kind === "emby") return String(this.nextNumber++);
-    return IdFactory.hex(`${this.kind}|item|${key ?? `created-${++this.created}`}`);
+    // A snapshot of another sandbox keeps ids this sequence would make again.
+    for (let salt = ""; ; salt += "'") {
+      const id = IdFactory.hex(`${this.kind}|item|${key ?? `created-${++this.created}`}${salt}`);
+      if (!this.kept.has(id)) return id;
+    }
   }
 
   serverId(serverName: string): string {

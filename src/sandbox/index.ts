@@ -14,8 +14,11 @@ import { SpecValidator } from "./validate.js";
 
 export type { FaultController, FaultOptions } from "./faults.js";
 export { loadSandboxLibrary, parseSandboxLibrary, type SandboxLibrary } from "./library.js";
+export { closestVersion } from "./personality.js";
 export type { RequestLogEntry } from "./server.js";
+export { snapshotLibrary, type TargetSnapshot } from "./snapshot.js";
 export type { SandboxState } from "./state.js";
+export { OUTSIDE_NAME } from "./store.js";
 export { DEFAULT_VERSIONS, SUPPORTED_VERSIONS };
 
 export interface SandboxOptions {
@@ -71,6 +74,22 @@ export interface Sandbox {
   revokeApiKey(): void;
   /** Id of the library item with this `ref` (throws if there is none). */
   idOf(ref: string): string;
+  /** What names an item (as the server lists it), or undefined when there is no such item. */
+  describe(id: string): SandboxItemInfo | undefined;
+}
+
+export interface SandboxItemInfo {
+  type: string;
+  name: string;
+  year: number | undefined;
+  /** Episodes and seasons: their series. */
+  seriesName: string | undefined;
+  /** Tracks: their album. */
+  albumName: string | undefined;
+  /** Episode or track number; a season's number. */
+  indexNumber: number | undefined;
+  /** An episode's season number. */
+  parentIndexNumber: number | undefined;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -137,6 +156,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const item = store.byRef.get(ref);
       if (!item) throw new Error(`sandbox: no item with ref "${ref}"`);
       return item.id;
+    },
+    describe(id) {
+      const item = store.items.get(id);
+      if (!item) return undefined;
+      return {
+        type: item.type,
+        name: item.name,
+        year: item.year,
+        seriesName: item.seriesName,
+        albumName: item.albumName,
+        indexNumber: item.indexNumber,
+        parentIndexNumber: item.parentIndexNumber,
+      };
     },
   };
 }

@@ -5,7 +5,9 @@ import { ConfigError } from "../errors.js";
 /**
  * The sandbox library file: what a fresh sandbox server holds. Items nest (Series → Season →
  * Episode, MusicArtist → MusicAlbum → Audio); playlists and collections point at items by
- * their optional `ref`. Documented in docs/sandbox-library.md.
+ * their optional `ref`. A snapshot of a real server (`snapshotOf`, written by
+ * `plexodus sandbox --snapshot-from` and by `rehearse`) also carries the server's own ids.
+ * Documented in docs/sandbox-library.md.
  */
 
 export const ITEM_TYPES = [
@@ -34,6 +36,8 @@ export type SandboxUserDataInput = z.infer<typeof UserDataSchema>;
 const MediaSourceSchema = z.object({ path: z.string().min(1), name: z.string().optional() }).strict();
 
 export interface SandboxItemInput {
+  /** The real server's id (snapshots); default derived from `ref` or the position. */
+  id?: string | undefined;
   ref?: string | undefined;
   type: SandboxItemType;
   name: string;
@@ -49,11 +53,15 @@ export interface SandboxItemInput {
   children?: SandboxItemInput[] | undefined;
 }
 
+const idField = z.string().min(1).optional();
+
 const itemFields = {
+  id: idField,
   ref: z.string().min(1).optional(),
   type: z.enum(ITEM_TYPES),
   name: z.string().min(1),
-  year: z.number().int().min(1800).max(3000).optional(),
+  // Wide: a snapshot keeps whatever year the server's metadata holds.
+  year: z.number().int().min(0).max(9999).optional(),
   providerIds: z.record(z.string(), z.string().min(1)).optional(),
   path: z.string().min(1).optional(),
   mediaSources: z.array(MediaSourceSchema).optional(),
@@ -81,27 +89,41 @@ export const CHILD_TYPES: Readonly<Record<SandboxItemType, readonly SandboxItemT
   Audio: [],
 };
 
+/**
+ * Items a snapshot's playlists or collections hold that lie outside its libraries: the real
+ * server has them in a library the snapshot left out, so only their id and type are kept.
+ */
+const OtherItemSchema = z
+  .object({ id: idField, ref: z.string().min(1), type: z.enum(ITEM_TYPES).default("Movie") })
+  .strict();
+
 export const SandboxLibrarySchema = z
   .object({
     serverName: z.string().min(1).default("plexodus sandbox"),
-    users: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            admin: z.boolean().default(false),
-            password: z.string().optional(),
-            disabled: z.boolean().default(false),
-          })
-          .strict(),
-      )
-      .min(1),
+    /** The server this file is a snapshot of; its ids are in that kind's format. */
+    snapshotOf: z
+      .object({ kind: z.enum(["jellyfin", "emby"]), version: z.string().min(1) })
+      .strict()
+      .optional(),
+    users: z.array(
+      z
+        .object({
+          id: idField,
+          name: z.string().min(1),
+          admin: z.boolean().default(false),
+          password: z.string().optional(),
+          disabled: z.boolean().default(false),
+        })
+        .strict(),
+    ),
     libraries: z.array(
       z
         .object({
+          id: idField,
           name: z.string().min(1),
           // "boxsets": the collections library; it holds the file's collections, no items.
-          collectionType: z.enum(["movies", "tvshows", "music", "mixed", "boxsets"]),
+          // "homevideos": a library of any other type (what plexodus calls "other").
+          collectionType: z.enum(["movies", "tvshows", "music", "mixed", "boxsets", "homevideos"]),
           paths: z.array(z.string().min(1)).default([]),
           items: z.array(ItemSchema).default([]),
         })
@@ -111,6 +133,7 @@ export const SandboxLibrarySchema = z
       .array(
         z
           .object({
+            id: idField,
             name: z.string().min(1),
             owner: z.string().min(1),
             public: z.boolean().default(false),
@@ -120,8 +143,13 @@ export const SandboxLibrarySchema = z
       )
       .default([]),
     collections: z
-      .array(z.object({ name: z.string().min(1), members: z.array(z.string().min(1)).default([]) }).strict())
+      .array(
+        z
+          .object({ id: idField, name: z.string().min(1), members: z.array(z.string().min(1)).default([]) })
+          .strict(),
+      )
       .default([]),
+    otherItems: z.array(OtherItemSchema).default([]),
   })
   .strict()
   .superRefine((library, ctx) => checkReferences(library, ctx));
@@ -130,20 +158,39 @@ export type SandboxLibrary = z.input<typeof SandboxLibrarySchema>;
 export type ParsedSandboxLibrary = z.output<typeof SandboxLibrarySchema>;
 
 function checkReferences(library: ParsedSandboxLibrary, ctx: z.RefinementCtx): void {
+  // A snapshot keeps what the server reported, even what a hand-written file should not say.
+  const snapshot = library.snapshotOf !== undefined;
+  if (library.users.length === 0 && !snapshot) {
+    ctx.addIssue({ code: "custom", message: "a library needs at least one user" });
+  }
   const userNames = new Set<string>();
+  const userIds = new Set<string>();
   for (const user of library.users) {
     const key = user.name.toLowerCase();
     if (userNames.has(key)) ctx.addIssue({ code: "custom", message: `duplicate user name "${user.name}"` });
     userNames.add(key);
-  }
-  const refs = new Set<string>();
-  const visit = (item: SandboxItemInput, where: string, parentType: SandboxItemType | null) => {
-    if (item.ref !== undefined) {
-      if (refs.has(item.ref))
-        ctx.addIssue({ code: "custom", message: `${where}: duplicate ref "${item.ref}"` });
-      refs.add(item.ref);
+    if (user.id !== undefined) {
+      if (userIds.has(user.id)) ctx.addIssue({ code: "custom", message: `duplicate user id "${user.id}"` });
+      userIds.add(user.id);
     }
-    if (parentType === null && (item.type === "Season" || item.type === "Episode")) {
+  }
+  // Libraries, items, playlists and collections are all items on the server: one id space.
+  const itemIds = new Set<string>();
+  const claimId = (id: string | undefined, where: string) => {
+    if (id === undefined) return;
+    if (itemIds.has(id)) ctx.addIssue({ code: "custom", message: `${where}: duplicate id "${id}"` });
+    itemIds.add(id);
+  };
+  const refs = new Set<string>();
+  const claimRef = (ref: string | undefined, where: string) => {
+    if (ref === undefined) return;
+    if (refs.has(ref)) ctx.addIssue({ code: "custom", message: `${where}: duplicate ref "${ref}"` });
+    refs.add(ref);
+  };
+  const visit = (item: SandboxItemInput, where: string, parentType: SandboxItemType | null) => {
+    claimRef(item.ref, where);
+    claimId(item.id, where);
+    if (parentType === null && !snapshot && (item.type === "Season" || item.type === "Episode")) {
       // Seasons and episodes only exist inside their series, as on the real servers.
       ctx.addIssue({ code: "custom", message: `${where}: a ${item.type} must sit inside its parent` });
     }
@@ -153,7 +200,7 @@ function checkReferences(library: ParsedSandboxLibrary, ctx: z.RefinementCtx): v
       }
     }
     (item.children ?? []).forEach((child, index) => {
-      if (!CHILD_TYPES[item.type].includes(child.type)) {
+      if (!mayContain(item.type, child.type, snapshot)) {
         ctx.addIssue({
           code: "custom",
           message: `${where}.children[${index}]: a ${item.type} cannot contain a ${child.type}`,
@@ -163,6 +210,7 @@ function checkReferences(library: ParsedSandboxLibrary, ctx: z.RefinementCtx): v
     });
   };
   library.libraries.forEach((lib, l) => {
+    claimId(lib.id, `libraries[${l}]`);
     if (lib.collectionType === "boxsets" && lib.items.length > 0) {
       ctx.addIssue({ code: "custom", message: `libraries[${l}]: a boxsets library holds no items` });
     }
@@ -170,7 +218,12 @@ function checkReferences(library: ParsedSandboxLibrary, ctx: z.RefinementCtx): v
       visit(item, `libraries[${l}].items[${i}]`, null);
     });
   });
+  library.otherItems.forEach((item, o) => {
+    claimRef(item.ref, `otherItems[${o}]`);
+    claimId(item.id, `otherItems[${o}]`);
+  });
   library.playlists.forEach((playlist, p) => {
+    claimId(playlist.id, `playlists[${p}]`);
     if (!userNames.has(playlist.owner.toLowerCase())) {
       ctx.addIssue({ code: "custom", message: `playlists[${p}]: unknown owner "${playlist.owner}"` });
     }
@@ -180,11 +233,20 @@ function checkReferences(library: ParsedSandboxLibrary, ctx: z.RefinementCtx): v
     }
   });
   library.collections.forEach((collection, c) => {
+    claimId(collection.id, `collections[${c}]`);
     for (const ref of collection.members) {
       if (!refs.has(ref))
         ctx.addIssue({ code: "custom", message: `collections[${c}]: unknown item ref "${ref}"` });
     }
   });
+}
+
+/**
+ * Whether a container may hold a child of this type. A snapshot may also hold episodes
+ * directly in their series: the servers list such episodes when a show has no season folders.
+ */
+function mayContain(parent: SandboxItemType, child: SandboxItemType, snapshot: boolean): boolean {
+  return CHILD_TYPES[parent].includes(child) || (snapshot && parent === "Series" && child === "Episode");
 }
 
 /** Validates a library given as a value (from code or a parsed file). */

@@ -55,6 +55,8 @@ export interface StoredItem {
   seasonName?: string;
   albumId?: string;
   albumName?: string;
+  /** The MusicArtist an album or track sits under; served as AlbumArtists. */
+  artistId?: string;
   artistName?: string;
   isFolder: boolean;
   mediaType: "Video" | "Audio" | "Unknown";
@@ -142,6 +144,7 @@ export function newItem(
     seasonName: undefined,
     albumId: undefined,
     albumName: undefined,
+    artistId: undefined,
     artistName: undefined,
     isFolder,
     mediaType: "Unknown",

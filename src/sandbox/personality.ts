@@ -86,6 +86,19 @@ export const DEFAULT_VERSIONS: Readonly<Record<SandboxKind, string>> = {
 };
 
 /**
+ * The personality that behaves like a server reporting `reported` ("10.11.11", "4.8.11.0"):
+ * the newest known version not newer than it, so a release newer than any known gets the
+ * newest, and one older than any (which the adapter refuses anyway) the oldest.
+ */
+export function closestVersion(kind: SandboxKind, reported: string): string {
+  const versions = SUPPORTED_VERSIONS[kind];
+  const wanted = reported.split(".").slice(0, 2).join(".");
+  let best = versions[0]!;
+  for (const version of versions) if (compareVersions(version, wanted) <= 0) best = version;
+  return best;
+}
+
+/**
  * Personalities validated against another version's extract because theirs is not stored.
  * Emby 4.10: UNCERTAIN — an official 4.10.0.40 document exists but no copy is available
  * (target-apis §13); third-party definitions list the same routes for what this sandbox serves.

@@ -1,3 +1,4 @@
+import { ConfigError } from "../errors.js";
 import { EMPTY_GUID, type IdFactory } from "./ids.js";
 import type { ParsedSandboxLibrary, SandboxItemInput, SandboxUserDataInput } from "./library.js";
 import {
@@ -63,11 +64,12 @@ export class Store {
   ) {
     this.serverName = library.serverName;
     this.serverId = ids.serverId(library.serverName);
+    reserveIds(ids, library);
     for (const user of library.users) {
-      this.addUser(user.name, user.password ?? "", user.admin, user.disabled);
+      this.addUser(user.name, user.password ?? "", user.admin, user.disabled, user.id);
     }
     library.libraries.forEach((lib, l) => {
-      const folderId = ids.itemId(`library|${lib.name}`);
+      const folderId = lib.id ?? ids.itemId(`library|${lib.name}`);
       const folder = newItem(folderId, "CollectionFolder", lib.name, null, folderId, true);
       folder.collectionType = lib.collectionType;
       folder.locations = [...lib.paths];
@@ -79,15 +81,24 @@ export class Store {
         this.addTree(input, folder, `lib${l}/${i}`, {});
       });
     });
+    for (const other of library.otherItems) {
+      // In no library the file lists: found by id (playlists, collections), never in a listing.
+      const id = other.id ?? ids.itemId(`ref|${other.ref}`);
+      const item = newItem(id, other.type, OUTSIDE_NAME, null, null, CONTAINER_TYPES.has(other.type));
+      item.mediaType = item.isFolder ? "Unknown" : other.type === "Audio" ? "Audio" : "Video";
+      item.ref = other.ref;
+      this.addItem(item);
+    }
     for (const playlist of library.playlists) {
       const owner = this.userByName(playlist.owner)!;
       const itemIds = playlist.entries.map((ref) => this.byRef.get(ref)!.id);
-      this.createPlaylist(playlist.name, owner.id, itemIds, playlist.public, undefined);
+      this.createPlaylist(playlist.name, owner.id, itemIds, playlist.public, undefined, playlist.id);
     }
     for (const collection of library.collections) {
       this.createCollection(
         collection.name,
         collection.members.map((ref) => this.byRef.get(ref)!.id),
+        collection.id,
       );
     }
   }
@@ -95,7 +106,7 @@ export class Store {
   private addTree(input: SandboxItemInput, parent: StoredItem, key: string, context: TreeContext): void {
     const type = input.type;
     const isFolder = CONTAINER_TYPES.has(type) || (input.children?.length ?? 0) > 0;
-    const id = this.ids.itemId(input.ref !== undefined ? `ref|${input.ref}` : key);
+    const id = input.id ?? this.ids.itemId(input.ref !== undefined ? `ref|${input.ref}` : key);
     const item = newItem(id, type, input.name, parent.id, parent.libraryId, isFolder);
     item.mediaType = isFolder ? "Unknown" : type === "Audio" ? "Audio" : "Video";
     // The parsed library is the store's own copy, so its objects are adopted, not copied.
@@ -120,8 +131,11 @@ export class Store {
     item.seasonName = context.seasonName;
     item.albumId = context.albumId;
     item.albumName = context.albumName;
+    item.artistId = context.artistId;
     item.artistName = context.artistName;
     if (type === "Episode") item.parentIndexNumber = input.parentIndexNumber ?? context.seasonNumber;
+    // A track's disc number, as the servers report it.
+    if (type === "Audio") item.parentIndexNumber = input.parentIndexNumber;
     this.addItem(item);
     if (input.userData) {
       for (const [userName, data] of Object.entries(input.userData)) {
@@ -134,7 +148,7 @@ export class Store {
     if (type === "Series") Object.assign(next, { seriesId: id, seriesName: input.name });
     if (type === "Season")
       Object.assign(next, { seasonId: id, seasonName: input.name, seasonNumber: input.indexNumber });
-    if (type === "MusicArtist") next.artistName = input.name;
+    if (type === "MusicArtist") Object.assign(next, { artistId: id, artistName: input.name });
     if (type === "MusicAlbum") Object.assign(next, { albumId: id, albumName: input.name });
     for (let index = 0; index < children.length; index++) {
       this.addTree(children[index]!, item, `${key}/${index}`, next);
@@ -199,9 +213,9 @@ export class Store {
     if (item.ref) this.byRef.delete(item.ref);
   }
 
-  addUser(name: string, password: string, isAdmin: boolean, isDisabled = false): StoredUser {
+  addUser(name: string, password: string, isAdmin: boolean, isDisabled = false, id?: string): StoredUser {
     const user: StoredUser = {
-      id: this.ids.userId(name),
+      id: id ?? this.ids.userId(name),
       name,
       password,
       isAdmin,
@@ -263,10 +277,11 @@ export class Store {
     itemIds: readonly string[],
     isPublic: boolean,
     mediaType: "Video" | "Audio" | undefined,
+    id: string = this.ids.itemId(),
   ): StoredItem {
     const items = itemIds.map((id) => this.items.get(id)).filter((item) => item !== undefined);
     const inferred = mediaType ?? firstMediaType(items) ?? "Audio";
-    const playlist = newItem(this.ids.itemId(), "Playlist", name, null, null, true);
+    const playlist = newItem(id, "Playlist", name, null, null, true);
     playlist.mediaType = inferred;
     playlist.playlist = {
       ownerId,
@@ -301,8 +316,8 @@ export class Store {
     return added.length;
   }
 
-  createCollection(name: string, memberIds: readonly string[]): StoredItem {
-    const collection = newItem(this.ids.itemId(), "BoxSet", name, null, null, true);
+  createCollection(name: string, memberIds: readonly string[], id: string = this.ids.itemId()): StoredItem {
+    const collection = newItem(id, "BoxSet", name, null, null, true);
     collection.memberIds = [...new Set(memberIds)];
     return this.addItem(collection);
   }
@@ -328,7 +343,54 @@ interface TreeContext {
   seasonNumber?: number | undefined;
   albumId?: string;
   albumName?: string;
+  artistId?: string;
   artistName?: string;
+}
+
+/** The name of an item a snapshot holds outside its libraries: its title stays private. */
+export const OUTSIDE_NAME = "(outside the snapshot's libraries)";
+
+/**
+ * Checks the file's own ids against the server's format (the adapter refuses any other) and
+ * reserves them before any id is made, so a made one never repeats a kept one.
+ */
+function reserveIds(ids: IdFactory, library: ParsedSandboxLibrary): void {
+  const keep = (id: string | undefined, what: "user" | "item", where: string) => {
+    if (id === undefined) return;
+    if (!ids.isValidId(id, what)) {
+      throw new ConfigError(`${where}: "${id}" is not a ${ids.kind} ${what} id`, {
+        hint:
+          library.snapshotOf && library.snapshotOf.kind !== ids.kind
+            ? `This file is a snapshot of ${library.snapshotOf.kind} ${library.snapshotOf.version}: start it with --kind ${library.snapshotOf.kind}.`
+            : "Ids in a library file must be the server's own: 32 lowercase hex digits on Jellyfin, decimal item ids on Emby.",
+      });
+    }
+    ids.reserve(id);
+  };
+  library.users.forEach((user, u) => {
+    keep(user.id, "user", `users[${u}]`);
+  });
+  const visit = (item: SandboxItemInput, where: string) => {
+    keep(item.id, "item", where);
+    item.children?.forEach((child, c) => {
+      visit(child, `${where}.children[${c}]`);
+    });
+  };
+  library.libraries.forEach((lib, l) => {
+    keep(lib.id, "item", `libraries[${l}]`);
+    lib.items.forEach((item, i) => {
+      visit(item, `libraries[${l}].items[${i}]`);
+    });
+  });
+  library.otherItems.forEach((item, o) => {
+    keep(item.id, "item", `otherItems[${o}]`);
+  });
+  library.playlists.forEach((playlist, p) => {
+    keep(playlist.id, "item", `playlists[${p}]`);
+  });
+  library.collections.forEach((collection, c) => {
+    keep(collection.id, "item", `collections[${c}]`);
+  });
 }
 
 const CONTAINER_TYPES = new Set(["Series", "Season", "MusicArtist", "MusicAlbum"]);

@@ -5,7 +5,7 @@ import type { Config } from "../../src/config/load.js";
 import { LEAF_KINDS, type Snapshot } from "../../src/model/index.js";
 import { InspectTally, inspectSource, summarize } from "../../src/pipeline/inspect.js";
 import type { Interaction } from "../../src/pipeline/interaction.js";
-import { streamSource } from "../../src/pipeline/source.js";
+import { readSource, streamSource } from "../../src/pipeline/source.js";
 import { SILENT_PROGRESS } from "../../src/progress.js";
 import { openPlexDatabase } from "../../src/readers/plex-db/index.js";
 import { busyHistoryDb, tempDirs } from "../readers/plex-db/helpers.js";
@@ -111,5 +111,25 @@ describe("inspect of the database alone", () => {
     expect(await streamSource(withApi, SILENT_PROGRESS, sink)).toBeUndefined();
     const interaction = { progress: () => ({ ...SILENT_PROGRESS, stop() {} }) } as unknown as Interaction;
     expect(await inspectSource(alone, interaction)).toEqual(whole);
+  });
+
+  it("reports the zone local-time dates were read in as the whole read does", async () => {
+    // Legacy text dates written in a zone with DST, read in the same zone.
+    const path = join(tempDir(), "com.plexapp.plugins.library.db");
+    writeSampleDatabase(path, { variant: "legacy", timeZone: "America/New_York" });
+    const config = { plexDb: path, plexTimezone: "America/New_York" } as Config;
+    const interaction = { progress: () => ({ ...SILENT_PROGRESS, stop() {} }) } as unknown as Interaction;
+    const streamed = await inspectSource(config, interaction);
+    const whole = summarize(await readSource(config, SILENT_PROGRESS));
+    expect(streamed.source.localTimeZone).toEqual(whole.source.localTimeZone);
+    expect(streamed.source.localTimeZone?.zone).toBe("America/New_York");
+    expect(streamed.source.localTimeZone?.dates).toBeGreaterThan(0);
+    expect(streamed).toEqual(whole);
+    // A database with numeric dates only reports none, streamed or not.
+    const current = join(tempDir(), "com.plexapp.plugins.library.db");
+    writeSampleDatabase(current, { variant: "current", timeZone: "UTC" });
+    const numeric = { plexDb: current, plexTimezone: "UTC" } as Config;
+    expect((await inspectSource(numeric, interaction)).source.localTimeZone).toBeNull();
+    expect(summarize(await readSource(numeric, SILENT_PROGRESS)).source.localTimeZone).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { registerDemo } from "./demo.js";
 import { registerInspect } from "./inspect.js";
 import { registerMigrate } from "./migrate.js";
 import { registerPlan } from "./plan.js";
+import { registerRehearse } from "./rehearse.js";
 import { registerRollback } from "./rollback.js";
 import { registerSandbox } from "./sandbox.js";
 import { registerVerify } from "./verify.js";
@@ -17,6 +18,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerApply,
   registerMigrate,
+  registerRehearse,
   registerVerify,
   registerRollback,
   registerDemo,

@@ -1,12 +1,14 @@
 import type { EventEmitter } from "node:events";
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ConfigError } from "../../errors.js";
-import { SAMPLE_SCENARIO, sampleTargetLibrary } from "../../sample/index.js";
-import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
+import type { Sandbox } from "../../sandbox/index.js";
+// The version table only (no imports of its own): the sandbox itself loads when it starts.
 import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
-import { type PlexSandbox, startPlexSandbox } from "../../sandbox/plex/index.js";
+import type { PlexSandbox } from "../../sandbox/plex/index.js";
 import { readsOwnArguments, refuseStrayArguments } from "../arguments.js";
 import type { CommandContext } from "../context.js";
+import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
 
 export interface SandboxCommandOptions {
@@ -19,6 +21,8 @@ export interface SandboxCommandOptions {
   failRate?: string;
   seed?: string;
   legacyAuthorization?: boolean;
+  snapshotFrom?: string;
+  out?: string;
 }
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -40,6 +44,11 @@ export async function serveSandbox(
   stop: AbortSignal,
 ): Promise<void> {
   const kind = options.kind;
+  if (kind === undefined) {
+    throw new ConfigError("--kind is required: jellyfin, emby or plex", {
+      hint: "Or write a snapshot of a real server with --snapshot-from URL --out FILE.",
+    });
+  }
   if (options.apiKey !== undefined && options.apiKey.trim() === "") {
     throw new ConfigError("--api-key must not be blank (flag)", {
       hint: "Give the key the sandbox should accept, or leave --api-key out for a random one.",
@@ -65,6 +74,11 @@ export async function serveSandbox(
       throw new ConfigError(`--fail-rate must be a number from 0 to 1, got "${options.failRate}" (flag)`);
     }
   }
+  // Loaded when a sandbox starts, not when help is printed (issue 14, start).
+  const [{ sampleTargetLibrary }, { loadSandboxLibrary, startSandbox }] = await Promise.all([
+    import("../../sample/index.js"),
+    import("../../sandbox/index.js"),
+  ]);
   // Without --library: the demo's target library, which matches the bundled Plex sample.
   const library = options.library === undefined ? sampleTargetLibrary() : loadSandboxLibrary(options.library);
   if (options.apiKey) context.redactor.add(options.apiKey);
@@ -120,6 +134,10 @@ async function servePlexSandbox(
     });
   }
   if (options.apiKey) context.redactor.add(options.apiKey);
+  const [{ SAMPLE_SCENARIO }, { startPlexSandbox }] = await Promise.all([
+    import("../../sample/index.js"),
+    import("../../sandbox/plex/index.js"),
+  ]);
   const source =
     options.library === undefined ? { scenario: SAMPLE_SCENARIO } : { databasePath: options.library };
   const box: PlexSandbox = await listening(port, () =>
@@ -186,14 +204,16 @@ function versionAfterSandbox(args: readonly string[]): string | null {
 
 export const registerSandbox: RegisterCommand = (program, registration) => {
   shadowRootVersion(program);
-  const command = program
+  const command: Command = program
     .command("sandbox")
     .allowExcessArguments(true)
     .description("run a built-in Jellyfin, Emby or Plex sandbox server on loopback in the foreground")
     .addOption(
-      new Option("--kind <kind>", "server kind to emulate")
-        .choices(["jellyfin", "emby", "plex"])
-        .makeOptionMandatory(),
+      new Option("--kind <kind>", "server kind to emulate (required unless --snapshot-from)").choices([
+        "jellyfin",
+        "emby",
+        "plex",
+      ]),
     )
     .option(
       "--version <version>",
@@ -212,12 +232,22 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
       "--legacy-authorization",
       "Jellyfin 10.11+: turn the server's EnableLegacyAuthorization on (X-Emby-Token, api_key, the Emby scheme); on by default for 10.11, off for 12.0",
     )
-    .action(async (options: SandboxCommandOptions) => {
+    .option(
+      "--snapshot-from <url>",
+      "instead of serving: read this Jellyfin/Emby server read-only (with --target-api-key) and write it as a library file to --out",
+    )
+    .option("--out <file>", "with --snapshot-from: the library file to write (mode 0600)")
+    .action(async (options: SandboxCommandOptions & Record<string, unknown>) => {
       const rawArgs = (program as unknown as RawArgs).rawArgs;
       const shadowed = options.version === undefined ? versionAfterSandbox(rawArgs) : null;
       // The value the root's --version left behind is the one extra word this command reads.
       refuseStrayArguments(command, rawArgs, shadowed === null ? [] : [shadowed]);
       if (shadowed !== null) options.version = shadowed;
+      if (options.snapshotFrom !== undefined) {
+        await writeSnapshot(options, registration.context());
+        return;
+      }
+      snapshotOnly(registration.context());
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once("SIGINT", stop);
@@ -229,5 +259,72 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
         process.off("SIGTERM", stop);
       }
     });
+  addConfigOptions(command, SNAPSHOT_OPTIONS);
+  // A config file can hold a snapshot's plan options; serving reads none (snapshotOnly).
+  command.addOption(new Option("--config <file>", "with --snapshot-from: a config file holding its options"));
   readsOwnArguments(command);
 };
+
+/** Serving reads no config file: one given is a mistake worth naming. */
+function snapshotOnly(context: CommandContext): void {
+  if (context.globals.config !== undefined) {
+    throw new ConfigError("--config goes with --snapshot-from; a served sandbox reads no config file", {
+      hint: "Drop --config; give the sandbox its options as flags.",
+    });
+  }
+}
+
+/** What `--snapshot-from` reads with: the options of `plan`, the URL coming from the flag. */
+const SNAPSHOT_OPTIONS = PLAN_OPTIONS.filter((key) => key !== "targetUrl");
+
+/** Options of serving that a snapshot has no use for; given with it they are a mistake. */
+const SERVING_ONLY = [
+  "kind",
+  "version",
+  "port",
+  "library",
+  "apiKey",
+  "latency",
+  "failRate",
+  "seed",
+  "legacyAuthorization",
+] as const;
+
+/**
+ * `--snapshot-from URL --out FILE`: writes the target as a library file (docs/rehearsal.md)
+ * and serves nothing. With a Plex source given it is the snapshot `rehearse` would load.
+ */
+async function writeSnapshot(
+  options: SandboxCommandOptions & Record<string, unknown>,
+  context: CommandContext,
+): Promise<void> {
+  if (options.out === undefined) {
+    throw new ConfigError("--snapshot-from needs --out FILE: where to write the library file");
+  }
+  const serving = SERVING_ONLY.filter((key) => options[key] !== undefined);
+  if (serving.length > 0) {
+    const flags = serving.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new ConfigError(
+      `--snapshot-from writes a file and serves nothing: ${flags.join(", ")} do not apply`,
+      {
+        hint: "The target's key goes in --target-api-key; start the file afterwards with `plexodus sandbox --kind … --library FILE`.",
+      },
+    );
+  }
+  const config = context.config({ ...options, targetUrl: options.snapshotFrom }, [
+    ...SNAPSHOT_OPTIONS,
+    "targetUrl",
+  ]);
+  // Loaded when a snapshot is written, not when help is printed (issue 14, start).
+  const [{ writeTargetSnapshot }, { interactionFor }, { snapshotWrittenLines }] = await Promise.all([
+    import("../../pipeline/snapshot.js"),
+    import("../interaction.js"),
+    import("../render/rehearse.js"),
+  ]);
+  const written = await writeTargetSnapshot(
+    config,
+    interactionFor(context, config),
+    resolve(context.io.cwd, options.out),
+  );
+  for (const line of snapshotWrittenLines(written)) context.say(line);
+}

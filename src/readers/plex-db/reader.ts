@@ -51,7 +51,9 @@ export interface PlexDatabaseReader {
   /**
    * Reads like read(), but hands states and history summaries to a sink instead of keeping
    * them, so a caller that only counts (inspect) never holds millions of objects. `start` gets
-   * the items, which are read first, and returns the sink.
+   * the items, which are read first, and returns the sink. When a database read in place was
+   * written to meanwhile, the read starts over from a copy: `start` is called again, and only
+   * the last sink's rows count.
    */
   stream(start: (items: readonly Item[]) => SnapshotSink, progress?: Progress): Promise<StreamedSnapshot>;
   /** Removes the snapshot when only check() was called. Safe to call any time. */
@@ -62,9 +64,9 @@ export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}
   const timeZone = options.timeZone ?? machineTimeZone();
   let opened: { snapshot: OpenedSnapshot; schema: SchemaInfo } | undefined;
 
-  const open = async () => {
+  const open = async (inPlace = true) => {
     if (opened) return opened;
-    const snapshot = await openSnapshot(path, options.tmpDir);
+    const snapshot = await openSnapshot(path, options.tmpDir, undefined, inPlace);
     try {
       opened = { snapshot, schema: detectSchema(snapshot.db, path) };
       return opened;
@@ -86,13 +88,35 @@ export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}
     readAt: new Date(),
   });
 
-  const stream = async (start: (items: readonly Item[]) => SnapshotSink, progress: Progress) => {
+  const readOnce = async (
+    inPlace: boolean,
+    start: (items: readonly Item[]) => SnapshotSink,
+    progress: Progress,
+  ) => {
+    const { snapshot, schema } = await open(inPlace);
+    let read: StreamedSnapshot | undefined;
+    let failure: unknown;
     try {
-      const { snapshot, schema } = await open();
-      return await readSnapshot(snapshot, schema, info(schema), timeZone, start, {
+      read = await readSnapshot(snapshot, schema, info(schema), timeZone, start, {
         progress,
         historyInWorker: options.historyInWorker ?? true,
       });
+    } catch (error) {
+      failure = error;
+    }
+    // Read where it lies and written to meanwhile: what was read may mix two states (or fail
+    // for that reason), so none of it counts. The caller reads again from a copy.
+    if (snapshot.changed()) return undefined;
+    if (read === undefined) throw failure;
+    return read;
+  };
+
+  const stream = async (start: (items: readonly Item[]) => SnapshotSink, progress: Progress) => {
+    try {
+      const read = await readOnce(true, start, progress);
+      if (read !== undefined) return read;
+      close();
+      return (await readOnce(false, start, progress))!;
     } catch (error) {
       throw asSourceError(error, path);
     } finally {
@@ -105,10 +129,14 @@ export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}
       return info((await open()).schema);
     },
     async read(progress = SILENT_PROGRESS) {
-      const states: WatchState[] = [];
-      const history: HistorySummary[] = [];
-      const sink: SnapshotSink = { state: (s) => states.push(s), history: (h) => history.push(h) };
-      const read = await stream(() => sink, progress);
+      let states: WatchState[] = [];
+      let history: HistorySummary[] = [];
+      // A fresh sink per start: a read that is redone from a copy starts over.
+      const read = await stream(() => {
+        states = [];
+        history = [];
+        return { state: (s) => states.push(s), history: (h) => history.push(h) };
+      }, progress);
       return {
         source: read.source,
         users: read.users,

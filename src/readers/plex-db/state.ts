@@ -6,11 +6,17 @@ import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
 /**
- * Per-person watch state (history is in history.ts). SQLite orders rows by (account, guid) with its own sorter
- * (bounded memory, spills to temporary files) and the rows are streamed with `eachRow()`, so
- * memory here grows with the number of (account, guid) pairs, never with the number of rows,
- * and no per-row hashing happens in JavaScript. Tables are scanned `NOT INDEXED`: a full scan
- * plus one sort beats millions of index-ordered row lookups.
+ * Per-person watch state (history is in history.ts). SQLite orders rows by (guid, account) with
+ * its own sorter (bounded memory, spills to temporary files) and the rows are streamed with
+ * `eachRow()`, so memory here grows with the number of (guid, account) pairs, never with the
+ * number of rows, and no per-row hashing happens in JavaScript. Tables are scanned `NOT
+ * INDEXED`: a full scan plus one sort beats millions of index-ordered row lookups.
+ *
+ * Guid first, not account first: SQLite's sorter compares a leading text key with memcmp but
+ * an integer followed by text through its general record compare, and with few accounts
+ * nearly every comparison reaches the text (measured: 440,000 states 1.25 → 1.0 s CPU, 1M
+ * history rows 2.5 → 1.9 s). The pairs of one guid then come together, so its item is looked
+ * up once, not once per account.
  */
 
 export const NONE = Number.NEGATIVE_INFINITY;
@@ -27,7 +33,7 @@ export interface GuidInfo {
 }
 
 export interface StateResult {
-  /** The combined states in (account, guid) order; empty when a sink took them. */
+  /** The combined states in (guid, account) order; empty when a sink took them. */
   states: WatchState[];
   orphanedStateCount: number;
   accountIds: Set<number>;
@@ -35,12 +41,14 @@ export interface StateResult {
   undated: UndatedStates;
 }
 
-/** Everything known about one (account, guid) so far, combined as SEMANTICS §3 says. */
+/** Everything known about one (guid, account) so far, combined as SEMANTICS §3 says. */
 interface Group {
   account: number;
   /** The account id as text, shared by all groups of the account. */
   userId: string;
   guid: string;
+  /** What the items know of `guid` (undefined: no item has it), looked up once per guid. */
+  info: GuidInfo | undefined;
   rows: number;
   playCount: number;
   lastViewedMs: number;
@@ -73,7 +81,7 @@ export function readStates(
 ): StateResult {
   const col = (name: string) => columnOrNull(schema, "metadata_item_settings", name);
   const sql = `SELECT account_id, guid, rowid, view_count, view_offset, last_viewed_at, rating, ${col("last_rated_at")}, ${col("updated_at")}
-       FROM metadata_item_settings NOT INDEXED ORDER BY account_id, guid`;
+       FROM metadata_item_settings NOT INDEXED ORDER BY guid, account_id`;
   const result: StateResult = {
     states: [],
     orphanedStateCount: 0,
@@ -81,11 +89,12 @@ export function readStates(
     undated: new Map(),
   };
   const emit = sink ?? ((state: WatchState) => result.states.push(state));
-  // One record, refilled for each (account, guid): millions of rows must not mean millions of objects.
+  // One record, refilled for each (guid, account): millions of rows must not mean millions of objects.
   const group: Group = {
     account: Number.NaN,
     userId: "",
     guid: "",
+    info: undefined,
     rows: 0,
     playCount: 0,
     lastViewedMs: NONE,
@@ -96,6 +105,16 @@ export function readStates(
     ratingRatedMs: NONE,
     ratingUpdatedMs: NONE,
     ratingRowId: 0,
+  };
+  // Account ids as text, made once per account: every state of the account shares the string.
+  const userIds = new Map<number, string>();
+  const userIdOf = (account: number) => {
+    let text = userIds.get(account);
+    if (text === undefined) {
+      text = String(account);
+      userIds.set(account, text);
+    }
+    return text;
   };
   let seen = 0;
   eachRow(
@@ -124,8 +143,9 @@ export function readStates(
       const playCount = Math.max(0, int(viewCount) ?? 0);
       const positionMs = Math.max(0, num(viewOffset) ?? 0);
       if (group.rows === 0 || group.account !== accountId || group.guid !== guid) {
-        if (group.rows > 0) flush(group, guids, result, emit);
-        if (group.account !== accountId) group.userId = String(accountId);
+        if (group.rows > 0) flush(group, result, emit);
+        if (group.account !== accountId) group.userId = userIdOf(accountId);
+        if (group.rows === 0 || group.guid !== guid) group.info = guids.get(guid);
         group.account = accountId;
         group.guid = guid;
         group.rows = 1;
@@ -159,7 +179,7 @@ export function readStates(
       }
     },
   );
-  if (group.rows > 0) flush(group, guids, result, emit);
+  if (group.rows > 0) flush(group, result, emit);
   task.tick(seen % 50_000);
   return result;
 }
@@ -170,14 +190,9 @@ function ratedLater(rated: number, updated: number, id: number, best: Group): bo
   return id > best.ratingRowId;
 }
 
-function flush(
-  group: Group,
-  guids: ReadonlyMap<string, GuidInfo>,
-  result: StateResult,
-  emit: (state: WatchState) => void,
-): void {
+function flush(group: Group, result: StateResult, emit: (state: WatchState) => void): void {
   result.accountIds.add(group.account);
-  const guid = guids.get(group.guid);
+  const guid = group.info;
   if (guid === undefined) {
     result.orphanedStateCount += group.rows;
     return;

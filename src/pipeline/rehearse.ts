@@ -1,0 +1,206 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Config } from "../config/load.js";
+import type { ApplyResult } from "../executor/index.js";
+import type { TargetServerInfo } from "../model/index.js";
+import { type DriftEntry, findDrift, type Plan } from "../planner/index.js";
+import {
+  closestVersion,
+  type SandboxLibrary,
+  type SandboxState,
+  snapshotLibrary,
+  startSandbox,
+} from "../sandbox/index.js";
+import { executePlan } from "./apply.js";
+import type { Interaction } from "./interaction.js";
+import { preparePlan } from "./prepare.js";
+import { type RehearsalOutcome, rehearsalOutcome } from "./rehearsal-outcome.js";
+import {
+  connectReadOnly,
+  ReadOnlyGuard,
+  rehearsalSnapshot,
+  type SnapshotCounts,
+  snapshotCounts,
+} from "./snapshot.js";
+import { readSource } from "./source.js";
+import { connectConfiguredTarget } from "./target.js";
+
+/** Each step of a rehearsal as it happens, so the person can follow along. */
+export type RehearsalEvent =
+  | { type: "read"; target: TargetServerInfo; reads: number; counts: SnapshotCounts }
+  | { type: "sandbox"; kind: string; version: string }
+  | { type: "applying"; plan: Plan }
+  | { type: "verifying" };
+
+/** A difference between the plan made against the real target and the one made in the copy. */
+export interface PlanMismatch {
+  /** Which plan has the action. */
+  only: "real" | "sandbox";
+  key: string;
+  title: string;
+}
+
+export interface Rehearsal {
+  /** The real target, as it identified itself. */
+  target: TargetServerInfo;
+  /** The sandbox personality that played it. */
+  sandbox: { kind: string; version: string };
+  /** Requests sent to the real target: every one a read (GET); nothing else was sent. */
+  reads: number;
+  counts: SnapshotCounts;
+  /** The plan made against the copy, which the rehearsal applied. */
+  plan: Plan;
+  /** What applying it in the copy gave; null only if it was not started. */
+  result: ApplyResult | null;
+  /** What a verify after the rehearsed run found still to do. */
+  drift: DriftEntry[];
+  /** Actions on which the plans against the real target and against the copy differ (none expected). */
+  mismatches: PlanMismatch[];
+  outcome: RehearsalOutcome;
+}
+
+/**
+ * `rehearse`: the whole migration against a private copy of the real target. The target is
+ * read read-only (the same reads as `plan`, each checked to be a GET before it leaves), the
+ * copy is loaded into an in-process sandbox of the same kind and version, and plan → apply
+ * (the real executor, journal in a temporary folder) → verify run there. The copy and the
+ * folder are gone afterwards; created users' passwords never leave it.
+ */
+export async function rehearse(
+  config: Config,
+  interaction: Interaction,
+  report: (event: RehearsalEvent) => void,
+): Promise<Rehearsal> {
+  const progress = interaction.progress();
+  const guard = new ReadOnlyGuard();
+  let source: Awaited<ReturnType<typeof readSource>>;
+  let realPlan: Plan;
+  let library: SandboxLibrary | null;
+  let target: TargetServerInfo;
+  try {
+    const real = await connectReadOnly(config, interaction, guard);
+    try {
+      source = await readSource(config, progress);
+      const prepared = await preparePlan(config, real, progress, new Date(), source);
+      const snapshot = rehearsalSnapshot(prepared, config, real.info);
+      realPlan = prepared.plan;
+      library = snapshotLibrary(snapshot);
+      target = real.info;
+    } finally {
+      real.close();
+    }
+  } finally {
+    progress.stop();
+  }
+  const counts = snapshotCounts(library);
+  report({ type: "read", target, reads: guard.reads, counts });
+
+  const kind = target.kind;
+  const version = closestVersion(kind, target.version);
+  const box = await startSandbox({
+    kind,
+    version,
+    library,
+    apiKey: randomBytes(16).toString("hex"),
+    validate: false,
+  });
+  // The copy holds it now; the file-shaped tree would only double the memory of a big target.
+  library = null;
+  report({ type: "sandbox", kind, version });
+  const folder = mkdtempSync(join(tmpdir(), "plexodus-rehearsal-"));
+  try {
+    const copy: Config = {
+      ...config,
+      targetUrl: box.url,
+      targetApiKey: box.apiKey,
+      targetKind: kind,
+      caFile: undefined,
+      insecure: false,
+      journal: join(folder, "rehearsal.journal"),
+      credentialsFile: join(folder, "credentials.txt"),
+    };
+    const before = box.dump();
+    const { plan, result } = await applyInCopy(copy, interaction, source, folder, report);
+    report({ type: "verifying" });
+    const drift = await verifyCopy(copy, interaction, source);
+    const after: SandboxState = box.dump();
+    return {
+      target,
+      sandbox: { kind, version },
+      reads: guard.reads,
+      counts,
+      plan,
+      result,
+      drift,
+      mismatches: compareActions(realPlan, plan),
+      outcome: rehearsalOutcome(before, after, plan, (id) => box.describe(id)),
+    };
+  } finally {
+    await box.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Plans against the copy and applies that plan there the way `apply` does (the real executor,
+ * its retry passes and counting); nothing is asked, as nothing real is written.
+ */
+async function applyInCopy(
+  copy: Config,
+  interaction: Interaction,
+  source: Awaited<ReturnType<typeof readSource>>,
+  folder: string,
+  report: (event: RehearsalEvent) => void,
+): Promise<{ plan: Plan; result: ApplyResult | null }> {
+  const target = await connectConfiguredTarget(copy, interaction);
+  const progress = interaction.progress();
+  let plan: Plan;
+  try {
+    plan = (await preparePlan(copy, target, progress, new Date(), source)).plan;
+  } finally {
+    progress.stop();
+    target.close();
+  }
+  report({ type: "applying", plan });
+  const nothingToAsk: Interaction = { ...interaction, confirm: async () => true };
+  const result = await executePlan(plan, copy, nothingToAsk, folder);
+  return { plan, result };
+}
+
+/** `verify` in the copy: whatever a fresh plan would still change is drift. */
+async function verifyCopy(
+  copy: Config,
+  interaction: Interaction,
+  source: Awaited<ReturnType<typeof readSource>>,
+): Promise<DriftEntry[]> {
+  const target = await connectConfiguredTarget(copy, interaction);
+  const progress = interaction.progress();
+  try {
+    return findDrift((await preparePlan(copy, target, progress, new Date(), source)).plan);
+  } finally {
+    progress.stop();
+    target.close();
+  }
+}
+
+/**
+ * The copy must lead to the same plan as the real target; where it does not, the rehearsal
+ * cannot speak for that action, and says so. Action keys name user, item ids and values, so
+ * equal keys mean equal intent.
+ */
+function compareActions(real: Plan, copy: Plan): PlanMismatch[] {
+  const titleOf = (action: Plan["actions"][number]) =>
+    action.type === "create-user" ? action.user.name : action.title;
+  const realKeys = new Set(real.actions.map((action) => action.key));
+  const copyKeys = new Set(copy.actions.map((action) => action.key));
+  return [
+    ...real.actions
+      .filter((action) => !copyKeys.has(action.key))
+      .map((action) => ({ only: "real" as const, key: action.key, title: titleOf(action) })),
+    ...copy.actions
+      .filter((action) => !realKeys.has(action.key))
+      .map((action) => ({ only: "sandbox" as const, key: action.key, title: titleOf(action) })),
+  ];
+}
