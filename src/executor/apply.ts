@@ -11,6 +11,7 @@ import { createUser, finishUsersWithoutPassword, type UserRun } from "./actions/
 import { backoffOf, retrying } from "./attempt.js";
 import { type Outcome, RunContext, type RunSettings, Stopped } from "./context.js";
 import { type ActionInfo, Journal } from "./journal/index.js";
+import { UserDataChecks } from "./recheck.js";
 import { type ApplyResult, type ResumeState, summarize, titleOf } from "./result.js";
 import { type RunOptions, runActions } from "./runner.js";
 
@@ -224,15 +225,28 @@ async function runPass(run: Run, actions: readonly Action[], task: ProgressTask)
       if (!(error instanceof Stopped)) ctx.stop(error);
     }
   }
+  const checks = new UserDataChecks(ctx, userDataWrites(rest, userIds));
   await runActions(
     rest,
     ctx,
     runOptions,
     record,
-    (action) => runOne(action, ctx, userIds, held),
+    (action) => runOne(action, ctx, userIds, held, checks),
     (action) => infoOf(action, userIds),
   );
   task.finish();
+}
+
+/** The pass's user-data writes whose user is known, in order: what the re-checks read ahead. */
+function* userDataWrites(
+  actions: readonly Action[],
+  userIds: Map<string, string>,
+): Generator<{ userId: string; itemId: string }> {
+  for (const action of actions) {
+    if (action.type !== "set-user-data") continue;
+    const userId = userIdOf(action.user, userIds);
+    if (userId !== undefined) yield { userId, itemId: action.itemId };
+  }
 }
 
 /** What the journal records of an action besides its fingerprint. */
@@ -282,6 +296,7 @@ function runOne(
   ctx: RunContext,
   userIds: Map<string, string>,
   held: ReadonlySet<string>,
+  checks: UserDataChecks,
 ): Promise<Outcome> {
   if (action.type === "create-collection") return createContainer(action, collectionApi(ctx.adapter), ctx);
   if (action.type === "add-collection-members") {
@@ -297,7 +312,7 @@ function runOne(
   }
   switch (action.type) {
     case "set-user-data":
-      return setUserData(action, userId, ctx);
+      return setUserData(action, userId, ctx, checks);
     case "create-playlist":
       return createContainer(action, playlistApi(ctx.adapter, userId), ctx);
     case "add-playlist-entries":

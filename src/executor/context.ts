@@ -109,12 +109,15 @@ export class RunContext {
 
   /**
    * A write to the target, through the write queue. `before` runs first (it records the
-   * prior value in the journal); if it throws, nothing is sent.
+   * prior value in the journal and settles once that is committed); if it fails, nothing is
+   * sent. It runs before the write takes its place in the queue, so the journal's commits
+   * overlap the writes in flight instead of holding a place the server could be using.
    */
-  write<T>(before: () => void, send: () => Promise<T>): Promise<T> {
+  async write<T>(before: () => void | Promise<void>, send: () => Promise<T>): Promise<T> {
+    if (this.stopped) throw new Stopped();
+    await before();
     return this.writes.add(async () => {
       if (this.stopped) throw new Stopped();
-      before();
       this.writesSent += 1;
       return send();
     }) as Promise<T>;

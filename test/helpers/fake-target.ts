@@ -34,7 +34,10 @@ export interface FakeFaults {
   loseResponses?: number[];
   /** Every request after this many answers 401. */
   revokeAuthAfterRequests?: number;
-  /** After this many applied writes, the next write throws a plain Error (a crash). */
+  /**
+   * After this many write requests, every further one throws a plain Error (a crash). Counted by
+   * request, not by applied write: writes in flight together would all pass an applied count.
+   */
   crashAfterWrites?: number;
   /** This 1-based write request is applied, then a plain Error is thrown (a crash before the confirmation). */
   crashAfterApplyingWrite?: number;
@@ -271,7 +274,7 @@ export class FakeTarget implements TargetAdapter {
           ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }),
         });
       }
-      if (f.crashAfterWrites !== undefined && this.appliedWrites >= f.crashAfterWrites) {
+      if (f.crashAfterWrites !== undefined && n > f.crashAfterWrites) {
         throw new Error("simulated crash");
       }
       const result = await fn();

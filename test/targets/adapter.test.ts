@@ -121,11 +121,10 @@ describe("setUserData", () => {
   it("checks only what it wrote: a series turning played beside a rating write is no failure (Jellyfin 12)", async () => {
     // Jellyfin 12 shows a series as played once its last episode is (observed on 12.0.0); that
     // episode may be written at the same moment as the series' rating.
-    let reads = 0;
     let stored: Record<string, unknown> = { Played: false, PlayCount: 0, IsFavorite: false };
     const a = await setup(jellyfinDialect("12.0.0"), (r) => {
-      if (r.method === "POST") stored = { ...stored, ...(r.body as object) };
-      if (r.method === "GET" && ++reads === 2) stored = { ...stored, Played: true };
+      // The write's answer (the stored state, taken as the read-back) shows the series played.
+      if (r.method === "POST") stored = { ...stored, ...(r.body as object), Played: true };
       return { status: 200, body: stored };
     });
     const result = await a.setUserData(U, J_ITEM, { rating: 10, isFavorite: true });
@@ -177,9 +176,30 @@ describe("setUserData", () => {
       "GET UserItems",
       "DELETE UserPlayedItems",
       "DELETE UserItems",
+      // Jellyfin's write answers the stored state: no read-back.
       "POST UserItems",
-      "GET UserItems",
     ]);
+  });
+
+  it("Emby: reads the state back after a write, whose answer is undocumented", async () => {
+    let stored: Record<string, unknown> = { Played: false, PlayCount: 0 };
+    const a = await setup(embyDialect("4.9.3.0"), (r) => {
+      if (r.method === "POST") stored = { ...(r.body as object) };
+      return { status: 200, body: r.method === "POST" ? "" : { Id: "5", UserData: stored } };
+    });
+    const current = {
+      played: false,
+      playCount: 0,
+      lastPlayedAt: null,
+      positionMs: 0,
+      rating: null,
+      isFavorite: false,
+    };
+    expect(await a.setUserData(U, "5", { played: true, playCount: 3 }, current)).toMatchObject({
+      played: true,
+      playCount: 3,
+    });
+    expect(stub!.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
   });
 });
 

@@ -1,16 +1,23 @@
 import type { ActionOf, PlanUserData } from "../../planner/plan.js";
 import type { Outcome, RunContext } from "../context.js";
+import type { UserDataChecks } from "../recheck.js";
 import { differing, fieldsOf, holds, sameIn, toChange, toPlanForm } from "../user-data.js";
 
 type SetUserData = ActionOf<"set-user-data">;
 
 /**
- * One attempt of a set-user-data action: re-check, then (only when the target still holds
- * the planned `before` in every field the action sets) record the prior value and write.
+ * One attempt of a set-user-data action: re-check (in a batch with the user's next items),
+ * then (only when the target still holds the planned `before` in every field the action sets)
+ * record the prior value and write.
  */
-export async function setUserData(action: SetUserData, userId: string, ctx: RunContext): Promise<Outcome> {
+export async function setUserData(
+  action: SetUserData,
+  userId: string,
+  ctx: RunContext,
+  checks: UserDataChecks,
+): Promise<Outcome> {
   const row = ctx.journal.get(action.key)!;
-  const fresh = await ctx.lookup(() => ctx.adapter.getUserData(userId, action.itemId));
+  const fresh = await checks.current(userId, action.itemId);
   const current = toPlanForm(fresh);
   const fields = fieldsOf(action.set);
 

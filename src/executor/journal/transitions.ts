@@ -44,6 +44,15 @@ export class Journal {
   private readonly pendingKeys = new Set<string>();
   /** Rows registered but not yet committed, as they will be written. */
   private readonly fresh = new Map<string, JournalRow>();
+  /**
+   * Writes waiting for their prior value to be committed. Priors recorded in the same turn of
+   * the event loop (concurrent writes) share one transaction, so one fsync, like a database's
+   * group commit: each write is still sent only after its own prior is durable.
+   */
+  private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private commitScheduled = false;
+  /** Prepared once per journal: preparing is most of the cost of a small statement. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(path: string, file: JournalFile, options: OpenOptions) {
     this.path = path;
@@ -82,6 +91,15 @@ export class Journal {
     }
   }
 
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   startRun(kind: "apply" | "rollback", plan?: { fingerprint: string; createdAt: string }): number {
     return this.write("start run", () =>
       Number(
@@ -112,15 +130,33 @@ export class Journal {
   }
 
   private read(key: string): JournalRow | undefined {
-    const raw = this.db.prepare("SELECT * FROM actions WHERE key = ?").get(key) as RawRow | undefined;
+    const raw = this.statement("SELECT * FROM actions WHERE key = ?").get(key) as RawRow | undefined;
     return raw === undefined ? undefined : toRow(raw);
   }
 
-  /** Commits every deferred record now. */
+  /** One column of a row, as stored (JSON text). */
+  private column(key: string, name: "fields" | "created"): string | undefined {
+    return this.statement(`SELECT ${name} FROM actions WHERE key = ?`).pluck().get(key) as string | undefined;
+  }
+
+  /** Commits every deferred record now, priors waiting for their commit included. */
   flush(): void {
-    if (this.pending.length === 0) return;
-    this.write("record confirmations", () => this.db.transaction(() => this.runPending())());
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (this.pending.length === 0) {
+      for (const waiter of waiting) waiter.resolve();
+      return;
+    }
+    try {
+      this.write("record prior values and confirmations", () =>
+        this.db.transaction(() => this.runPending())(),
+      );
+    } catch (error) {
+      for (const waiter of waiting) waiter.reject(error);
+      throw error;
+    }
     this.clearPending();
+    for (const waiter of waiting) waiter.resolve();
   }
 
   private runPending(): void {
@@ -148,12 +184,10 @@ export class Journal {
     if (existing === undefined) {
       const at = this.stamp();
       this.defer(key, () =>
-        this.db
-          .prepare(
-            `INSERT INTO actions (key, type, fingerprint, user_id, user_name, item_id, title, status, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-          )
-          .run(key, info.type, info.fingerprint, info.userId, info.userName, info.itemId, info.title, at),
+        this.statement(
+          `INSERT INTO actions (key, type, fingerprint, user_id, user_name, item_id, title, status, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+        ).run(key, info.type, info.fingerprint, info.userId, info.userName, info.itemId, info.title, at),
       );
       const row = pendingRow(key, info);
       this.fresh.set(key, row);
@@ -187,38 +221,52 @@ export class Journal {
     });
   }
 
-  /** Before a write: the target's current value, durably, with what is about to be written. */
-  recordPrior(key: string, prior: unknown, wanted: unknown, fields: readonly string[] = []): void {
+  /**
+   * Before a write: the target's current value, durably, with what is about to be written.
+   * Resolves once committed (with the other priors of this turn and every deferred record);
+   * the write must not be sent before. A failed commit rejects with a JournalWriteError.
+   */
+  recordPrior(key: string, prior: unknown, wanted: unknown, fields: readonly string[] = []): Promise<void> {
     const at = this.stamp();
-    this.write("record prior value", () =>
-      this.db.transaction(() => {
-        this.runPending();
-        const row = this.read(key);
-        const allFields = [...new Set([...(row?.fields ?? []), ...fields])];
-        this.db
-          .prepare(
-            `UPDATE actions SET status = 'prior-recorded', prior = ?, original = COALESCE(original, ?), fields = ?,
-           wanted = ?, attempts = attempts + 1, prior_at = ?, updated_at = ?,
-           seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
-          )
-          .run(json(prior), json(prior), JSON.stringify(allFields), json(wanted), at, at, key);
-      })(),
-    );
-    this.clearPending();
+    const priorText = json(prior);
+    const wantedText = json(wanted);
+    this.defer(key, () => {
+      const known = this.column(key, "fields");
+      const allFields = known === undefined ? [...fields] : [...new Set([...JSON.parse(known), ...fields])];
+      this.statement(
+        `UPDATE actions SET status = 'prior-recorded', prior = ?, original = COALESCE(original, ?), fields = ?,
+         wanted = ?, attempts = attempts + 1, prior_at = ?, updated_at = ?,
+         seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
+      ).run(priorText, priorText, JSON.stringify(allFields), wantedText, at, at, key);
+    });
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      setImmediate(() => {
+        this.commitScheduled = false;
+        try {
+          this.flush();
+        } catch {
+          // Every waiter was told; the run stops before its next write.
+        }
+      });
+    });
   }
 
   /** After the target's 2xx (never before): the confirmed result and anything created. */
   confirm(key: string, result: unknown, created: Created = {}): void {
     const at = this.stamp();
+    const resultText = json(result);
+    const creates = Object.keys(created).length > 0;
     this.defer(key, () => {
-      const merged = mergeCreated(this.read(key)?.created ?? {}, created);
-      this.db
-        .prepare(
-          `UPDATE actions SET status = 'done', result = ?, created = ?, reason = NULL, confirmed_at = ?, updated_at = ?,
-           rollback_status = NULL, rollback_reason = NULL, rollback_at = NULL,
-           seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
-        )
-        .run(json(result), JSON.stringify(merged), at, at, key);
+      // Nothing created: the row's `created` stays as it is (merging {} changes nothing).
+      const merged = creates ? JSON.stringify(mergeCreated(this.storedCreated(key), created)) : null;
+      this.statement(
+        `UPDATE actions SET status = 'done', result = ?, created = COALESCE(?, created), reason = NULL,
+         confirmed_at = ?, updated_at = ?, rollback_status = NULL, rollback_reason = NULL, rollback_at = NULL,
+         seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
+      ).run(resultText, merged, at, at, key);
     });
   }
 
@@ -230,10 +278,12 @@ export class Journal {
   recordCreated(key: string, created: Created): void {
     const at = this.stamp();
     this.defer(key, () => {
-      const merged = mergeCreated(this.read(key)?.created ?? {}, created);
-      this.db
-        .prepare("UPDATE actions SET created = ?, updated_at = ? WHERE key = ?")
-        .run(JSON.stringify(merged), at, key);
+      const merged = mergeCreated(this.storedCreated(key), created);
+      this.statement("UPDATE actions SET created = ?, updated_at = ? WHERE key = ?").run(
+        JSON.stringify(merged),
+        at,
+        key,
+      );
     });
   }
 
@@ -241,10 +291,18 @@ export class Journal {
   settle(key: string, status: "done" | "conflict" | "failed", reason: string | null = null): void {
     const at = this.stamp();
     this.defer(key, () =>
-      this.db
-        .prepare("UPDATE actions SET status = ?, reason = ?, updated_at = ? WHERE key = ?")
-        .run(status, reason, at, key),
+      this.statement("UPDATE actions SET status = ?, reason = ?, updated_at = ? WHERE key = ?").run(
+        status,
+        reason,
+        at,
+        key,
+      ),
     );
+  }
+
+  private storedCreated(key: string): Created {
+    const text = this.column(key, "created");
+    return text === undefined ? {} : (JSON.parse(text) as Created);
   }
 
   /** Status and fingerprint of every action the journal holds, by key: what a resumed run finds. */

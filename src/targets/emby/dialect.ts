@@ -66,6 +66,7 @@ export function embyDialect(version: string): Dialect {
     writeDate: (date) => date.toISOString(),
     // Merge vs replace is [UNCERTAIN] on Emby: the full object is right under both.
     fullUserDataWrites: true,
+    userDataWriteAnswers: false,
     userDataFields: ["UserDataPlayCount", "UserDataLastPlayedDate"],
     listing: { groupItemsIntoCollections: false },
 

@@ -95,6 +95,7 @@ export function jellyfinDialect(version: string): Dialect {
     idPattern: /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
     writeDate: (date) => date.toISOString(),
     fullUserDataWrites: false,
+    userDataWriteAnswers: true,
     userDataFields: [],
     // Observed on 12.0: an API-key listing without it shows a BoxSet instead of its movies.
     listing: { collapseBoxSetItems: false },

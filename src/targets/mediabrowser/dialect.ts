@@ -74,6 +74,11 @@ export interface Dialect {
   writeDate(date: Date): string;
   /** Writes carry the full intended object, not only the changed fields. */
   readonly fullUserDataWrites: boolean;
+  /**
+   * The write answers the stored UserItemDataDto (documented on Jellyfin 10.9+), so it needs no
+   * read-back; where the answer is undocumented (Emby) the state is read back after the write.
+   */
+  readonly userDataWriteAnswers: boolean;
   /** Fields list queries need for complete user data (Emby hides PlayCount/LastPlayedDate). */
   readonly userDataFields: readonly string[];
   /**

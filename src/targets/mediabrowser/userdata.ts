@@ -48,7 +48,8 @@ export async function getUserData(wire: Wire, userId: string, itemId: string): P
 }
 
 /**
- * One absolute write from a fresh read (the caller's, when it just made one). Clearing a date or a rating takes the dedicated
+ * One absolute write from a fresh read (the caller's, when it just made one). The stored state
+ * comes from the write's answer where the server documents one, else from a read. Clearing a date or a rating takes the dedicated
  * DELETE routes, because the write body treats null as "leave alone" (Jellyfin) or is
  * [UNCERTAIN] (Emby). Emby gets the full intended object so a replace-style server cannot
  * lose fields; Jellyfin, a documented partial merge, gets only what changes. Either way the
@@ -92,9 +93,17 @@ export async function setUserData(
     await http.delete(rating.path, { query: rating.query });
   }
   const body = toBody(wire, send);
-  if (Object.keys(body).length > 0) await http.post(route.path, { query: route.query, body });
-
-  const stored = await getUserData(wire, userId, itemId);
+  let stored: TargetUserData | undefined;
+  if (Object.keys(body).length > 0) {
+    // Where the write answers the stored state, that answer is the read-back: one request per change.
+    const answer = await http.post(route.path, {
+      query: route.query,
+      body,
+      ...(dialect.userDataWriteAnswers ? { schema: UserDataWire.nullish() } : {}),
+    });
+    if (answer) stored = toUserData(answer);
+  }
+  stored ??= await getUserData(wire, userId, itemId);
   // Only what was written is checked: a field left alone may change beside the write — Jellyfin
   // 12 shows a series as played once its last episode is (observed on 12.0.0), and plexodus
   // may be writing that episode at the same moment.

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { applyPlan } from "../../src/executor/apply.js";
+import { RECHECK_BATCH } from "../../src/executor/recheck.js";
+import { ServiceError } from "../../src/http/errors.js";
+import type { Action, Plan } from "../../src/planner/plan.js";
+import { FakeTarget } from "../helpers/fake-target.js";
+import { applyOptions, tempDir } from "./helpers.js";
+import { EMPTY } from "./scenario.js";
+
+const ITEMS = 250;
+
+/** Two users, ITEMS user-data writes each, planned against an empty target. */
+function bigPlan(): { fake: FakeTarget; plan: Plan; reads: string[][] } {
+  const items = Array.from({ length: ITEMS }, (_, i) => `i${String(i).padStart(3, "0")}`);
+  const fake = new FakeTarget({ users: ["alice", "bob"], items });
+  const reads: string[][] = [];
+  const read = fake.readUserData;
+  fake.readUserData = (userId, itemIds) => {
+    reads.push([...itemIds]);
+    return read(userId, itemIds);
+  };
+  fake.getUserData = () => Promise.reject(new Error("the re-check reads in batches, never one item"));
+  const actions: Action[] = ["alice", "bob"].flatMap((name) =>
+    items.map(
+      (itemId, n): Action => ({
+        key: `watched:${name}:${itemId}`,
+        type: "set-user-data",
+        user: { name, id: fake.userId(name) },
+        itemId,
+        title: `Item ${itemId}`,
+        sourceItemKeys: [`plex:${itemId}`],
+        categories: ["watched"],
+        before: EMPTY,
+        set: { played: true, playCount: 1 + (n % 3) },
+      }),
+    ),
+  );
+  const plan: Plan = {
+    version: 1,
+    createdAt: "2024-01-01T00:00:00.000Z",
+    source: { kind: "plex-db", serverName: null, serverId: null, schemaFingerprint: "test" },
+    target: {
+      kind: "jellyfin",
+      version: "10.10.7",
+      serverId: fake.info.serverId,
+      serverName: "Fake",
+      url: fake.info.url,
+    },
+    options: { mode: "merge", kinds: ["watched"], favoriteMinRating: null },
+    users: [],
+    actions,
+    skipped: [],
+    unmatched: [],
+    limitations: [],
+    counts: { users: 0, watched: actions.length, progress: 0, ratings: 0, playlists: 0, collections: 0 },
+  };
+  return { fake, plan, reads };
+}
+
+describe("the batched re-check before user-data writes", () => {
+  it("reads each user's items a batch at a time: ⌈items / batch⌉ reads per user, one write per change", async () => {
+    const { fake, plan, reads } = bigPlan();
+    const result = await applyPlan(plan, fake, applyOptions(tempDir()));
+    expect(result).toMatchObject({ applied: 2 * ITEMS, conflicted: 0, failed: 0 });
+    expect(reads).toHaveLength(2 * Math.ceil(ITEMS / RECHECK_BATCH));
+    expect(reads.every((ids) => ids.length <= RECHECK_BATCH)).toBe(true);
+    expect(fake.writes).toBe(2 * ITEMS);
+  });
+
+  it("a value changed after planning is a conflict even when its batch was read before", async () => {
+    const { fake, plan } = bigPlan();
+    const bob = fake.userId("bob");
+    // Changed before the run: its batch read sees it.
+    fake.poke(bob, "i180", { played: true, playCount: 9 });
+    const result = await applyPlan(plan, fake, applyOptions(tempDir()));
+    expect(result.conflicted).toBe(1);
+    expect(result.conflicts[0]!.reason).toMatch(/playCount is 9, planned from 0/);
+    expect(fake.state().userData[`${bob}/i180`]).toMatchObject({ playCount: 9 });
+    expect(result.applied).toBe(2 * ITEMS - 1);
+  });
+
+  it("a batch read that fails is read again for its items, and the run ends exact", async () => {
+    const { fake, plan, reads } = bigPlan();
+    const read = fake.readUserData;
+    let failures = 2;
+    fake.readUserData = (userId, itemIds) => {
+      if (failures-- > 0) return Promise.reject(new ServiceError("transient", "503", { status: 503 }));
+      return read(userId, itemIds);
+    };
+    const result = await applyPlan(plan, fake, applyOptions(tempDir()));
+    expect(result).toMatchObject({ applied: 2 * ITEMS, conflicted: 0, failed: 0 });
+    expect(fake.writes).toBe(2 * ITEMS);
+    // A few more reads than without failures, never one per item.
+    expect(reads.length).toBeLessThan(2 * Math.ceil(ITEMS / RECHECK_BATCH) + 6);
+  });
+});
