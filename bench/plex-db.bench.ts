@@ -1,47 +1,17 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, renameSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { scaled } from "../fixtures/plex/scale.js";
+import { SCALE_SIZES } from "../fixtures/plex/scale.js";
 import { openPlexDatabase } from "../src/readers/plex-db/index.js";
+import { scaleDatabase } from "./fixtures.js";
 
 export const description =
-  "Plex DB reader on a large generated library vs a raw better-sqlite3 scan of the same rows (PLEXODUS_BENCH_SCALE=0.1 for a smaller one)";
+  "Plex DB reader in-process on the 44k generated library (200k with PLEXODUS_BENCH_SCALE=1 or --scale) vs a raw better-sqlite3 scan of the same rows";
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-/** Builds the fixture once per size, in a child process so its memory does not count here. */
-function fixture(factor: number): { path: string; size: ReturnType<typeof scaled> } {
-  const size = scaled(factor);
-  const path = join(
-    tmpdir(),
-    `plexodus-bench-plexdb-${size.items}-${size.accounts}-${size.states}-${size.history}.db`,
-  );
-  if (!existsSync(path)) {
-    const generator = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "plex", "generate.js");
-    const partial = `${path}.partial`;
-    const args = [
-      "--scenario",
-      "scale",
-      "--out",
-      partial,
-      "--items",
-      String(size.items),
-      "--accounts",
-      String(size.accounts),
-    ];
-    args.push("--states", String(size.states), "--history", String(size.history));
-    const built = spawnSync(process.execPath, [generator, ...args], { stdio: "inherit" });
-    if (built.status !== 0) throw new Error("building the benchmark database failed");
-    renameSync(partial, path);
-  } else {
-    console.log(`using cached ${path}`);
-  }
-  return { path, size };
-}
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The same tables and rows the reader visits, with nothing but iteration. */
 function rawScan(path: string): number {
@@ -64,11 +34,11 @@ function rawScan(path: string): number {
 }
 
 export async function run(): Promise<void> {
-  const factor = Number(process.env.PLEXODUS_BENCH_SCALE ?? "1");
-  if (!(factor > 0)) throw new Error("PLEXODUS_BENCH_SCALE must be a positive number");
-  const { path, size } = fixture(factor);
+  const big = process.env.PLEXODUS_BENCH_SCALE === "1" || process.argv.includes("--scale");
+  const size = SCALE_SIZES[big ? "200k" : "44k"]!;
+  const path = scaleDatabase(root, join(root, "bench", "out"), size, console.log);
   console.log(
-    `size: scale ${factor}: ${size.items} items, ${size.accounts} accounts, ${size.states} state rows, ${size.history} history rows`,
+    `size: ${size.items} items, ${size.accounts} accounts, ${size.states} state rows, ${size.history} history rows`,
   );
 
   // Wall time suffers on a shared machine; CPU time (user + system) is reported beside it.
@@ -116,7 +86,5 @@ export async function run(): Promise<void> {
   };
   await read(true, "reader (history in a worker):");
   await read(false, "reader (all on the main thread):");
-  console.log(
-    `scale ${factor}; ${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(2)} now`,
-  );
+  console.log(`${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(2)} now`);
 }

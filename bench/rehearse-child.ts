@@ -32,6 +32,7 @@ if (mode === "serve") {
     interrupt: () => ({ signal: new AbortController().signal, dispose() {} }),
     confirm: async () => true,
     warn: () => undefined,
+    notice: () => undefined,
   };
   const config = loadConfig({
     env: {},

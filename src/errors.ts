@@ -12,6 +12,8 @@ export type ErrorCategory =
   | "unreachable"
   /** a server refused the credentials */
   | "auth"
+  /** a server of a version plexodus does not support (older than the supported range) */
+  | "unsupported"
   /** a temporary failure that survived its retries */
   | "transient"
   /** the run failed for a reason the message explains (conflicts, failed writes, bad plan…) */
@@ -24,6 +26,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCategory, number>> = Object.freeze
   source: 5,
   unreachable: 4,
   auth: 4,
+  unsupported: 4,
   transient: 1,
   failed: 1,
   bug: 1,

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { type Config, loadConfig } from "../config/load.js";
 import { OPTIONS, type OptionSpec } from "../config/options.js";
+import type { RunWarning } from "../pipeline/interaction.js";
 import { Redactor } from "../redact.js";
 import type { Io } from "./io.js";
 import { createProgress, type LiveProgress } from "./progress.js";
@@ -23,7 +24,12 @@ export interface CommandContext {
   say(line: string): void;
   /** Diagnostic line on stderr, always. */
   warn(line: string): void;
-  /** The one JSON document of a --json run. */
+  /**
+   * A warning of the run: one "Warning: …" line on stderr the first time it is given, and an
+   * entry of the --json document's `warnings`.
+   */
+  notice(warning: RunWarning): void;
+  /** The one JSON document of a --json run; the run's warnings join its `warnings`. */
   printJson(document: unknown): void;
   /** Progress on stderr (bars on a terminal); lines said while bars are live go above them. */
   progress(): LiveProgress;
@@ -36,6 +42,7 @@ export interface CommandContext {
 
 export function createContext(io: Io, globals: GlobalOptions): CommandContext {
   const redactor = new Redactor();
+  const warnings: RunWarning[] = [];
   const live = new Set<LiveProgress>();
   const write = (stream: NodeJS.WritableStream, line: string) => {
     const text = `${redactor.redact(line)}\n`;
@@ -64,8 +71,13 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
     warn(line) {
       write(io.stderr, line);
     },
+    notice(warning) {
+      if (warnings.some((w) => w.code === warning.code && w.message === warning.message)) return;
+      warnings.push({ code: warning.code, message: warning.message });
+      write(io.stderr, `Warning: ${warning.message}`);
+    },
     printJson(document) {
-      write(io.stdout, JSON.stringify(document, null, 2));
+      write(io.stdout, JSON.stringify(withWarnings(document, warnings), null, 2));
     },
     progress() {
       const progress = createProgress({ stream: io.stderr, isTTY: io.stderrIsTTY });
@@ -84,4 +96,12 @@ export function createContext(io: Io, globals: GlobalOptions): CommandContext {
       live.clear();
     },
   };
+}
+
+/** A JSON document with the run's warnings added to (or as) its `warnings` list. */
+function withWarnings(document: unknown, warnings: readonly RunWarning[]): unknown {
+  if (warnings.length === 0 || document === null || typeof document !== "object" || Array.isArray(document))
+    return document;
+  const own = (document as { warnings?: unknown }).warnings;
+  return { ...document, warnings: [...(Array.isArray(own) ? own : []), ...warnings] };
 }

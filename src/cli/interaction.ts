@@ -12,6 +12,7 @@ export function interactionFor(ctx: CommandContext, config: Pick<Config, "yes">)
     interrupt: () => interruptSignal(ctx),
     confirm: (question) => confirm(ctx, config, () => questionText(question)),
     warn: (line) => ctx.warn(line),
+    notice: (warning) => ctx.notice(warning),
   };
 }
 

@@ -3,7 +3,7 @@ import { ConfigError, describeError, EXIT_CODES, exitCodeOf } from "../errors.js
 import { packageVersion } from "../paths.js";
 import { checkArguments } from "./arguments.js";
 import { COMMANDS } from "./commands/index.js";
-import { type CommandContext, createContext, type GlobalOptions } from "./context.js";
+import type { CommandContext, GlobalOptions } from "./context.js";
 import type { Io } from "./io.js";
 import { GLOBAL_OPTIONS, type GlobalOptionName, honours } from "./options.js";
 
@@ -16,10 +16,17 @@ export interface Program {
   context(): CommandContext | undefined;
 }
 
-/** The whole command tree, built fresh for each run (tests walk it to reach every option). */
+/**
+ * The whole command tree, built fresh for each run (tests walk it to reach every option).
+ * Building it loads only commander and the option table: each command's names, options and
+ * help are registered here, and what it runs is imported when its action runs (issue 14,
+ * start), so `--help`, `--version` and a completion script cost little more than Node's start.
+ */
 export function createProgram(io: Io): Program {
   let exitCode = 0;
   let context: CommandContext | undefined;
+  // What commands share at run time (config loading, progress bars) loads before an action.
+  let contexts: typeof import("./context.js") | undefined;
   const program = new Command("plexodus")
     .description(
       "move a Plex Media Server's people and their history (watched state, play counts, dates, " +
@@ -39,7 +46,7 @@ export function createProgram(io: Io): Program {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
-  program.hook("preAction", (_root, command) => {
+  program.hook("preAction", async (_root, command) => {
     checkArguments(command, (program as unknown as { rawArgs: string[] }).rawArgs);
     const globals = program.opts<GlobalOptions>();
     for (const name of ["config", "json"] as const satisfies readonly GlobalOptionName[]) {
@@ -49,10 +56,12 @@ export function createProgram(io: Io): Program {
         });
       }
     }
+    contexts = await import("./context.js");
   });
 
   const contextFor = (): CommandContext => {
-    context ??= createContext(io, program.opts<GlobalOptions>());
+    if (!contexts) throw new Error("a command asked for its context before the preAction hook ran");
+    context ??= contexts.createContext(io, program.opts<GlobalOptions>());
     return context;
   };
   for (const register of COMMANDS) {

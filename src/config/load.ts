@@ -5,11 +5,11 @@ import type { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { CATEGORIES, type Category, type Mode, type TargetKind } from "../model/index.js";
 import { flagName, isPathOption, normalizeKey, OPTION_BY_KEY, OPTIONS, type OptionSpec } from "./options.js";
-import type { Mapping } from "./values.js";
+import { type Mapping, VALUE_SCHEMAS } from "./values.js";
 
 type Spec = (typeof OPTIONS)[number];
 /** Every option, typed from its schema; absent when not given anywhere. */
-export type ConfigValues = { [S in Spec as S["key"]]?: z.output<S["schema"]> };
+export type ConfigValues = { [S in Spec as S["key"]]?: z.output<(typeof VALUE_SCHEMAS)[S["schema"]]> };
 
 /** Options after defaults: what commands read. */
 export interface Config extends ConfigValues {
@@ -159,7 +159,7 @@ function checkCombinations(config: Config): void {
 }
 
 function parseValue(spec: OptionSpec, raw: unknown, origin: string): unknown {
-  const result = spec.schema.safeParse(raw);
+  const result = (VALUE_SCHEMAS[spec.schema] as z.ZodType).safeParse(raw);
   if (result.success) return result.data;
   const problem = result.error.issues[0]?.message ?? "is not valid";
   const shown = spec.secret ? "" : ` (got ${JSON.stringify(raw)})`;

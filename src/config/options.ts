@@ -1,5 +1,11 @@
-import type { z } from "zod";
-import * as v from "./values.js";
+import type { VALUE_SCHEMAS } from "./values.js";
+
+/**
+ * The name of a value schema in values.ts. The table names its schemas instead of holding
+ * them, so the CLI registers flags and prints help without loading zod (issue 14, start);
+ * the loader looks the schema up by this name.
+ */
+export type ValueName = keyof typeof VALUE_SCHEMAS;
 
 /**
  * The one table of options (shared/design/CLI.md): config key, flag, env var, value schema.
@@ -11,7 +17,7 @@ export interface OptionSpec {
   /** Long flag as typed on the command line, with its value placeholder. */
   flag: string;
   env?: string;
-  schema: z.ZodType;
+  schema: ValueName;
   description: string;
   /** Repeatable flag (values accumulate). */
   repeatable?: boolean;
@@ -24,21 +30,21 @@ export const OPTIONS = [
     key: "plexDb",
     flag: "--plex-db <file>",
     env: "PLEXODUS_PLEX_DB",
-    schema: v.filePath,
+    schema: "filePath",
     description: "Plex library database (com.plexapp.plugins.library.db); read-only, safe while Plex runs",
   },
   {
     key: "plexUrl",
     flag: "--plex-url <url>",
     env: "PLEXODUS_PLEX_URL",
-    schema: v.httpUrl,
+    schema: "httpUrl",
     description: "Plex server URL, for the watch-history feed and smart playlists",
   },
   {
     key: "plexToken",
     flag: "--plex-token <token>",
     env: "PLEXODUS_PLEX_TOKEN",
-    schema: v.secret,
+    schema: "secret",
     secret: true,
     description: "Plex token for --plex-url",
   },
@@ -46,14 +52,14 @@ export const OPTIONS = [
     key: "tautulliUrl",
     flag: "--tautulli-url <url>",
     env: "PLEXODUS_TAUTULLI_URL",
-    schema: v.httpUrl,
+    schema: "httpUrl",
     description: "Tautulli URL, an optional extra history source",
   },
   {
     key: "tautulliApiKey",
     flag: "--tautulli-api-key <key>",
     env: "PLEXODUS_TAUTULLI_API_KEY",
-    schema: v.secret,
+    schema: "secret",
     secret: true,
     description: "Tautulli API key for --tautulli-url",
   },
@@ -61,14 +67,14 @@ export const OPTIONS = [
     key: "targetUrl",
     flag: "--target-url <url>",
     env: "PLEXODUS_TARGET_URL",
-    schema: v.httpUrl,
+    schema: "httpUrl",
     description: "Jellyfin or Emby base URL (a base path such as /jellyfin or /emby is allowed)",
   },
   {
     key: "targetApiKey",
     flag: "--target-api-key <key>",
     env: "PLEXODUS_TARGET_API_KEY",
-    schema: v.secret,
+    schema: "secret",
     secret: true,
     description: "admin API key of the target",
   },
@@ -76,131 +82,131 @@ export const OPTIONS = [
     key: "targetKind",
     flag: "--target-kind <kind>",
     env: "PLEXODUS_TARGET_KIND",
-    schema: v.targetKind,
+    schema: "targetKind",
     description: "auto, jellyfin or emby (default auto: detected from /System/Info/Public)",
   },
   {
     key: "plexTimezone",
     flag: "--plex-timezone <zone>",
     env: "PLEXODUS_PLEX_TIMEZONE",
-    schema: v.timeZone,
+    schema: "timeZone",
     description: "time zone of the Plex host, for old databases with local-time text dates",
   },
   {
     key: "caFile",
     flag: "--ca-file <file>",
     env: "PLEXODUS_CA_FILE",
-    schema: v.filePath,
+    schema: "filePath",
     description: "extra CA certificate (PEM) to trust, for servers with self-signed certificates",
   },
   {
     key: "insecure",
     flag: "--insecure",
-    schema: v.flag,
+    schema: "flag",
     description: "do not verify TLS certificates (dangerous; prefer --ca-file)",
   },
   {
     key: "timeout",
     flag: "--timeout <seconds>",
-    schema: v.timeoutSeconds,
+    schema: "timeoutSeconds",
     description: "seconds to wait for one request before retrying it (default 30)",
   },
   {
     key: "pathMap",
     flag: "--path-map <from=to>",
-    schema: v.mappingList,
+    schema: "mappingList",
     repeatable: true,
     description: "rewrite a Plex file-path prefix to the target's (repeatable; longest prefix wins)",
   },
   {
     key: "userMap",
     flag: "--user-map <plex=target>",
-    schema: v.mappingList,
+    schema: "mappingList",
     repeatable: true,
     description: "map a Plex account name to a target user name (repeatable)",
   },
   {
     key: "libraryMap",
     flag: "--library-map <plex=target>",
-    schema: v.mappingList,
+    schema: "mappingList",
     repeatable: true,
     description: "match a Plex library's items only in one target library (repeatable)",
   },
   {
     key: "createUsers",
     flag: "--create-users",
-    schema: v.flag,
+    schema: "flag",
     description: "create target users for Plex accounts that map to nobody",
   },
   {
     key: "credentialsFile",
     flag: "--credentials-file <file>",
-    schema: v.filePath,
+    schema: "filePath",
     description: "where created users' passwords go (mode 0600, appended; default plexodus-credentials.txt)",
   },
-  { key: "users", flag: "--users <names>", schema: v.nameList, description: "Plex accounts to migrate" },
+  { key: "users", flag: "--users <names>", schema: "nameList", description: "Plex accounts to migrate" },
   {
     key: "excludeUsers",
     flag: "--exclude-users <names>",
-    schema: v.nameList,
+    schema: "nameList",
     description: "Plex accounts to leave out",
   },
   {
     key: "libraries",
     flag: "--libraries <names>",
-    schema: v.nameList,
+    schema: "nameList",
     description: "Plex libraries to migrate (by name)",
   },
   {
     key: "excludeLibraries",
     flag: "--exclude-libraries <names>",
-    schema: v.nameList,
+    schema: "nameList",
     description: "Plex libraries to leave out (by name)",
   },
   {
     key: "only",
     flag: "--only <kinds>",
-    schema: v.kindList,
+    schema: "kindList",
     description: "only these kinds: users,watched,progress,ratings,playlists,collections",
   },
-  { key: "skip", flag: "--skip <kinds>", schema: v.kindList, description: "leave out these kinds" },
-  { key: "mode", flag: "--mode <mode>", schema: v.mode, description: "merge (default) or mirror" },
+  { key: "skip", flag: "--skip <kinds>", schema: "kindList", description: "leave out these kinds" },
+  { key: "mode", flag: "--mode <mode>", schema: "mode", description: "merge (default) or mirror" },
   {
     key: "favoriteMinRating",
     flag: "--favorite-min-rating <n>",
-    schema: v.ratingThreshold,
+    schema: "ratingThreshold",
     description: "also mark items rated at least N (0-10) as favorites",
   },
   {
     key: "concurrency",
     flag: "--concurrency <n>",
-    schema: v.concurrency,
+    schema: "concurrency",
     description: "parallel requests to the target (default 4)",
   },
   {
     key: "retries",
     flag: "--retries <n>",
-    schema: v.retryPasses,
+    schema: "retryPasses",
     description:
       "passes at the end of a run over actions that failed because the target stayed busy (default 3; 0 for none)",
   },
   {
     key: "retryTime",
     flag: "--retry-time <seconds>",
-    schema: v.retryTimeSeconds,
+    schema: "retryTimeSeconds",
     description: "no retry pass starts later than this after the first pass ended (default 900)",
   },
   {
     key: "journal",
     flag: "--journal <file>",
-    schema: v.filePath,
+    schema: "filePath",
     description: "journal of prior values and confirmed writes (default plexodus-<server id>.journal)",
   },
-  { key: "yes", flag: "--yes", schema: v.flag, description: "no interactive confirmation" },
+  { key: "yes", flag: "--yes", schema: "flag", description: "no interactive confirmation" },
   {
     key: "detailedExitcode",
     flag: "--detailed-exitcode",
-    schema: v.flag,
+    schema: "flag",
     description: "exit 2 when there is something to change (plan) or drift (verify)",
   },
 ] as const satisfies readonly OptionSpec[];
@@ -220,7 +226,7 @@ export function normalizeKey(key: string): string {
  * option is covered without anyone remembering to mark it.
  */
 export function isPathOption(spec: OptionSpec): boolean {
-  return spec.schema === v.filePath || /<(file|folder|dir|path)>$/.test(spec.flag);
+  return spec.schema === "filePath" || /<(file|folder|dir|path)>$/.test(spec.flag);
 }
 
 export function flagName(spec: OptionSpec): string {

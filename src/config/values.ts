@@ -148,3 +148,22 @@ export const targetKind = z.enum(["auto", ...TargetKindSchema.options], {
   error: "must be auto, jellyfin or emby",
 });
 export const mode = z.enum(ModeSchema.options, { error: "must be merge or mirror" });
+
+/** Every value schema by the name the option table gives it (options.ts), for the loader. */
+export const VALUE_SCHEMAS = {
+  filePath,
+  httpUrl,
+  secret,
+  timeZone,
+  flag,
+  concurrency,
+  retryPasses,
+  retryTimeSeconds,
+  timeoutSeconds,
+  ratingThreshold,
+  nameList,
+  kindList,
+  mappingList,
+  targetKind,
+  mode,
+} as const;

@@ -36,6 +36,8 @@ export function sanitizeUserName(name: string, rule: UserNameRule): string {
   let out = "";
   for (const char of name.normalize("NFC")) out += rule.char.test(char) ? char : "_";
   out = capName(trimSpaces(out), MAX_USER_NAME_LENGTH);
+  // A reserved name ("." on Jellyfin 12) is made of allowed characters: they become `_` too.
+  if (rule.reserved?.includes(out)) out = out.replace(/./gu, "_");
   return out === "" ? FALLBACK_USER_NAME : out;
 }
 

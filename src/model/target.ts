@@ -48,9 +48,11 @@ export interface UserNameRule {
   readonly accepts: RegExp;
   /**
    * One character (code point) of a name plexodus makes. A name of these characters only,
-   * without spaces around it, is one `accepts` takes.
+   * without spaces around it and not in `reserved`, is one `accepts` takes.
    */
   readonly char: RegExp;
+  /** Whole names refused although every character is allowed (Jellyfin 12: `.` and `..`). */
+  readonly reserved?: readonly string[];
 }
 
 export const TargetUserSchema = z.object({

@@ -23,7 +23,7 @@ export async function executePlan(
   cwd: string,
   events: ApplyEvents = {},
 ): Promise<ApplyResult | null> {
-  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(config, interaction);
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
   try {

@@ -14,7 +14,7 @@ import type { Prepared } from "./prepare.js";
 
 export interface DemoOptions {
   kind: TargetKind;
-  /** Sandbox version; the newest of the kind when absent. */
+  /** Sandbox version; the sandbox's default of the kind (DEFAULT_VERSIONS) when absent. */
   version: string | undefined;
   /** The sandbox's API key; the caller keeps it out of everything it prints. */
   apiKey: string;

@@ -1,7 +1,14 @@
 import type { Config } from "../config/load.js";
-import { LEAF_KINDS, type Snapshot, type UnknownField } from "../model/index.js";
+import {
+  type HistorySummary,
+  type Item,
+  LEAF_KINDS,
+  type Snapshot,
+  type UnknownField,
+  type WatchState,
+} from "../model/index.js";
 import type { Interaction } from "./interaction.js";
-import { readSource } from "./source.js";
+import { readSource, streamSource } from "./source.js";
 
 /** The `inspect --json` document (docs/json-output.md). */
 export interface InspectReport {
@@ -53,93 +60,113 @@ type UserCounts = Pick<
  * hold millions of states, so filtering them once per user would cost users × states steps.
  */
 export function summarize(snapshot: Snapshot): InspectReport {
-  const leafIdentities = new Set<string>();
-  for (const item of snapshot.items) if (LEAF_KINDS.has(item.kind)) leafIdentities.add(item.identity);
-  const perUser = new Map<string, UserCounts>();
-  for (const user of snapshot.users) {
-    perUser.set(user.id, { watched: 0, inProgress: 0, rated: 0, playlists: 0, historyPlays: 0 });
+  const tally = new InspectTally(snapshot.items);
+  for (const state of snapshot.states) tally.state(state);
+  for (const summary of snapshot.history) tally.history(summary);
+  return tally.report(snapshot);
+}
+
+/**
+ * summarize() one state and summary at a time: a streamed read (the Plex database alone) feeds
+ * it without keeping millions of states and summaries. Users are known only at the end, so
+ * counts are kept per user id seen and reported for the snapshot's users.
+ */
+export class InspectTally {
+  private readonly leafIdentities = new Set<string>();
+  private readonly perUser = new Map<string, UserCounts>();
+
+  constructor(items: readonly Item[]) {
+    for (const item of items) if (LEAF_KINDS.has(item.kind)) this.leafIdentities.add(item.identity);
   }
-  // States come grouped by user from the reader; look the user up only when it changes.
-  let lastUserId: string | undefined;
-  let counts: UserCounts | undefined;
-  for (const state of snapshot.states) {
-    if (state.userId !== lastUserId) {
-      lastUserId = state.userId;
-      counts = perUser.get(state.userId);
-    }
-    if (!counts) continue;
+
+  state(state: WatchState): void {
+    const counts = this.user(state.userId);
     if (state.rating !== null) counts.rated++;
-    if (!leafIdentities.has(state.identity)) continue;
+    if (!this.leafIdentities.has(state.identity)) return;
     if (state.played) counts.watched++;
     if (state.positionMs > 0) counts.inProgress++;
   }
-  for (const playlist of snapshot.playlists) {
-    const counts = perUser.get(playlist.ownerUserId);
-    if (counts) counts.playlists++;
+
+  history(summary: HistorySummary): void {
+    this.user(summary.userId).historyPlays += summary.plays;
   }
-  for (const summary of snapshot.history) {
-    const counts = perUser.get(summary.userId);
-    if (counts) counts.historyPlays += summary.plays;
-  }
-  const users = snapshot.users.map((user) => ({
-    id: user.id,
-    name: user.name,
-    isOwner: user.isOwner,
-    isPlaceholder: user.isPlaceholder,
-    ...perUser.get(user.id)!,
-    unknownFields: user.unknownFields,
-    inferredFields: user.inferredFields,
-  }));
-  const perLibrary = new Map<string, { items: number; withExternalIds: number }>();
-  for (const library of snapshot.libraries) perLibrary.set(library.id, { items: 0, withExternalIds: 0 });
-  for (const item of snapshot.items) {
-    const counts = perLibrary.get(item.libraryId);
-    if (!counts) continue;
-    counts.items++;
-    if (Object.keys(item.externalIds).length > 0 || Object.keys(item.showExternalIds).length > 0) {
-      counts.withExternalIds++;
+
+  report(snapshot: Omit<Snapshot, "states" | "history">): InspectReport {
+    for (const playlist of snapshot.playlists) this.user(playlist.ownerUserId).playlists++;
+    const users = snapshot.users.map((user) => ({
+      id: user.id,
+      name: user.name,
+      isOwner: user.isOwner,
+      isPlaceholder: user.isPlaceholder,
+      ...this.user(user.id),
+      unknownFields: user.unknownFields,
+      inferredFields: user.inferredFields,
+    }));
+    const perLibrary = new Map<string, { items: number; withExternalIds: number }>();
+    for (const library of snapshot.libraries) perLibrary.set(library.id, { items: 0, withExternalIds: 0 });
+    for (const item of snapshot.items) {
+      const counts = perLibrary.get(item.libraryId);
+      if (!counts) continue;
+      counts.items++;
+      if (Object.keys(item.externalIds).length > 0 || Object.keys(item.showExternalIds).length > 0) {
+        counts.withExternalIds++;
+      }
     }
+    const libraries = snapshot.libraries.map((library) => ({
+      id: library.id,
+      name: library.name,
+      kind: library.kind,
+      ...perLibrary.get(library.id)!,
+    }));
+    const sum = (key: "watched" | "inProgress" | "rated") =>
+      users.reduce((total, user) => total + user[key], 0);
+    return {
+      version: 1,
+      source: {
+        kind: snapshot.source.kind,
+        schemaFingerprint: snapshot.source.schemaFingerprint,
+        schemaVersion: snapshot.source.schemaVersion,
+        localTimeZone: snapshot.source.localTimeZone ?? null,
+      },
+      users,
+      libraries,
+      totals: {
+        items: snapshot.items.length,
+        watched: sum("watched"),
+        inProgress: sum("inProgress"),
+        rated: sum("rated"),
+        history: snapshot.historyEventCount,
+        playlists: snapshot.playlists.length,
+        collections: snapshot.collections.length,
+        orphanedStates: snapshot.orphanedStateCount,
+      },
+      warnings: snapshot.warnings,
+    };
   }
-  const libraries = snapshot.libraries.map((library) => ({
-    id: library.id,
-    name: library.name,
-    kind: library.kind,
-    ...perLibrary.get(library.id)!,
-  }));
-  const sum = (key: "watched" | "inProgress" | "rated") =>
-    users.reduce((total, user) => total + user[key], 0);
-  return {
-    version: 1,
-    source: {
-      kind: snapshot.source.kind,
-      schemaFingerprint: snapshot.source.schemaFingerprint,
-      schemaVersion: snapshot.source.schemaVersion,
-      localTimeZone: snapshot.source.localTimeZone ?? null,
-    },
-    users,
-    libraries,
-    totals: {
-      items: snapshot.items.length,
-      watched: sum("watched"),
-      inProgress: sum("inProgress"),
-      rated: sum("rated"),
-      history: snapshot.historyEventCount,
-      playlists: snapshot.playlists.length,
-      collections: snapshot.collections.length,
-      orphanedStates: snapshot.orphanedStateCount,
-    },
-    warnings: snapshot.warnings,
-  };
+
+  private user(id: string): UserCounts {
+    let counts = this.perUser.get(id);
+    if (!counts) {
+      counts = { watched: 0, inProgress: 0, rated: 0, playlists: 0, historyPlays: 0 };
+      this.perUser.set(id, counts);
+    }
+    return counts;
+  }
 }
 
 /** `inspect`: reads the configured Plex source (as `plan` does) and counts what it holds. */
 export async function inspectSource(config: Config, interaction: Interaction): Promise<InspectReport> {
   const progress = interaction.progress();
-  let snapshot: Snapshot;
   try {
-    snapshot = await readSource(config, progress);
+    // The database alone is counted as it is read; other sources add to the history afterwards.
+    let tally: InspectTally | undefined;
+    const streamed = await streamSource(config, progress, (items) => {
+      tally = new InspectTally(items);
+      return tally;
+    });
+    if (streamed !== undefined) return tally!.report(streamed);
+    return summarize(await readSource(config, progress));
   } finally {
     progress.stop();
   }
-  return summarize(snapshot);
 }

@@ -9,6 +9,15 @@ export type Question =
   | { kind: "rollback"; journalPath: string; target: TargetServerInfo; preview: RollbackPreview };
 
 /**
+ * A warning that belongs to the run's result: shown once on stderr and carried in the --json
+ * document's `warnings` (`code` is stable for scripts, `message` is one line for people).
+ */
+export interface RunWarning {
+  code: string;
+  message: string;
+}
+
+/**
  * The person's side of a pipeline run, passed in by the CLI (tests pass their own). The
  * pipeline prints nothing: it reports progress, asks, listens for Ctrl-C and hands over
  * warnings through this, and returns what it did as data.
@@ -22,4 +31,6 @@ export interface Interaction {
   confirm(question: Question): Promise<boolean>;
   /** A diagnostic line the person must see (e.g. TLS checks are off). */
   warn(line: string): void;
+  /** A warning of the run (e.g. a server newer than plexodus knows); repeats are shown once. */
+  notice(warning: RunWarning): void;
 }

@@ -7,7 +7,7 @@ import { connectConfiguredTarget } from "./target.js";
 /** Reads both sides and builds the plan; the first step of plan, migrate, verify and demo. */
 export async function makePlan(config: Config, interaction: Interaction): Promise<Prepared> {
   const progress = interaction.progress();
-  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(config, interaction);
   try {
     return await preparePlan(config, target, progress);
   } finally {

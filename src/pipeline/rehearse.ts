@@ -154,7 +154,7 @@ async function applyInCopy(
   folder: string,
   report: (event: RehearsalEvent) => void,
 ): Promise<{ plan: Plan; result: ApplyResult | null }> {
-  const target = await connectConfiguredTarget(copy, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(copy, interaction);
   const progress = interaction.progress();
   let plan: Plan;
   try {
@@ -175,7 +175,7 @@ async function verifyCopy(
   interaction: Interaction,
   source: Awaited<ReturnType<typeof readSource>>,
 ): Promise<DriftEntry[]> {
-  const target = await connectConfiguredTarget(copy, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(copy, interaction);
   const progress = interaction.progress();
   try {
     return findDrift((await preparePlan(copy, target, progress, new Date(), source)).plan);

@@ -59,7 +59,7 @@ export async function rollbackJournal(
   interaction: Interaction,
   options: { includeUsers: boolean },
 ): Promise<RollbackResult | null> {
-  const target = await connectConfiguredTarget(config, (line) => interaction.warn(line));
+  const target = await connectConfiguredTarget(config, interaction);
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
   try {

@@ -41,7 +41,7 @@ export function connectReadOnly(
   interaction: Interaction,
   guard: ReadOnlyGuard,
 ): Promise<ConnectedTarget> {
-  return connectConfiguredTarget(config, (line) => interaction.warn(line), guard.onRequest);
+  return connectConfiguredTarget(config, interaction, guard.onRequest);
 }
 
 /** What a snapshot holds, in numbers, for the person to check before using it. */

@@ -1,9 +1,9 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
-import type { Snapshot } from "../model/index.js";
+import type { Item, Snapshot } from "../model/index.js";
 import type { Progress } from "../progress.js";
 import { addSmartMembership, openPlexApi, type PlexApiOptions } from "../readers/plex-api/index.js";
-import { openPlexDatabase } from "../readers/plex-db/index.js";
+import { openPlexDatabase, type SnapshotSink, type StreamedSnapshot } from "../readers/plex-db/index.js";
 import { addTautulliHistory, readTautulliHistory } from "../readers/tautulli/index.js";
 
 /**
@@ -40,6 +40,27 @@ export async function readSource(config: Config, progress: Progress): Promise<Sn
     snapshot = addTautulliHistory(snapshot, plays);
   }
   return snapshot;
+}
+
+/**
+ * The database alone (no API, no Tautulli) read as a stream: states and history summaries go
+ * to the sink `start` returns instead of into a snapshot. undefined, reading nothing, when
+ * other sources are configured: they change the snapshot after the read, so use readSource.
+ */
+export async function streamSource(
+  config: Config,
+  progress: Progress,
+  start: (items: readonly Item[]) => SnapshotSink,
+): Promise<StreamedSnapshot | undefined> {
+  // The same conditions readSource combines sources by.
+  const tautulli = config.tautulliUrl !== undefined && config.tautulliApiKey !== undefined;
+  if (config.plexDb === undefined || plexApiOptions(config) !== undefined || tautulli) return undefined;
+  const reader = openPlexDatabase(config.plexDb, { timeZone: config.plexTimezone });
+  try {
+    return await reader.stream(start, progress);
+  } finally {
+    reader.close();
+  }
 }
 
 function plexApiOptions(config: Config): PlexApiOptions | undefined {

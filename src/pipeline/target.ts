@@ -2,14 +2,16 @@ import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import type { RequestEvent } from "../http/client.js";
 import { type ConnectedTarget, connectTarget } from "../targets/detect.js";
+import type { Interaction } from "./interaction.js";
 
 /**
- * Connects to the configured target; warns loudly when TLS checks are off. `onRequest` sees
- * every request before it is sent (and may stop it by throwing): `rehearse` counts its reads.
+ * Connects to the configured target; warns loudly when TLS checks are off, and passes on what
+ * the target says about itself (a version newer than plexodus knows). `onRequest` sees every
+ * request before it is sent (and may stop it by throwing): `rehearse` counts its reads.
  */
 export async function connectConfiguredTarget(
   config: Config,
-  warn: (line: string) => void,
+  interaction: Pick<Interaction, "warn" | "notice">,
   onRequest?: (event: RequestEvent) => void,
 ): Promise<ConnectedTarget> {
   if (config.targetUrl === undefined) {
@@ -23,11 +25,11 @@ export async function connectConfiguredTarget(
     });
   }
   if (config.insecure) {
-    warn(
+    interaction.warn(
       "WARNING: --insecure: TLS certificates are NOT verified; anyone on the network path can read the API key.",
     );
   }
-  return connectTarget({
+  const target = await connectTarget({
     url: config.targetUrl,
     apiKey: config.targetApiKey,
     kind: config.targetKind,
@@ -37,4 +39,6 @@ export async function connectConfiguredTarget(
     concurrency: config.concurrency,
     ...(onRequest ? { onRequest } : {}),
   });
+  for (const warning of target.warnings) interaction.notice(warning);
+  return target;
 }

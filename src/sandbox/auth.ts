@@ -51,6 +51,26 @@ export function parseAuthorization(
   return { scheme: match[1]!, values };
 }
 
+/**
+ * Every form a request carries a credential in, whether this server reads it or not, named
+ * without its value: "Authorization: MediaBrowser", "X-Emby-Token", "api_key" … (the request
+ * log keeps them, so tests can show a client never sent a legacy form).
+ */
+export function credentialForms(headers: IncomingHttpHeaders, search: URLSearchParams): string[] {
+  const forms: string[] = [];
+  for (const name of ["authorization", "x-emby-authorization"]) {
+    const parsed = parseAuthorization(header(headers, name) ?? "");
+    if (parsed && (parsed.values.Token ?? parsed.values.token))
+      forms.push(`${name === "authorization" ? "Authorization" : "X-Emby-Authorization"}: ${parsed.scheme}`);
+  }
+  if (header(headers, "x-emby-token")) forms.push("X-Emby-Token");
+  if (header(headers, "x-mediabrowser-token")) forms.push("X-MediaBrowser-Token");
+  for (const key of search.keys()) {
+    if (key === "api_key" || key.toLowerCase() === "apikey") forms.push(key);
+  }
+  return forms;
+}
+
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;

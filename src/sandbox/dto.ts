@@ -1,6 +1,6 @@
 import type { Personality } from "./personality.js";
 import { mediaSourcesOf, type Store, type StoredItem } from "./store.js";
-import { type UserDataOptions, userDataDto } from "./userdata.js";
+import { shownData, type UserDataOptions, userDataDto } from "./userdata.js";
 
 /** How an item is rendered: which gated fields were asked for and for which user. */
 export interface DtoOptions {
@@ -71,7 +71,7 @@ export function itemDto(
   }
   dto.LocationType = "FileSystem";
   if (options.enableUserData && options.userId) {
-    const data = store.getData(options.userId, item);
+    const data = shownData(p, store, options.userId, item);
     const listing = p.kind === "emby" && !options.full;
     const dataOptions: UserDataOptions = {
       hidePlayCount: listing && !options.fields.has("userdataplaycount"),

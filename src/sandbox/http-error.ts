@@ -1,4 +1,4 @@
-import type { TargetKind } from "../model/index.js";
+import { jellyfinAtLeast, type Personality } from "./personality.js";
 
 /**
  * Failures a handler raises, named after what the real server does, so each personality can
@@ -60,7 +60,15 @@ const PROBLEM_TYPES: Record<number, string> = {
   404: "https://tools.ietf.org/html/rfc9110#section-15.5.5",
 };
 
-export function renderError(kind: TargetKind, error: HttpError, traceId: string): RenderedError {
+/** What the exception middleware sends instead of the message outside Development hosts. */
+export const HIDDEN_MESSAGE = "Error processing request.";
+
+export function renderError(
+  p: Pick<Personality, "kind" | "atLeast">,
+  error: HttpError,
+  traceId: string,
+): RenderedError {
+  const kind = p.kind;
   const status = STATUS[error.failure];
   if (kind === "jellyfin" && (error.failure === "not-found" || error.failure === "invalid")) {
     const problem: Record<string, unknown> = {
@@ -72,7 +80,14 @@ export function renderError(kind: TargetKind, error: HttpError, traceId: string)
     if (error.errors) problem.errors = error.errors;
     return { status, contentType: "application/problem+json; charset=utf-8", body: JSON.stringify(problem) };
   }
-  // 401 from Jellyfin's auth handler has no body; everything else is the exception's text.
-  const body = kind === "jellyfin" && status === 401 ? "" : error.message;
-  return { status, contentType: "text/plain; charset=utf-8", body };
+  // NotFound("…") is a JSON string (observed on 12.0.0: `"Playlist not found"`, application/json).
+  if (error.failure === "not-found-text" && jellyfinAtLeast(p, "12.0"))
+    return { status, contentType: "application/json; charset=utf-8", body: JSON.stringify(error.message) };
+  // 401 from Jellyfin's auth handler has no body; everything else is the exception's text,
+  // which Jellyfin 12 keeps to itself (observed on 12.0.0: ExceptionMiddleware, production host).
+  const twelve = jellyfinAtLeast(p, "12.0");
+  if (kind === "jellyfin" && status === 401)
+    return { status, contentType: twelve ? "" : "text/plain; charset=utf-8", body: "" };
+  const hidden = twelve;
+  return { status, contentType: "text/plain; charset=utf-8", body: hidden ? HIDDEN_MESSAGE : error.message };
 }

@@ -25,6 +25,12 @@ export interface SandboxOptions {
   kind: TargetKind;
   /** One of SUPPORTED_VERSIONS[kind] ("10.11", "12.0", "4.9" …); default DEFAULT_VERSIONS[kind]. */
   version?: string;
+  /**
+   * The version /System/Info/Public reports instead of the personality's own ("13.0.0",
+   * "10.7.7"), for testing how clients treat releases newer or older than they know. The
+   * server still behaves as `version`.
+   */
+  reportedVersion?: string;
   /** Default: the bundled sample's target library (src/sample/target.ts). */
   library?: SandboxLibrary;
   /** Default: a random one. */
@@ -95,7 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
   }
   const library = parseSandboxLibrary(options.library ?? sampleTargetLibrary());
-  const p = personality(kind, version);
+  const p = personality(kind, version, options.reportedVersion);
   const store = new Store(
     new IdFactory(kind),
     library,

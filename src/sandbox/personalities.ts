@@ -13,14 +13,17 @@ import { userDataRoutes } from "./routes/userdata.js";
 import { systemRoutes, userRoutes } from "./routes/users.js";
 import type { PlaylistRules, Store, StoredItem } from "./store.js";
 
-/** Builds a personality: the shared item store is served through this kind/version's route table. */
-export function personality(kind: SandboxKind, version: string): Personality {
+/**
+ * Builds a personality: the shared item store is served through this kind/version's route
+ * table. `reportedVersion` changes only the version the server reports, not how it behaves.
+ */
+export function personality(kind: SandboxKind, version: string, reportedVersion?: string): Personality {
   if (!SUPPORTED_VERSIONS[kind].includes(version)) {
     throw new Error(
       `unsupported ${kind} version ${version} (supported: ${SUPPORTED_VERSIONS[kind].join(", ")})`,
     );
   }
-  const base = basePersonality(kind, version);
+  const base = basePersonality(kind, version, reportedVersion);
   const partial: Personality = { ...base, routes: [] };
   const routes: Route[] = [
     ...systemRoutes(partial),

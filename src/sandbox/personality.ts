@@ -77,11 +77,11 @@ export const SUPPORTED_VERSIONS: Readonly<Record<SandboxKind, readonly string[]>
 };
 
 /**
- * The version a sandbox serves when none is asked for. Not the newest: Jellyfin 12.0 and
- * Emby 4.10 are served on request only until the adapter (src/targets) accepts them.
+ * The version a sandbox serves when none is asked for: the release people install now for
+ * Jellyfin. Emby 4.10 is served on request only: its document is borrowed from 4.9 (below).
  */
 export const DEFAULT_VERSIONS: Readonly<Record<SandboxKind, string>> = {
-  jellyfin: "10.11",
+  jellyfin: "12.0",
   emby: "4.9",
 };
 
@@ -117,11 +117,16 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export function basePersonality(kind: SandboxKind, version: string): Omit<Personality, "routes"> {
+/** `reportedVersion` replaces what /System/Info/Public says (tests of newer and older servers). */
+export function basePersonality(
+  kind: SandboxKind,
+  version: string,
+  reportedVersion?: string,
+): Omit<Personality, "routes"> {
   return {
     kind,
     version,
-    fullVersion: FULL_VERSIONS[`${kind}@${version}`]!,
+    fullVersion: reportedVersion ?? FULL_VERSIONS[`${kind}@${version}`]!,
     spec: BORROWED_SPECS[`${kind}@${version}`] ?? `${kind}-${version}`,
     atLeast: (other) => compareVersions(version, other) >= 0,
   };

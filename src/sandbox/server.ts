@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
-import { type AuthSettings, resolveCaller } from "./auth.js";
+import { type AuthSettings, credentialForms, resolveCaller } from "./auth.js";
 import type { Faults } from "./faults.js";
 import { badRequest, forbidden, HttpError, notFound, renderError, unauthorized } from "./http-error.js";
 import {
@@ -26,6 +26,8 @@ export interface RequestLogEntry {
   at: number;
   write: boolean;
   fault?: "503" | "reset" | "hang";
+  /** The credential forms the request carried, without values (auth.ts credentialForms). */
+  credentials: string[];
 }
 
 interface CompiledRoute {
@@ -152,6 +154,7 @@ export class SandboxServer {
       status: 0,
       at: Date.now(),
       write: method !== "GET" && method !== "HEAD",
+      credentials: credentialForms(req.headers, url.searchParams),
     };
     deps.requests.push(entry);
     const rawBody = await readBody(req);
@@ -268,14 +271,12 @@ export class SandboxServer {
         deps.violations.push(`${method} ${path}: sandbox bug: ${(error as Error).stack ?? String(error)}`);
         return { status: 500, text: "Error processing request." };
       }
-      const rendered = renderError(
-        p.kind,
-        error,
-        `00-${(++this.traceCounter).toString(16).padStart(32, "0")}-01`,
-      );
-      const reply: Reply = { status: rendered.status, headers: { "Content-Type": rendered.contentType } };
+      const rendered = renderError(p, error, `00-${(++this.traceCounter).toString(16).padStart(32, "0")}-01`);
+      const reply: Reply = { status: rendered.status, headers: {} };
+      if (rendered.contentType !== "") reply.headers!["Content-Type"] = rendered.contentType;
       if (rendered.body !== "") reply.text = rendered.body;
-      if (rendered.status === 401 && p.kind === "jellyfin")
+      // Observed on 12.0.0: its 401 carries no WWW-Authenticate.
+      if (rendered.status === 401 && p.kind === "jellyfin" && !jellyfinAtLeast(p, "12.0"))
         reply.headers!["WWW-Authenticate"] = "CustomAuthentication";
       return reply;
     }

@@ -246,6 +246,22 @@ export class Store {
     return this.userData.get(userId)?.get(this.dataKey(item, this)) ?? emptyUserData();
   }
 
+  /** Every playable item under a folder, or the members of a box set (and what is under them). */
+  leavesUnder(folder: StoredItem): StoredItem[] {
+    const out: StoredItem[] = [];
+    const walk = (item: StoredItem) => {
+      if (!item.isFolder) out.push(item);
+      else for (const child of this.children.get(item.id) ?? []) walk(child);
+    };
+    if (folder.type === "BoxSet") {
+      for (const id of folder.memberIds ?? []) {
+        const member = this.items.get(id);
+        if (member) walk(member);
+      }
+    } else walk(folder);
+    return out;
+  }
+
   setData(userId: string, item: StoredItem, data: UserData): void {
     let map = this.userData.get(userId);
     if (!map) {

@@ -1,6 +1,6 @@
 import { badRequest } from "./http-error.js";
-import type { Personality } from "./personality.js";
-import { formatDate, type StoredItem, type UserData } from "./store.js";
+import { jellyfinAtLeast, type Personality } from "./personality.js";
+import { formatDate, type Store, type StoredItem, type UserData } from "./store.js";
 
 /**
  * User-data semantics of target-apis §5.2 (Jellyfin, from source) and §5.3 (Emby). For Emby,
@@ -112,9 +112,38 @@ export function userDataDto(
   dto.PlayCount = options.hidePlayCount ? 0 : data.playCount;
   dto.IsFavorite = data.isFavorite;
   if (p.kind === "jellyfin" && data.rating !== null) dto.Likes = data.rating >= 6.5;
-  if (data.lastPlayedDate !== null && !options.hideLastPlayedDate) dto.LastPlayedDate = data.lastPlayedDate;
+  if (data.lastPlayedDate !== null && !options.hideLastPlayedDate)
+    dto.LastPlayedDate = jellyfinAtLeast(p, "12.0")
+      ? shortestFraction(data.lastPlayedDate)
+      : data.lastPlayedDate;
   dto.Played = data.played;
   dto.Key = key;
   dto.ItemId = item.id;
   return dto;
+}
+
+/**
+ * Jellyfin 12's date writer (observed on 12.0.0): seven zeros when the fraction is zero
+ * (`…06.0000000Z`), else only the digits that matter (`…06.5Z`, `…06.123Z`).
+ */
+function shortestFraction(date: string): string {
+  return date.replace(/\.(\d+)Z$/, (whole, digits: string) =>
+    /^0+$/.test(digits) ? whole : `.${digits.replace(/0+$/, "")}Z`,
+  );
+}
+
+/** Folders whose Played Jellyfin 12 derives from what is under them (Folder.SupportsPlayedStatus). */
+const DERIVED_PLAYED = new Set(["Series", "Season", "BoxSet", "Folder"]);
+
+/**
+ * The user data a server shows for an item. Jellyfin 12 (observed on 12.0.0; its
+ * Folder.FillUserDataDtoValues) shows a series, season or box set as played exactly when every
+ * playable item under it is — and as played when there is none — whatever was stored for the
+ * folder itself; the other fields are the stored ones. Other personalities show what is stored.
+ */
+export function shownData(p: Personality, store: Store, userId: string, item: StoredItem): UserData {
+  const data = store.getData(userId, item);
+  if (!jellyfinAtLeast(p, "12.0") || !DERIVED_PLAYED.has(item.type)) return data;
+  const played = store.leavesUnder(item).every((leaf) => store.getData(userId, leaf).played);
+  return { ...data, played };
 }

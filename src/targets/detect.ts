@@ -10,7 +10,7 @@ import { checkSupported, FAMILIES, familyOf, identify } from "./families.js";
 import { MediaBrowserAdapter } from "./mediabrowser/adapter.js";
 import { mediaBrowserAuthorization } from "./mediabrowser/dialect.js";
 import { PublicSystemInfoWire } from "./mediabrowser/schema.js";
-import type { TargetAdapter } from "./types.js";
+import type { TargetAdapter, TargetWarning } from "./types.js";
 import { explainFailedDetection } from "./wrong-server.js";
 
 export interface ConnectOptions {
@@ -31,6 +31,8 @@ export type ConnectedTarget = TargetAdapter & {
   readonly info: TargetServerInfo;
   /** The server's user-name rule, for the matcher's name sanitizer (src/match/names.ts). */
   readonly userNames: UserNameRule;
+  /** What the person must be told about this server before the run goes on (shown once). */
+  readonly warnings: readonly TargetWarning[];
   close(): void;
 };
 
@@ -51,8 +53,9 @@ function deviceId(): string {
 
 /**
  * Connects to a target: detects Jellyfin or Emby and its version from /System/Info/Public,
- * refuses versions outside the supported range, and proves the key is an admin's, so bad
- * credentials fail at start (exit 4) instead of in the middle of a run.
+ * refuses versions older than the supported range (exit 4), warns about ones newer than the
+ * newest known, and proves the key is an admin's, so bad credentials fail at start (exit 4)
+ * instead of in the middle of a run.
  */
 export async function connectTarget(options: ConnectOptions): Promise<ConnectedTarget> {
   const clientVersion = packageVersion();
@@ -98,7 +101,7 @@ export async function connectTarget(options: ConnectOptions): Promise<ConnectedT
       },
     );
   }
-  checkSupported(found.kind, found.version, probe.serverUrl);
+  const warning = checkSupported(found.kind, found.version, probe.serverUrl);
   const family = familyOf(found.kind);
   const dialect = family.dialect(found.version);
   const http = new HttpClient({
@@ -118,7 +121,7 @@ export async function connectTarget(options: ConnectOptions): Promise<ConnectedT
       playlistEntryRemoval: dialect.abilities.playlistEntryRemoval,
     },
   };
-  const adapter = new MediaBrowserAdapter(http, dialect, info, options.concurrency);
+  const adapter = new MediaBrowserAdapter(http, dialect, info, options.concurrency, warning ? [warning] : []);
   try {
     await adapter.check();
   } catch (error) {

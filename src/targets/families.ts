@@ -3,8 +3,9 @@ import { ServiceError } from "../http/errors.js";
 import type { TargetKind } from "../model/index.js";
 import { EMBY } from "./emby/dialect.js";
 import { JELLYFIN } from "./jellyfin/dialect.js";
-import { type Dialect, type DialectFamily, majorMinor, versionText } from "./mediabrowser/dialect.js";
+import { compareVersion, type Dialect, type DialectFamily, versionText } from "./mediabrowser/dialect.js";
 import type { PublicSystemInfoWire } from "./mediabrowser/schema.js";
+import type { TargetWarning } from "./types.js";
 
 /** Every kind of target plexodus speaks to, in the order they are tried on detection. */
 export const FAMILIES: readonly DialectFamily[] = [JELLYFIN, EMBY];
@@ -17,9 +18,9 @@ export function dialectFor(kind: TargetKind, version: string): Dialect {
   return familyOf(kind).dialect(version);
 }
 
-/** "10.8–10.11". */
+/** "10.8 or later": newer releases than the newest known one are served too. */
 function rangeText(family: DialectFamily): string {
-  return `${versionText(family.versions.oldest)}–${versionText(family.versions.newest)}`;
+  return `${versionText(family.versions.oldest)} or later`;
 }
 
 /** Kind and version from /System/Info/Public; a server no family recognizes is refused. */
@@ -39,22 +40,35 @@ export function identify(
   );
 }
 
+/** The `code` of the warning a server newer than the newest known release gets. */
+export const NEWER_THAN_KNOWN = "target-version-newer-than-known";
+
 /**
- * Versions outside the tested range are refused, not warned about: their write semantics
- * are unknown (Jellyfin 12 changes auth and routes), and a wrong mark on someone's history
- * is worse than not migrating.
+ * Versions older than the supported range are refused (exit 4): their write semantics are
+ * known to differ. A version newer than the newest known release is not refused — servers are
+ * upgraded all the time, and a migrator that stops at every release fails the people it is
+ * for — but goes on with the newest dialect and returns the warning to show once. A version
+ * that cannot be read is refused like an old one.
  */
-export function checkSupported(kind: TargetKind, version: string, serverUrl: string): void {
+export function checkSupported(kind: TargetKind, version: string, serverUrl: string): TargetWarning | null {
   const family = familyOf(kind);
   const { oldest, newest } = family.versions;
-  const rank = ([major, minor]: readonly [number, number]) => major * 1000 + minor;
-  const value = rank(majorMinor(version));
-  if (value >= rank(oldest) && value <= rank(newest)) return;
-  const message = `${serverUrl} runs ${kind} ${version}; plexodus supports ${kind} ${rangeText(family)}`;
-  throw new ServiceError("failed", message, {
-    hint:
-      value > rank(newest)
-        ? `${family.service.name} ${version} is newer than plexodus knows (${versionText(newest)}); use a plexodus release that supports it.`
-        : "Upgrade the server into the supported range, or use a plexodus release that supports this version.",
-  });
+  const name = family.service.name;
+  const fromOldest = compareVersion(version, oldest);
+  if (Number.isNaN(fromOldest) || fromOldest < 0) {
+    throw new ServiceError(
+      "unsupported",
+      `${serverUrl} runs ${name} ${version}; plexodus supports ${name} ${rangeText(family)}`,
+      {
+        hint: Number.isNaN(fromOldest)
+          ? `plexodus cannot read the version ${JSON.stringify(version)}; check ${optionFlag("targetUrl")} points at the server itself.`
+          : `Upgrade the server to ${name} ${versionText(oldest)} or later.`,
+      },
+    );
+  }
+  if (compareVersion(version, newest) <= 0) return null;
+  return {
+    code: NEWER_THAN_KNOWN,
+    message: `${name} ${version} is newer than the newest version plexodus knows (${versionText(newest)}); going on as with ${versionText(newest)} (check the result with verify).`,
+  };
 }

@@ -10,6 +10,15 @@ import type {
 } from "../model/index.js";
 import type { Progress } from "../progress.js";
 
+/**
+ * Something about the target the person must know that does not stop the run (a server newer
+ * than plexodus knows). `code` is stable for scripts; `message` is one line for people.
+ */
+export interface TargetWarning {
+  code: string;
+  message: string;
+}
+
 /** Fields of a user-data write; absent fields are left as they are on the target. */
 export type UserDataChange = Partial<TargetUserData>;
 

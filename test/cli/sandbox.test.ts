@@ -18,7 +18,7 @@ describe("plexodus sandbox", () => {
     await expect(fetch(`${url}/System/Info/Public`)).rejects.toThrow();
   });
 
-  it("does not print a key the user chose, and serves the newest version by default", async () => {
+  it("does not print a key the user chose, and serves Jellyfin 12.0 by default", async () => {
     const { io, linesAtLeast } = capture();
     const controller = new AbortController();
     const serving = serveSandbox(
@@ -31,7 +31,7 @@ describe("plexodus sandbox", () => {
       Version: string;
       ServerName: string;
     };
-    expect(info.Version).toBe("10.11.11");
+    expect(info.Version).toBe("12.0.0");
     // Without --library it serves the demo's target library, the match of the bundled Plex sample.
     expect(info.ServerName).toBe("Family Jellyfin (demo)");
     const users = await fetch(`${url}/Users`, {

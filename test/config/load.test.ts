@@ -192,6 +192,21 @@ describe("paths in a config file (issue 13 item 13)", () => {
     );
   });
 
+  it("takes secrets and other values as written: only file options are read as paths", () => {
+    // The secret and file schemas were one object, so a token in a config file became a path.
+    const folder = mkdtempSync(join(tmpdir(), "plexodus-config-secrets-"));
+    const path = join(folder, "plexodus.yaml");
+    writeFileSync(path, "plex-token: abc\ntarget-api-key: k1\ntautulli-api-key: t1\n");
+    const config = loadConfig({ flags: {}, env: {}, configFile: path });
+    expect([config.plexToken, config.targetApiKey, config.tautulliApiKey]).toEqual(["abc", "k1", "t1"]);
+    expect(OPTIONS.filter((spec) => isPathOption(spec)).map((spec) => spec.key)).toEqual([
+      "plexDb",
+      "caFile",
+      "credentialsFile",
+      "journal",
+    ]);
+  });
+
   it("leaves relative paths of flags and environment variables as typed (the current folder's)", () => {
     const config = loadConfig({ flags: { journal: "run.journal" }, env: { PLEXODUS_PLEX_DB: "plex.db" } });
     expect(config.journal).toBe("run.journal");

@@ -32,8 +32,8 @@ export interface ContractExpectations {
   basePathUrl?: string;
   /** Exact number of indexed items, when known. */
   itemCount?: number;
-  /** Items that must be in the index, found by title. */
-  items?: { title: string; match: Partial<TargetItem> }[];
+  /** Items that must be in the index, found by title (and in the named library, when given). */
+  items?: { title: string; match: Partial<TargetItem>; library?: string }[];
   /** Existing user data that must read back, by user name and item title. */
   userData?: { user: string; title: string; data: Partial<TargetUserData> }[];
   /** Request-side contract violations the server recorded (sandbox only). */
@@ -140,6 +140,10 @@ export function adapterContract(name: string, factory: () => Promise<ContractFix
         const found = index.items.find((item) => item.title === expected.title);
         expect(found, expected.title).toBeDefined();
         expect(found).toMatchObject(expected.match);
+        if (expected.library !== undefined) {
+          const library = index.libraries.find((l) => l.id === found?.libraryId);
+          expect(library?.name, `library of ${expected.title}`).toBe(expected.library);
+        }
       }
     });
 

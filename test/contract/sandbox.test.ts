@@ -1,6 +1,13 @@
+import { expect, it } from "vitest";
 import { sampleTargetLibrary } from "../../src/sample/index.js";
-import { type Sandbox, type SandboxLibrary, startSandbox } from "../../src/sandbox/index.js";
+import {
+  type Sandbox,
+  type SandboxLibrary,
+  SUPPORTED_VERSIONS,
+  startSandbox,
+} from "../../src/sandbox/index.js";
 import { connectTarget } from "../../src/targets/detect.js";
+import { libraryNamed } from "../helpers/sample-target.js";
 import { adapterContract } from "./adapter.contract.js";
 
 /** The sample library plus enough films to need two pages of 1,000. */
@@ -33,16 +40,15 @@ const OUR_SIDE = (violation: string) =>
   // Documented in EmbySDK Playlists.html though absent from the spec; ownership is verified after creation.
   !/POST \/Playlists: query parameter "UserId"/.test(violation);
 
-// jellyfin@12.0 and emby@4.10 are left out: enabled when the adapter supports 12.x/4.10.
-const PERSONALITIES = [
-  ["jellyfin", "10.8"],
-  ["jellyfin", "10.9"],
-  ["jellyfin", "10.10"],
-  ["jellyfin", "10.11"],
-  ["emby", "4.7"],
-  ["emby", "4.8"],
-  ["emby", "4.9"],
-] as const;
+/** Every personality the sandbox serves: the suite must hold on each. */
+const PERSONALITIES = (["jellyfin", "emby"] as const).flatMap((kind) =>
+  SUPPORTED_VERSIONS[kind].map((version) => [kind, version] as const),
+);
+
+it("covers Jellyfin 12.0 and Emby 4.10", () => {
+  expect(PERSONALITIES).toContainEqual(["jellyfin", "12.0"]);
+  expect(PERSONALITIES).toContainEqual(["emby", "4.10"]);
+});
 
 for (const [kind, version] of PERSONALITIES) {
   adapterContract(`sandbox ${kind}@${version}`, async () => {
@@ -57,6 +63,8 @@ for (const [kind, version] of PERSONALITIES) {
     };
     const adapter = await connectTarget(connect);
     const minor = Number(version.split(".")[1]);
+    // Jellyfin 10.9–10.10 refuse entry removal to an API key; every other version allows it.
+    const noRemoval = kind === "jellyfin" && (version === "10.9" || version === "10.10");
     return {
       adapter,
       cleanup: () => sandbox.stop(),
@@ -65,15 +73,11 @@ for (const [kind, version] of PERSONALITIES) {
         versionPrefix: version,
         features:
           kind === "jellyfin"
-            ? {
-                userDataWrite: minor >= 9,
-                privatePlaylists: true,
-                // 10.9–10.10 refuse entry removal to an API key.
-                playlistEntryRemoval: minor === 8 || minor >= 11,
-              }
+            ? { userDataWrite: version !== "10.8", privatePlaylists: true, playlistEntryRemoval: !noRemoval }
             : { userDataWrite: true, privatePlaylists: minor >= 8, playlistEntryRemoval: true },
         connect,
-        basePathUrl: `${sandbox.url}/emby`,
+        // The sandbox's base path is the /emby prefix older servers strip; 12.0 deleted it.
+        ...(kind === "jellyfin" && version === "12.0" ? {} : { basePathUrl: `${sandbox.url}/emby` }),
         itemCount: countItems(lib),
         items: [
           {
@@ -93,6 +97,10 @@ for (const [kind, version] of PERSONALITIES) {
             match: { kind: "episode", seasonNumber: 1, episodeNumber: 3, episodeNumberEnd: 4 },
           },
           { title: "Says", match: { kind: "track" } },
+          // A collection member stays a movie of its library (no BoxSet in its place), and an
+          // artist is indexed in the music library however many libraries list it.
+          { title: "Heat", match: { kind: "movie", year: 1995 }, library: libraryNamed("movies") },
+          { title: "Nils Frahm", match: { kind: "artist" }, library: "Music" },
         ],
         userData: [
           {

@@ -5,7 +5,10 @@ describe.each(["jellyfin", "emby"])("plexodus demo --kind %s", (kind) => {
   it("exits 0 and prints the plan, the apply table and no drift", async () => {
     const result = await run(["demo", "--kind", kind]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`bundled Plex sample → ${kind}`);
+    // Jellyfin's demo runs against the 12.0 personality, the release people install now.
+    expect(result.stdout).toContain(
+      `bundled Plex sample → ${kind} ${kind === "jellyfin" ? "12.0" : "4.9"} sandbox`,
+    );
     expect(result.stdout).toMatch(/Plan: \d+ changes \(users 2, /);
     expect(result.stdout).toMatch(/category\s+planned\s+done\s+conflicts\s+failed\s+skipped/);
     expect(result.stdout).toMatch(/watched\s+13\s+13\s+0\s+0\s+0/);

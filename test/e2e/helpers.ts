@@ -94,6 +94,8 @@ export async function world(options: {
   library?: SandboxLibrary;
   faults?: FaultOptions;
   apiKey?: string;
+  /** What /System/Info/Public reports instead (tests of newer and older servers). */
+  reportedVersion?: string;
 }): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "plexodus-e2e-"));
   const plexDb = join(dir, "com.plexapp.plugins.library.db");
@@ -105,6 +107,7 @@ export async function world(options: {
     apiKey: options.apiKey ?? SENTINEL_API_KEY,
     validate: true,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.reportedVersion ? { reportedVersion: options.reportedVersion } : {}),
   });
   cleanups.push(async () => {
     await box.stop();

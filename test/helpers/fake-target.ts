@@ -11,7 +11,7 @@ import {
   type UserNameRule,
 } from "../../src/model/index.js";
 import { dialectFor } from "../../src/targets/families.js";
-import type { TargetAdapter, UserDataChange } from "../../src/targets/types.js";
+import type { TargetAdapter, TargetWarning, UserDataChange } from "../../src/targets/types.js";
 
 /**
  * An in-memory target that keeps the adapter contract faithfully: absolute user-data writes,
@@ -79,6 +79,8 @@ export class FakeTarget implements TargetAdapter {
   get userNames(): UserNameRule {
     return dialectFor(this.info.kind, this.info.version).userNames;
   }
+  /** A known version: nothing to warn about. */
+  readonly warnings: readonly TargetWarning[] = [];
   /** Write requests received (whatever their fate). */
   writes = 0;
   /** Writes that changed state. */

@@ -15,11 +15,14 @@ const ruleOf = (kind: TargetKind, version: string): UserNameRule => dialectFor(k
 const hasOnlyBmp = (text: string) => Array.from(text).every((c) => c.length === 1);
 const JELLYFIN_10_8 = /^[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@]+$/u;
 const JELLYFIN_10_11 = /^(?!\s)[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@+]+(?<!\s)$/u;
+/** Jellyfin 12: as 10.11, and not "." or "..". */
+const JELLYFIN_12 = /^(?!\.\.?$)(?!\s)[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@+]+(?<!\s)$/u;
 
 const TARGETS: [UserNameRule, RegExp][] = [
   [ruleOf("jellyfin", "10.8.13"), JELLYFIN_10_8],
   [ruleOf("jellyfin", "10.10.7"), JELLYFIN_10_8],
   [ruleOf("jellyfin", "10.11.11"), JELLYFIN_10_11],
+  [ruleOf("jellyfin", "12.0.0"), JELLYFIN_12],
   // Emby's rule is unknown; we hold it to the strictest rule (10.8 characters, no surrounding spaces).
   [ruleOf("emby", "4.8.11.0"), JELLYFIN_10_11],
   [ruleOf("emby", "4.8.11.0"), JELLYFIN_10_8],
@@ -30,6 +33,7 @@ const jf108 = ruleOf("jellyfin", "10.8.13");
 const emby = ruleOf("emby", "4.9.3.0");
 
 const names = fc.oneof(
+  fc.constantFrom(".", "..", " . ", ".. ", "...", "\u0000."),
   fc.string({ unit: "grapheme", maxLength: 80 }),
   fc.string({ unit: "binary", maxLength: 80 }),
   fc.string({ maxLength: 120 }),
@@ -54,6 +58,16 @@ describe("sanitizeUserName", () => {
     );
     expect(sanitizeUserName("john+doe@example.com", jf108)).toBe("john_doe@example.com");
     expect(sanitizeUserName("john+doe@example.com", emby)).toBe("john_doe@example.com");
+  });
+
+  it("never gives Jellyfin 12 the names . and .., which it refuses", () => {
+    const jf12 = ruleOf("jellyfin", "12.0.0");
+    expect(sanitizeUserName(".", jf12)).toBe("_");
+    expect(sanitizeUserName(" .. ", jf12)).toBe("__");
+    expect(sanitizeUserName("...", jf12)).toBe("...");
+    expect(sanitizeUserName("..", ruleOf("jellyfin", "13.0.0"))).toBe("__");
+    // Older servers take them as they are.
+    expect(sanitizeUserName("..", jf1011)).toBe("..");
   });
 
   it("falls back to the strict rule when the Jellyfin version cannot be read", () => {

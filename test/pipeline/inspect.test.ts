@@ -1,10 +1,14 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeSampleDatabase } from "../../fixtures/plex/write.js";
+import type { Config } from "../../src/config/load.js";
 import { LEAF_KINDS, type Snapshot } from "../../src/model/index.js";
-import { summarize } from "../../src/pipeline/inspect.js";
+import { InspectTally, inspectSource, summarize } from "../../src/pipeline/inspect.js";
+import type { Interaction } from "../../src/pipeline/interaction.js";
+import { readSource, streamSource } from "../../src/pipeline/source.js";
+import { SILENT_PROGRESS } from "../../src/progress.js";
 import { openPlexDatabase } from "../../src/readers/plex-db/index.js";
-import { tempDirs } from "../readers/plex-db/helpers.js";
+import { busyHistoryDb, tempDirs } from "../readers/plex-db/helpers.js";
 
 const tempDir = tempDirs();
 
@@ -74,5 +78,58 @@ describe("summarize", () => {
     expect(ownerAfter.rated).toBe(2 * ownerBefore.rated + 1);
     expect(ownerAfter.watched).toBe(2 * ownerBefore.watched);
     expect(summarize(extended).libraries).toEqual(summarize(snapshot).libraries);
+  });
+});
+
+describe("inspect of the database alone", () => {
+  it("counts a streamed read exactly as summarize() counts the whole snapshot", async () => {
+    const paths = [hostileSampleDb(), busyHistoryDb(tempDir())];
+    const legacy = join(tempDir(), "com.plexapp.plugins.library.db");
+    writeSampleDatabase(legacy, { variant: "legacy", timeZone: "UTC" });
+    paths.push(legacy);
+    for (const path of paths) {
+      const whole = summarize(await openPlexDatabase(path, { timeZone: "UTC" }).read());
+      let tally: InspectTally | undefined;
+      const head = await openPlexDatabase(path, { timeZone: "UTC" }).stream((items) => {
+        tally = new InspectTally(items);
+        return tally;
+      });
+      expect(tally!.report(head)).toEqual(whole);
+      expect(whole.totals.history).toBeGreaterThan(0);
+    }
+  });
+
+  it("streams only the database alone, and inspectSource counts it as summarize() does", async () => {
+    const path = busyHistoryDb(tempDir());
+    const whole = summarize(await openPlexDatabase(path, { timeZone: "UTC" }).read());
+    const alone = { plexDb: path, plexTimezone: "UTC" } as Config;
+    const withTautulli = { ...alone, tautulliUrl: "http://127.0.0.1:9", tautulliApiKey: "k" } as Config;
+    const withApi = { ...alone, plexUrl: "http://127.0.0.1:9", plexToken: "t" } as Config;
+    const sink = () => ({ state() {}, history() {} });
+    expect(await streamSource(alone, SILENT_PROGRESS, sink)).toBeDefined();
+    expect(await streamSource(withTautulli, SILENT_PROGRESS, sink)).toBeUndefined();
+    expect(await streamSource(withApi, SILENT_PROGRESS, sink)).toBeUndefined();
+    const interaction = { progress: () => ({ ...SILENT_PROGRESS, stop() {} }) } as unknown as Interaction;
+    expect(await inspectSource(alone, interaction)).toEqual(whole);
+  });
+
+  it("reports the zone local-time dates were read in as the whole read does", async () => {
+    // Legacy text dates written in a zone with DST, read in the same zone.
+    const path = join(tempDir(), "com.plexapp.plugins.library.db");
+    writeSampleDatabase(path, { variant: "legacy", timeZone: "America/New_York" });
+    const config = { plexDb: path, plexTimezone: "America/New_York" } as Config;
+    const interaction = { progress: () => ({ ...SILENT_PROGRESS, stop() {} }) } as unknown as Interaction;
+    const streamed = await inspectSource(config, interaction);
+    const whole = summarize(await readSource(config, SILENT_PROGRESS));
+    expect(streamed.source.localTimeZone).toEqual(whole.source.localTimeZone);
+    expect(streamed.source.localTimeZone?.zone).toBe("America/New_York");
+    expect(streamed.source.localTimeZone?.dates).toBeGreaterThan(0);
+    expect(streamed).toEqual(whole);
+    // A database with numeric dates only reports none, streamed or not.
+    const current = join(tempDir(), "com.plexapp.plugins.library.db");
+    writeSampleDatabase(current, { variant: "current", timeZone: "UTC" });
+    const numeric = { plexDb: current, plexTimezone: "UTC" } as Config;
+    expect((await inspectSource(numeric, interaction)).source.localTimeZone).toBeNull();
+    expect(summarize(await readSource(numeric, SILENT_PROGRESS)).source.localTimeZone).toBeNull();
   });
 });

@@ -18,6 +18,7 @@ const quiet: Interaction = {
   interrupt: () => ({ signal: new AbortController().signal, dispose() {} }),
   confirm: async () => true,
   warn: () => undefined,
+  notice: () => undefined,
 };
 
 const cleanups: (() => Promise<void> | void)[] = [];

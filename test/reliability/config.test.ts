@@ -34,12 +34,12 @@ const BAD = new Map<unknown, string>([
 ]);
 
 function badValue(spec: OptionSpec): string {
-  const value = BAD.get(spec.schema);
+  const value = BAD.get(v.VALUE_SCHEMAS[spec.schema]);
   if (value === undefined) throw new Error(`no bad value known for option ${spec.key}: add one`);
   return value;
 }
 
-const isFlag = (spec: OptionSpec) => spec.schema === v.flag;
+const isFlag = (spec: OptionSpec) => spec.schema === "flag";
 const commandFor = (spec: OptionSpec) => (spec.key === "detailedExitcode" ? "plan" : "migrate");
 
 let rig: Rig;

@@ -208,7 +208,10 @@ describe("security: the sandbox command with a given API key", () => {
     );
     while (!text.includes("\n")) await new Promise((resolve) => setTimeout(resolve, 10));
     const url = text.split("\n")[0]!;
-    const answer = await fetch(`${url}/Users`, { headers: { "X-Emby-Token": SENTINEL_API_KEY } });
+    // The default personality (Jellyfin 12.0) reads the key only from the Authorization header.
+    const answer = await fetch(`${url}/Users`, {
+      headers: { Authorization: `MediaBrowser Client="test", Token="${SENTINEL_API_KEY}"` },
+    });
     expect(answer.status).toBe(200);
     controller.abort();
     await serving;

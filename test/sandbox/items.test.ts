@@ -62,7 +62,9 @@ describe.each(PERSONALITIES)("$kind@$version item queries", ({ kind, version }) 
     const children = (await call(box, "GET", `${itemsPath(bob)}parentId=${shows.Id}`)).body as Page;
     expect(children.Items.map((item) => item.Type)).toEqual(topLevelTypes(showsName));
     const all = (await call(box, "GET", `${itemsPath(bob)}parentId=${shows.Id}&recursive=true`)).body as Page;
-    expect(all.TotalRecordCount).toBe(countOf(["Series", "Season", "Episode"], showsName));
+    // Observed on Jellyfin 12.0.0: every music artist is listed below every library too.
+    const artists = kind === "jellyfin" && version === "12.0" ? countOf(["MusicArtist"]) : 0;
+    expect(all.TotalRecordCount).toBe(countOf(["Series", "Season", "Episode"], showsName) + artists);
     expect(box.violations).toEqual([]);
   });
 

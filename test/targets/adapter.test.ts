@@ -19,7 +19,10 @@ afterEach(async () => {
   await stub?.close();
 });
 
-async function setup(dialect: Dialect, handler: (r: StubRequest) => StubReply): Promise<MediaBrowserAdapter> {
+async function setup(
+  dialect: Dialect,
+  handler: (r: StubRequest) => StubReply | Promise<StubReply>,
+): Promise<MediaBrowserAdapter> {
   stub = await startStub(handler);
   const http = new HttpClient({
     service: familyOf(dialect.kind).service,
@@ -115,6 +118,31 @@ describe("setUserData", () => {
     expect(error.message).toMatch(/playCount asked 3, stored 0/);
   });
 
+  it("checks only what it wrote: a series turning played beside a rating write is no failure (Jellyfin 12)", async () => {
+    // Jellyfin 12 shows a series as played once its last episode is (observed on 12.0.0); that
+    // episode may be written at the same moment as the series' rating.
+    let reads = 0;
+    let stored: Record<string, unknown> = { Played: false, PlayCount: 0, IsFavorite: false };
+    const a = await setup(jellyfinDialect("12.0.0"), (r) => {
+      if (r.method === "POST") stored = { ...stored, ...(r.body as object) };
+      if (r.method === "GET" && ++reads === 2) stored = { ...stored, Played: true };
+      return { status: 200, body: stored };
+    });
+    const result = await a.setUserData(U, J_ITEM, { rating: 10, isFavorite: true });
+    expect(result).toMatchObject({ played: true, rating: 10, isFavorite: true });
+  });
+
+  it("Jellyfin: a written field the server did not keep is still a loud failure", async () => {
+    const stored = { Played: false, PlayCount: 0, IsFavorite: false };
+    const b = await setup(jellyfinDialect("12.0.0"), (r) => ({
+      status: 200,
+      body: r.method === "POST" ? {} : stored,
+    }));
+    expect((await failure(b.setUserData(U, J_ITEM, { isFavorite: true }))).message).toMatch(
+      /isFavorite asked true, stored false/,
+    );
+  });
+
   it("clears a date and a rating through the DELETE routes, then restores the rest", async () => {
     let stored: Record<string, unknown> = {
       Played: true,
@@ -181,10 +209,100 @@ describe("users", () => {
     ]);
   });
 
+  it("creates users one at a time: Jellyfin numbers users made at once alike (observed on 12.0.0)", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let made = 0;
+    const a = await setup(jellyfinDialect("12.0.0"), async (r) => {
+      if (r.path !== "/Users/New") return { status: 204 };
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inFlight -= 1;
+      const name = (r.body as { Name: string }).Name;
+      if (name === "refused") return { status: 400, body: "Error processing request." };
+      made += 1;
+      return { status: 200, body: { Id: `${U.slice(0, 31)}${made}`, Name: name } };
+    });
+    const results = await Promise.allSettled(
+      ["anna", "refused", "bob", "carl"].map((name) => a.createUser(name, "pw")),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(most).toBe(1);
+    expect(stub!.requests.map((r) => (r.body as { Name: string }).Name)).toEqual([
+      "anna",
+      "refused",
+      "bob",
+      "carl",
+    ]);
+  });
+
   it("refuses a name the server would refuse, before any request", async () => {
     const a = await setup(jellyfinDialect("10.10.7"), () => ({ status: 200, body: {} }));
     await failure(a.createUser("anna+bob", "pw"));
     expect(stub!.requests).toHaveLength(0);
+  });
+});
+
+describe("item listings", () => {
+  const LIB_MOVIES = "11111111111111111111111111111111";
+  const LIB_MUSIC = "22222222222222222222222222222222";
+  const ARTIST = "33333333333333333333333333333333";
+  const MOVIE = "44444444444444444444444444444444";
+  const SET = "55555555555555555555555555555555";
+
+  it("state recursion, types, no box-set folding and order; an artist belongs to the music library", async () => {
+    const a = await setup(jellyfinDialect("12.0.0"), (r) => {
+      if (r.path === "/Library/VirtualFolders")
+        return {
+          status: 200,
+          body: [
+            { Name: "Films", CollectionType: "movies", ItemId: LIB_MOVIES },
+            { Name: "Music", CollectionType: "music", ItemId: LIB_MUSIC },
+          ],
+        };
+      const parent = r.query.get("parentId");
+      // As Jellyfin 12 does: the artist is listed below every library.
+      const items =
+        parent === LIB_MOVIES
+          ? [
+              { Id: MOVIE, Name: "Heat", Type: "Movie" },
+              { Id: ARTIST, Name: "Nils Frahm", Type: "MusicArtist" },
+            ]
+          : parent === LIB_MUSIC
+            ? [{ Id: ARTIST, Name: "Nils Frahm", Type: "MusicArtist" }]
+            : parent === SET
+              ? [{ Id: MOVIE }]
+              : [{ Id: SET, Name: "Heist" }];
+      return { status: 200, body: { Items: items, TotalRecordCount: items.length } };
+    });
+    const index = await a.index();
+    expect(index.items.map((item) => [item.title, item.libraryId])).toEqual([
+      ["Heat", LIB_MOVIES],
+      ["Nils Frahm", LIB_MUSIC],
+    ]);
+    expect(await a.listCollections()).toEqual([{ id: SET, title: "Heist", memberIds: [MOVIE] }]);
+    const lists = stub!.requests.filter((r) => r.path === "/Items");
+    expect(lists).toHaveLength(4);
+    for (const list of lists) {
+      expect(list.query.get("recursive"), list.query.toString()).toBe("true");
+      expect(list.query.get("collapseBoxSetItems")).toBe("false");
+      expect(list.query.get("sortBy")).toBe("SortName");
+      expect(list.query.get("sortOrder")).toBe("Ascending");
+      expect(list.query.get("includeItemTypes")).toBeTruthy();
+    }
+  });
+
+  it("Emby: says GroupItemsIntoCollections=false instead", async () => {
+    const a = await setup(embyDialect("4.10.1.0"), () => ({
+      status: 200,
+      body: { Items: [], TotalRecordCount: 0 },
+    }));
+    await a.listCollections();
+    const list = stub!.requests.find((r) => r.path === "/Items")!;
+    expect(list.query.get("GroupItemsIntoCollections")).toBe("false");
+    expect(list.query.get("Recursive")).toBe("true");
+    expect(list.query.get("SortBy")).toBe("SortName");
   });
 });
 

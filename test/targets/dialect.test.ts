@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { ServiceError } from "../../src/http/errors.js";
 import type { TargetKind } from "../../src/model/index.js";
 import { EMBY, EMBY_USER_NAME, embyDialect } from "../../src/targets/emby/dialect.js";
-import { checkSupported, identify } from "../../src/targets/families.js";
+import { checkSupported, identify, NEWER_THAN_KNOWN } from "../../src/targets/families.js";
 import {
   JELLYFIN,
   JELLYFIN_USER_NAME_10_8,
   JELLYFIN_USER_NAME_10_11,
+  JELLYFIN_USER_NAME_12,
   jellyfinDialect,
 } from "../../src/targets/jellyfin/dialect.js";
 
@@ -54,8 +55,20 @@ describe("dialects", () => {
     expect(embyDialect("4.7.5.0").abilities.privatePlaylists).toBe(false);
   });
 
-  it("Jellyfin sends only the Authorization header (works with legacy auth off)", () => {
-    expect(Object.keys(jellyfinDialect("10.11.11").headers("k", "d", "v"))).toEqual(["Authorization"]);
+  it("Jellyfin, every version, sends only the Authorization header (works with legacy auth off)", () => {
+    for (const version of ["10.8.13", "10.9.11", "10.10.7", "10.11.11", "12.0.0", "13.0.0"]) {
+      const headers = jellyfinDialect(version).headers("k", "d", "v");
+      expect(headers).toEqual({
+        Authorization:
+          'MediaBrowser Client="plexodus", Device="plexodus-cli", DeviceId="d", Version="v", Token="k"',
+      });
+    }
+  });
+
+  it("states box-set folding off in every listing, each server in its own words", () => {
+    expect(jellyfinDialect("12.0.0").listing).toEqual({ collapseBoxSetItems: false });
+    expect(jellyfinDialect("10.8.13").listing).toEqual({ collapseBoxSetItems: false });
+    expect(embyDialect("4.10.1.0").listing).toEqual({ groupItemsIntoCollections: false });
   });
 
   it("exports the user-name rules per version", () => {
@@ -67,6 +80,14 @@ describe("dialects", () => {
     expect(JELLYFIN_USER_NAME_10_11.test("anna ")).toBe(false);
     expect(jellyfinDialect("10.10.7").userNames.accepts).toBe(JELLYFIN_USER_NAME_10_8);
     expect(jellyfinDialect("10.11.0").userNames.accepts).toBe(JELLYFIN_USER_NAME_10_11);
+    expect(JELLYFIN_USER_NAME_12.test(".")).toBe(false);
+    expect(JELLYFIN_USER_NAME_12.test("..")).toBe(false);
+    expect(JELLYFIN_USER_NAME_12.test("...")).toBe(true);
+    expect(JELLYFIN_USER_NAME_12.test(".anna")).toBe(true);
+    expect(JELLYFIN_USER_NAME_12.test("a+b")).toBe(true);
+    expect(JELLYFIN_USER_NAME_10_11.test("..")).toBe(true);
+    expect(jellyfinDialect("12.0.0").userNames.accepts).toBe(JELLYFIN_USER_NAME_12);
+    expect(jellyfinDialect("13.0.0").userNames.accepts).toBe(JELLYFIN_USER_NAME_12);
     expect(EMBY_USER_NAME.test("anna+bob@x")).toBe(true);
     expect(EMBY_USER_NAME.test("bad\u0007")).toBe(false);
   });
@@ -85,28 +106,78 @@ describe("identify", () => {
     expect(() => identify({ Version: "10.11.11", Id: "x" }, "u")).toThrow(/neither/);
   });
 
-  it("refuses versions outside 10.8–10.11 and 4.7–4.9", () => {
-    expect(() => checkSupported("jellyfin", "10.8.0", "u")).not.toThrow();
-    expect(() => checkSupported("jellyfin", "10.11.11", "u")).not.toThrow();
-    expect(() => checkSupported("jellyfin", "10.7.7", "u")).toThrow(/supports jellyfin 10.8–10.11/);
-    expect(() => checkSupported("jellyfin", "12.0.0", "u")).toThrow(/supports/);
-    expect(() => checkSupported("emby", "4.9.3.0", "u")).not.toThrow();
-    expect(() => checkSupported("emby", "4.6.7.0", "u")).toThrow(/4.7–4.9/);
-    expect(() => checkSupported("emby", "4.10.0.1", "u")).toThrow(/4.7–4.9/);
+  it("refuses versions older than 10.8 and 4.7 with exit 4, and unreadable ones", () => {
+    for (const [kind, version] of [
+      ["jellyfin", "10.7.7"],
+      ["jellyfin", "9.0.0"],
+      ["emby", "4.6.7.0"],
+      ["emby", "3.5.3.0"],
+      ["jellyfin", "unstable"],
+    ] as const) {
+      const error = refusal(kind, version);
+      expect(error?.category, `${kind} ${version}`).toBe("unsupported");
+      expect(error?.exitCode).toBe(4);
+    }
+    expect(refusal("jellyfin", "10.7.7")?.message).toMatch(/supports Jellyfin 10\.8 or later/);
+    expect(refusal("jellyfin", "10.7.7")?.hint).toMatch(/Upgrade the server to Jellyfin 10\.8/);
+    expect(refusal("emby", "4.6.7.0")?.message).toMatch(/supports Emby 4\.7 or later/);
+  });
+
+  it("accepts every known version without a warning", () => {
+    for (const [kind, version] of [
+      ["jellyfin", "10.8.0"],
+      ["jellyfin", "10.11.11"],
+      ["jellyfin", "12.0.0"],
+      ["jellyfin", "12.1.0"],
+      ["jellyfin", "12.1.7"],
+      ["emby", "4.7.5.0"],
+      ["emby", "4.9.5.0"],
+      ["emby", "4.10.0.40"],
+      ["emby", "4.10.1.0"],
+      ["emby", "4.10.1.9"],
+    ] as const) {
+      expect(checkSupported(kind, version, "u"), `${kind} ${version}`).toBeNull();
+    }
+  });
+
+  it("goes on with a warning for versions newer than the newest known one", () => {
+    for (const [kind, version, newest] of [
+      ["jellyfin", "12.2.0", "12.1"],
+      ["jellyfin", "12.9.0", "12.1"],
+      ["jellyfin", "13.0.0", "12.1"],
+      ["emby", "4.10.5.0", "4.10.1"],
+      ["emby", "4.11.0.0", "4.10.1"],
+      ["emby", "5.0.0.0", "4.10.1"],
+    ] as const) {
+      const warning = checkSupported(kind, version, "u");
+      expect(warning?.code).toBe(NEWER_THAN_KNOWN);
+      expect(warning?.message).toContain(
+        `${version} is newer than the newest version plexodus knows (${newest})`,
+      );
+    }
+  });
+
+  it("serves a newer version with the newest dialect", () => {
+    const newest = jellyfinDialect("12.1.0");
+    const newer = jellyfinDialect("13.0.0");
+    expect(newer.userNames.accepts).toBe(newest.userNames.accepts);
+    expect(newer.abilities).toEqual(newest.abilities);
+    expect(newer.items(U)).toEqual(newest.items(U));
+    expect(embyDialect("4.11.0.0").abilities).toEqual(embyDialect("4.10.1.0").abilities);
+    expect(identify({ Version: "5.0.0.0", Id: "x" }, "u")).toEqual({ kind: "emby", version: "5.0.0.0" });
   });
 
   it("takes the supported range and the newest known version from the dialects", () => {
-    expect(JELLYFIN.versions).toEqual({ oldest: [10, 8], newest: [10, 11] });
-    expect(EMBY.versions).toEqual({ oldest: [4, 7], newest: [4, 9] });
-    const hintOf = (kind: TargetKind, version: string) => {
-      try {
-        checkSupported(kind, version, "u");
-      } catch (error) {
-        return (error as ServiceError).hint;
-      }
-      return undefined;
-    };
-    expect(hintOf("jellyfin", "12.0.0")).toMatch(/newer than plexodus knows \(10\.11\)/);
-    expect(hintOf("jellyfin", "10.7.7")).toMatch(/Upgrade the server/);
+    expect(JELLYFIN.versions).toEqual({ oldest: [10, 8], newest: [12, 1] });
+    expect(EMBY.versions).toEqual({ oldest: [4, 7], newest: [4, 10, 1] });
   });
 });
+
+function refusal(kind: TargetKind, version: string): ServiceError | undefined {
+  try {
+    checkSupported(kind, version, "u");
+  } catch (error) {
+    return error as ServiceError;
+  }
+  return undefined;
+}

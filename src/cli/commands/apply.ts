@@ -1,13 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { PlexodusError } from "../../errors.js";
-import { executePlan } from "../../pipeline/apply.js";
-import { readPlanFile } from "../../pipeline/plan-file.js";
-import { interactionFor } from "../interaction.js";
 import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { NOTHING_TO_APPLY } from "../render/apply.js";
-import { applyEvents, reportApply } from "../report.js";
 
 export const registerApply: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -19,6 +14,20 @@ export const registerApply: RegisterCommand = (program, registration) => {
   addConfigOptions(command, APPLY_OPTIONS);
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { plan: string }) => {
+    // Loaded when the command runs, not when help is printed (issue 14, start).
+    const [
+      { executePlan },
+      { readPlanFile },
+      { interactionFor },
+      { NOTHING_TO_APPLY },
+      { applyEvents, reportApply },
+    ] = await Promise.all([
+      import("../../pipeline/apply.js"),
+      import("../../pipeline/plan-file.js"),
+      import("../interaction.js"),
+      import("../render/apply.js"),
+      import("../report.js"),
+    ]);
     const ctx = registration.context();
     // The plan file is this command's input, read (and refused when bad) before the options.
     const plan = readPlanFile(resolve(ctx.io.cwd, flags.plan));

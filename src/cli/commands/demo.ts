@@ -2,15 +2,11 @@ import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import type { Command } from "commander";
 import { ConfigError, EXIT_OK } from "../../errors.js";
-import { type DemoEvent, runDemo } from "../../pipeline/demo.js";
+import type { DemoEvent } from "../../pipeline/demo.js";
+// The version table only (no imports of its own): the sandbox itself loads when the demo runs.
 import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
 import type { CommandContext } from "../context.js";
-import { interactionFor } from "../interaction.js";
 import type { RegisterCommand } from "../registration.js";
-import { NOTHING_TO_APPLY } from "../render/apply.js";
-import { DEMO_STEPS, demoClosing, demoHeader } from "../render/demo.js";
-import { renderPlan } from "../render/plan.js";
-import { reportApply } from "../report.js";
 
 export const registerDemo: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -42,6 +38,12 @@ export const registerDemo: RegisterCommand = (program, registration) => {
         },
       );
     }
+    // Loaded when the demo runs, not when help is printed (issue 14, start).
+    const [{ runDemo }, { interactionFor }, renderers] = await Promise.all([
+      import("../../pipeline/demo.js"),
+      import("../interaction.js"),
+      loadRenderers(),
+    ]);
     const apiKey = randomBytes(16).toString("hex");
     ctx.redactor.add(apiKey);
     let applyCode = EXIT_OK;
@@ -50,18 +52,39 @@ export const registerDemo: RegisterCommand = (program, registration) => {
       // The demo answers its own question (--yes): a person ran it to watch it write.
       interactionFor(ctx, { yes: true }),
       (event) => {
-        const code = show(ctx, event);
+        const code = show(ctx, event, renderers);
         if (code !== undefined) applyCode = code;
       },
     );
     const kept = outcome.keptFolder === null ? [] : readdirSync(outcome.keptFolder).sort();
-    for (const line of demoClosing(outcome, kept)) ctx.say(line);
+    for (const line of renderers.demoClosing(outcome, kept)) ctx.say(line);
     registration.setExitCode(applyCode !== EXIT_OK || outcome.drift.length > 0 ? 1 : EXIT_OK);
   });
 };
 
+/** The renderers the demo prints with. */
+async function loadRenderers() {
+  const [{ NOTHING_TO_APPLY }, demo, { renderPlan }, { reportApply }] = await Promise.all([
+    import("../render/apply.js"),
+    import("../render/demo.js"),
+    import("../render/plan.js"),
+    import("../report.js"),
+  ]);
+  return { NOTHING_TO_APPLY, ...demo, renderPlan, reportApply };
+}
+
 /** Prints one moment of the demo; returns the apply's exit code once the apply is reported. */
-function show(ctx: CommandContext, event: DemoEvent): number | undefined {
+function show(
+  ctx: CommandContext,
+  event: DemoEvent,
+  {
+    NOTHING_TO_APPLY,
+    DEMO_STEPS,
+    demoHeader,
+    renderPlan,
+    reportApply,
+  }: Awaited<ReturnType<typeof loadRenderers>>,
+): number | undefined {
   switch (event.type) {
     case "started":
       for (const line of demoHeader(event.sandbox, event.config)) ctx.say(line);

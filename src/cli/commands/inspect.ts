@@ -1,9 +1,6 @@
 import type { Command } from "commander";
-import { inspectSource } from "../../pipeline/inspect.js";
-import { interactionFor } from "../interaction.js";
 import { addConfigOptions, listGlobalOptions, SOURCE_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { renderInspect } from "../render/inspect.js";
 
 /** The source options plus what reaching Plex or Tautulli over HTTP needs. */
 const INSPECT_OPTIONS = [...SOURCE_OPTIONS, "timeout", "concurrency", "caFile", "insecure"] as const;
@@ -17,6 +14,12 @@ export const registerInspect: RegisterCommand = (program: Command, registration)
   addConfigOptions(command, INSPECT_OPTIONS);
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
+    // Loaded when the command runs, not when help is printed (issue 14, start).
+    const [{ inspectSource }, { interactionFor }, { renderInspect }] = await Promise.all([
+      import("../../pipeline/inspect.js"),
+      import("../interaction.js"),
+      import("../render/inspect.js"),
+    ]);
     const ctx = registration.context();
     const config = ctx.config(flags, INSPECT_OPTIONS);
     const report = await inspectSource(config, interactionFor(ctx, config));

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import { migrate } from "../../pipeline/migrate.js";
-import { interactionFor } from "../interaction.js";
 import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { NOTHING_TO_APPLY } from "../render/apply.js";
-import { planDocument, renderPlan } from "../render/plan.js";
-import { applyEvents, reportApply } from "../report.js";
 
 export const registerMigrate: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -15,6 +10,20 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
   addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])]);
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { dryRun?: boolean }) => {
+    // Loaded when the command runs, not when help is printed (issue 14, start).
+    const [
+      { migrate },
+      { interactionFor },
+      { NOTHING_TO_APPLY },
+      { planDocument, renderPlan },
+      { applyEvents, reportApply },
+    ] = await Promise.all([
+      import("../../pipeline/migrate.js"),
+      import("../interaction.js"),
+      import("../render/apply.js"),
+      import("../render/plan.js"),
+      import("../report.js"),
+    ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
     const dryRun = Boolean(flags.dryRun);

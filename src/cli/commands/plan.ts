@@ -1,11 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EXIT_CHANGES, EXIT_OK } from "../../errors.js";
-import { planMigration } from "../../pipeline/plan.js";
-import { interactionFor } from "../interaction.js";
 import { addConfigOptions, listGlobalOptions, PLAN_OPTIONS, READ_ONLY_HIDDEN } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { planDocument, planSavedLine, renderPlan } from "../render/plan.js";
 
 export const registerPlan: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -19,6 +16,13 @@ export const registerPlan: RegisterCommand = (program, registration) => {
   });
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { out?: string }) => {
+    // Loaded when the command runs, not when help is printed (issue 14, start).
+    const [{ planMigration }, { interactionFor }, { planDocument, planSavedLine, renderPlan }] =
+      await Promise.all([
+        import("../../pipeline/plan.js"),
+        import("../interaction.js"),
+        import("../render/plan.js"),
+      ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
     const outFile = flags.out ? resolve(ctx.io.cwd, flags.out) : null;

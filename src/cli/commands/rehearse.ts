@@ -1,11 +1,9 @@
 import type { Command } from "commander";
 import { EXIT_OK } from "../../errors.js";
-import { type RehearsalEvent, rehearse } from "../../pipeline/rehearse.js";
+import type { RehearsalEvent } from "../../pipeline/rehearse.js";
 import type { CommandContext } from "../context.js";
-import { interactionFor } from "../interaction.js";
 import { APPLY_OPTIONS, addConfigOptions, listGlobalOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { rehearsalDocument, rehearsalSucceeded, renderRehearsal } from "../render/rehearse.js";
 
 export const registerRehearse: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -19,6 +17,13 @@ export const registerRehearse: RegisterCommand = (program, registration) => {
   addConfigOptions(command, [...new Set([...PLAN_OPTIONS, ...APPLY_OPTIONS])], { hidden: REAL_RUN_ONLY });
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
+    // Loaded when the command runs, not when help is printed (issue 14, start).
+    const [{ rehearse }, { interactionFor }, { rehearsalDocument, rehearsalSucceeded, renderRehearsal }] =
+      await Promise.all([
+        import("../../pipeline/rehearse.js"),
+        import("../interaction.js"),
+        import("../render/rehearse.js"),
+      ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
     // Nothing real is written, so there is nothing to confirm.

@@ -1,11 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { rollbackJournal } from "../../pipeline/rollback.js";
-import { interactionFor } from "../interaction.js";
 import { addConfigOptions, listGlobalOptions, TARGET_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { renderRollback, rollbackDocument } from "../render/rollback.js";
-import { runExitCode } from "../report.js";
 
 export const registerRollback: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -19,6 +15,14 @@ export const registerRollback: RegisterCommand = (program, registration) => {
   addConfigOptions(command, keys);
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown> & { journal: string; includeUsers?: boolean }) => {
+    // Loaded when the command runs, not when help is printed (issue 14, start).
+    const [{ rollbackJournal }, { interactionFor }, { renderRollback, rollbackDocument }, { runExitCode }] =
+      await Promise.all([
+        import("../../pipeline/rollback.js"),
+        import("../interaction.js"),
+        import("../render/rollback.js"),
+        import("../report.js"),
+      ]);
     const ctx = registration.context();
     const { journal, ...rest } = flags;
     const config = ctx.config(rest, keys);

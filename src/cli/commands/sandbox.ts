@@ -2,17 +2,14 @@ import type { EventEmitter } from "node:events";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ConfigError } from "../../errors.js";
-import { writeTargetSnapshot } from "../../pipeline/snapshot.js";
-import { SAMPLE_SCENARIO, sampleTargetLibrary } from "../../sample/index.js";
-import { loadSandboxLibrary, type Sandbox, startSandbox } from "../../sandbox/index.js";
+import type { Sandbox } from "../../sandbox/index.js";
+// The version table only (no imports of its own): the sandbox itself loads when it starts.
 import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "../../sandbox/personality.js";
-import { type PlexSandbox, startPlexSandbox } from "../../sandbox/plex/index.js";
+import type { PlexSandbox } from "../../sandbox/plex/index.js";
 import { readsOwnArguments, refuseStrayArguments } from "../arguments.js";
 import type { CommandContext } from "../context.js";
-import { interactionFor } from "../interaction.js";
 import { addConfigOptions, PLAN_OPTIONS } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { snapshotWrittenLines } from "../render/rehearse.js";
 
 export interface SandboxCommandOptions {
   kind?: string;
@@ -77,6 +74,11 @@ export async function serveSandbox(
       throw new ConfigError(`--fail-rate must be a number from 0 to 1, got "${options.failRate}" (flag)`);
     }
   }
+  // Loaded when a sandbox starts, not when help is printed (issue 14, start).
+  const [{ sampleTargetLibrary }, { loadSandboxLibrary, startSandbox }] = await Promise.all([
+    import("../../sample/index.js"),
+    import("../../sandbox/index.js"),
+  ]);
   // Without --library: the demo's target library, which matches the bundled Plex sample.
   const library = options.library === undefined ? sampleTargetLibrary() : loadSandboxLibrary(options.library);
   if (options.apiKey) context.redactor.add(options.apiKey);
@@ -132,6 +134,10 @@ async function servePlexSandbox(
     });
   }
   if (options.apiKey) context.redactor.add(options.apiKey);
+  const [{ SAMPLE_SCENARIO }, { startPlexSandbox }] = await Promise.all([
+    import("../../sample/index.js"),
+    import("../../sandbox/plex/index.js"),
+  ]);
   const source =
     options.library === undefined ? { scenario: SAMPLE_SCENARIO } : { databasePath: options.library };
   const box: PlexSandbox = await listening(port, () =>
@@ -308,6 +314,12 @@ async function writeSnapshot(
   const config = context.config({ ...options, targetUrl: options.snapshotFrom }, [
     ...SNAPSHOT_OPTIONS,
     "targetUrl",
+  ]);
+  // Loaded when a snapshot is written, not when help is printed (issue 14, start).
+  const [{ writeTargetSnapshot }, { interactionFor }, { snapshotWrittenLines }] = await Promise.all([
+    import("../../pipeline/snapshot.js"),
+    import("../interaction.js"),
+    import("../render/rehearse.js"),
   ]);
   const written = await writeTargetSnapshot(
     config,

@@ -1,10 +1,7 @@
 import type { Command } from "commander";
 import { EXIT_CHANGES, EXIT_OK } from "../../errors.js";
-import { verifyTarget } from "../../pipeline/verify.js";
-import { interactionFor } from "../interaction.js";
 import { addConfigOptions, listGlobalOptions, PLAN_OPTIONS, READ_ONLY_HIDDEN } from "../options.js";
 import type { RegisterCommand } from "../registration.js";
-import { renderVerify, verifyDocument } from "../render/drift.js";
 
 export const registerVerify: RegisterCommand = (program, registration) => {
   const command: Command = program
@@ -24,6 +21,12 @@ export const registerVerify: RegisterCommand = (program, registration) => {
   });
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
+    // Loaded when the command runs, not when help is printed (issue 14, start).
+    const [{ verifyTarget }, { interactionFor }, { renderVerify, verifyDocument }] = await Promise.all([
+      import("../../pipeline/verify.js"),
+      import("../interaction.js"),
+      import("../render/drift.js"),
+    ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
     const { prepared, drift } = await verifyTarget(config, interactionFor(ctx, config));

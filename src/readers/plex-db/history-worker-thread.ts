@@ -9,7 +9,9 @@ import Database from "better-sqlite3";
 
 export interface HistoryWorkerData {
   dbPath: string;
+  /** The history query wrapped by eachRowQuery (rows.ts): it calls `rowFunction` once per group. */
   sql: string;
+  rowFunction: string;
   cacheSize: number;
   chunkSize: number;
 }
@@ -73,11 +75,21 @@ function send(filling: Filling): void {
   );
 }
 
-/** Rows in query order into `filling`, sending it whenever it is full. */
-function pack(rows: Iterable<unknown[]>, size: number): void {
+/**
+ * A step for the row function (accumulator first, then the group's six values) that packs
+ * groups in query order into chunks, sending each when it is full; `end` sends the last one.
+ */
+function packer(size: number): { step: (...args: unknown[]) => void; end: () => void } {
   let filling = fresh(size);
-  for (const row of rows) {
-    const [account, guid, plays, maxNumber, maxText, unreadable] = row;
+  const step = (
+    _total: unknown,
+    account: unknown,
+    guid: unknown,
+    plays: unknown,
+    maxNumber: unknown,
+    maxText: unknown,
+    unreadable: unknown,
+  ) => {
     const i = filling.size++;
     if (
       typeof account === "number" &&
@@ -99,24 +111,31 @@ function pack(rows: Iterable<unknown[]>, size: number): void {
       }
     } else {
       filling.oddAt.push(i);
-      filling.oddRows.push(row);
+      filling.oddRows.push([account, guid, plays, maxNumber, maxText, unreadable]);
     }
     filling.guidEnds[i] = filling.guidLength;
     if (filling.size === size) {
       send(filling);
       filling = fresh(size);
     }
-  }
-  if (filling.size > 0) send(filling);
+  };
+  const end = () => {
+    if (filling.size > 0) send(filling);
+  };
+  return { step: step as (...args: unknown[]) => void, end };
 }
 
-function run({ dbPath, sql, cacheSize, chunkSize }: HistoryWorkerData): void {
+function run({ dbPath, sql, rowFunction, cacheSize, chunkSize }: HistoryWorkerData): void {
   let db: Database.Database | undefined;
   try {
     db = new Database(dbPath, { readonly: true, fileMustExist: true });
     db.pragma("query_only = 1");
     db.pragma(`cache_size = ${Number(cacheSize)}`);
-    pack(db.prepare(sql).raw().iterate() as Iterable<unknown[]>, chunkSize);
+    const { step, end } = packer(chunkSize);
+    // As eachRow (rows.ts) does it; this module may import packages only (vitest.config.ts).
+    db.aggregate(rowFunction, { varargs: true, start: 0, step: step as (total: number) => void });
+    db.prepare(sql).pluck().get();
+    end();
     post({ type: "done" });
   } catch (error) {
     const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

@@ -1,9 +1,10 @@
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
-import { HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
+import { HISTORY_COLUMNS, HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
 import type { HistoryChunk, HistoryWorkerData, WorkerMessage } from "./history-worker-thread.js";
 import { SNAPSHOT_CACHE_SIZE } from "./open.js";
+import { EACH_ROW_FUNCTION, eachRowQuery } from "./rows.js";
 
 /**
  * Runs HISTORY_SQL in a worker thread (history-worker-thread.ts) on its own read-only
@@ -26,7 +27,8 @@ export interface HistoryWorker {
 export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): HistoryWorker {
   const workerData: HistoryWorkerData = {
     dbPath,
-    sql: HISTORY_SQL,
+    sql: eachRowQuery(HISTORY_SQL, HISTORY_COLUMNS),
+    rowFunction: EACH_ROW_FUNCTION,
     cacheSize: SNAPSHOT_CACHE_SIZE,
     chunkSize,
   };

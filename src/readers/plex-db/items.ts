@@ -3,6 +3,7 @@ import type { ExternalIds, Item, Library } from "../../model/index.js";
 import { COLLECTION_TYPE, ITEM_KINDS, LIBRARY_KINDS, PLAYLIST_TYPE } from "../../plex/metadata-types.js";
 import type { ProgressTask } from "../../progress.js";
 import { parseExternalIdTag, parseGuid } from "./guid.js";
+import { eachRow } from "./rows.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { count, int, type Notes, type TimeDecoder } from "./values.js";
 
@@ -74,75 +75,61 @@ export function readItems(
 ): ItemsResult {
   const col = (name: string) => columnOrNull(schema, "metadata_items", name);
   const types = [...Object.keys(ITEM_KINDS), PLAYLIST_TYPE, COLLECTION_TYPE].join(", ");
-  const statement = db
-    .prepare(
-      `SELECT id, library_section_id, parent_id, metadata_type, guid, title, "index", ${col("absolute_index")},
+  const sql = `SELECT id, library_section_id, parent_id, metadata_type, guid, title, "index", ${col("absolute_index")},
          ${col("year")}, ${col("duration")}, ${col("deleted_at")}, ${col("extra_data")}
-       FROM metadata_items NOT INDEXED WHERE metadata_type IN (${types})`,
-    )
-    .raw();
+       FROM metadata_items NOT INDEXED WHERE metadata_type IN (${types})`;
   const libraryIds = new Set(libraries.map((l) => l.id));
   const raws = new Map<number, RawItem>();
   const lists: ListRow[] = [];
   let seen = 0;
-  for (const row of statement.iterate() as Iterable<unknown[]>) {
-    const [
-      id,
-      library,
-      parent,
-      type,
-      guid,
-      title,
-      index,
-      absoluteIndex,
-      year,
-      duration,
-      deletedAt,
-      extraData,
-    ] = row;
-    if (++seen % 10_000 === 0) task.tick(10_000);
-    const typeNumber = int(type) ?? -1;
-    const text = typeof title === "string" ? title : "";
-    if (typeNumber === PLAYLIST_TYPE || typeNumber === COLLECTION_TYPE) {
-      lists.push({
+  eachRow(
+    db,
+    sql,
+    (id, library, parent, type, guid, title, index, absoluteIndex, year, duration, deletedAt, extraData) => {
+      if (++seen % 10_000 === 0) task.tick(10_000);
+      const typeNumber = int(type) ?? -1;
+      const text = typeof title === "string" ? title : "";
+      if (typeNumber === PLAYLIST_TYPE || typeNumber === COLLECTION_TYPE) {
+        lists.push({
+          id: id as number,
+          type: typeNumber,
+          libraryId: int(library),
+          title: text,
+          index: int(index),
+          extraData: typeof extraData === "string" ? extraData : null,
+        });
+        return;
+      }
+      const libraryId = int(library);
+      if (libraryId === null || !libraryIds.has(String(libraryId))) {
+        notes.add(
+          "item-without-library",
+          (n) => `${n} item(s) belong to no existing library and were left out`,
+        );
+        return;
+      }
+      if (typeof guid !== "string" || guid === "") {
+        notes.add(
+          "item-without-guid",
+          (n) => `${n} item(s) have no guid, so no state can attach to them; left out`,
+        );
+        return;
+      }
+      raws.set(id as number, {
         id: id as number,
+        libraryId,
+        parentId: int(parent),
         type: typeNumber,
-        libraryId: int(library),
+        guid,
         title: text,
         index: int(index),
-        extraData: typeof extraData === "string" ? extraData : null,
+        absoluteIndex: int(absoluteIndex),
+        year: int(year),
+        durationMs: count(duration),
+        deleted: times.ms(deletedAt) !== null,
       });
-      continue;
-    }
-    const libraryId = int(library);
-    if (libraryId === null || !libraryIds.has(String(libraryId))) {
-      notes.add(
-        "item-without-library",
-        (n) => `${n} item(s) belong to no existing library and were left out`,
-      );
-      continue;
-    }
-    if (typeof guid !== "string" || guid === "") {
-      notes.add(
-        "item-without-guid",
-        (n) => `${n} item(s) have no guid, so no state can attach to them; left out`,
-      );
-      continue;
-    }
-    raws.set(id as number, {
-      id: id as number,
-      libraryId,
-      parentId: int(parent),
-      type: typeNumber,
-      guid,
-      title: text,
-      index: int(index),
-      absoluteIndex: int(absoluteIndex),
-      year: int(year),
-      durationMs: count(duration),
-      deleted: times.ms(deletedAt) !== null,
-    });
-  }
+    },
+  );
   task.tick(seen % 10_000);
   const files = readFiles(db, schema, raws);
   const tagIds = readExternalIdTags(db, schema, raws);
@@ -212,21 +199,16 @@ function readFiles(
   raws: ReadonlyMap<number, RawItem>,
 ): Map<number, string[]> {
   const partOrder = columnOrNull(schema, "media_parts", "index", "mp").includes("NULL") ? "" : `mp."index", `;
-  const rows = db
-    .prepare(
-      `SELECT mi.metadata_item_id, mp.file FROM media_parts mp JOIN media_items mi ON mi.id = mp.media_item_id
-       ORDER BY mi.metadata_item_id, mi.id, ${partOrder}mp.rowid`,
-    )
-    .raw()
-    .iterate() as Iterable<[unknown, unknown]>;
+  const sql = `SELECT mi.metadata_item_id, mp.file FROM media_parts mp JOIN media_items mi ON mi.id = mp.media_item_id
+       ORDER BY mi.metadata_item_id, mi.id, ${partOrder}mp.rowid`;
   const files = new Map<number, string[]>();
-  for (const [item, file] of rows) {
+  eachRow(db, sql, (item, file) => {
     const id = int(item);
-    if (id === null || !raws.has(id) || typeof file !== "string" || file === "") continue;
+    if (id === null || !raws.has(id) || typeof file !== "string" || file === "") return;
     const list = files.get(id);
     if (!list) files.set(id, [file]);
     else if (!list.includes(file)) list.push(file);
-  }
+  });
   return files;
 }
 
@@ -237,22 +219,17 @@ function readExternalIdTags(
   raws: ReadonlyMap<number, RawItem>,
 ): Map<number, ExternalIds> {
   const order = columnOrNull(schema, "taggings", "index", "tg").includes("NULL") ? "" : `tg."index", `;
-  const rows = db
-    .prepare(
-      `SELECT tg.metadata_item_id, t.tag FROM taggings tg JOIN tags t NOT INDEXED ON t.id = tg.tag_id
-       WHERE t.tag_type = 314 ORDER BY tg.metadata_item_id, ${order}tg.rowid`,
-    )
-    .raw()
-    .iterate() as Iterable<[unknown, unknown]>;
+  const sql = `SELECT tg.metadata_item_id, t.tag FROM taggings tg JOIN tags t NOT INDEXED ON t.id = tg.tag_id
+       WHERE t.tag_type = 314 ORDER BY tg.metadata_item_id, ${order}tg.rowid`;
   const result = new Map<number, ExternalIds>();
-  for (const [item, tag] of rows) {
+  eachRow(db, sql, (item, tag) => {
     const id = int(item);
-    if (id === null || !raws.has(id) || typeof tag !== "string") continue;
+    if (id === null || !raws.has(id) || typeof tag !== "string") return;
     const parsed = parseExternalIdTag(tag);
-    if (!parsed) continue;
+    if (!parsed) return;
     const ids = result.get(id) ?? {};
     if (!(parsed.provider in ids)) ids[parsed.provider] = parsed.value;
     result.set(id, ids);
-  }
+  });
   return result;
 }

@@ -1,4 +1,12 @@
-import { LEAF_KINDS, type Snapshot, type SourceInfo, type SourceUser } from "../../model/index.js";
+import {
+  type HistorySummary,
+  type Item,
+  LEAF_KINDS,
+  type Snapshot,
+  type SourceInfo,
+  type SourceUser,
+  type WatchState,
+} from "../../model/index.js";
 import { type Progress, SILENT_PROGRESS } from "../../progress.js";
 import { HistoryCollector, readHistory } from "./history.js";
 import { type HistoryWorker, startHistoryWorker } from "./history-worker.js";
@@ -6,7 +14,7 @@ import { readItems, readLibraries } from "./items.js";
 import { readCollections, readPlaylists } from "./lists.js";
 import { asSourceError, type OpenedSnapshot, openSnapshot } from "./open.js";
 import { detectSchema, type SchemaInfo } from "./schema.js";
-import { readStates } from "./state.js";
+import { type GuidInfo, readStates } from "./state.js";
 import { machineTimeZone } from "./timezone.js";
 import { Notes, TimeDecoder } from "./values.js";
 
@@ -22,11 +30,32 @@ export interface PlexDatabaseOptions {
   historyInWorker?: boolean;
 }
 
+/**
+ * Takes the states and history summaries of a streamed read one by one, in the order read()
+ * lists them. A state of a leaf item without a last-viewed date reaches `state` before the
+ * history is read, which may then set its `lastPlayedAt` (on the same object).
+ */
+export interface SnapshotSink {
+  state(state: WatchState): void;
+  history(summary: HistorySummary): void;
+}
+
+/** A snapshot without its states and history: what a streamed read returns. */
+export type StreamedSnapshot = Omit<Snapshot, "states" | "history">;
+
 export interface PlexDatabaseReader {
   /** Opens a consistent snapshot and checks the schema; clear SourceError otherwise. */
   check(): Promise<SourceInfo>;
   /** Reads everything into the model, then removes the snapshot. */
   read(progress?: Progress): Promise<Snapshot>;
+  /**
+   * Reads like read(), but hands states and history summaries to a sink instead of keeping
+   * them, so a caller that only counts (inspect) never holds millions of objects. `start` gets
+   * the items, which are read first, and returns the sink. When a database read in place was
+   * written to meanwhile, the read starts over from a copy: `start` is called again, and only
+   * the last sink's rows count.
+   */
+  stream(start: (items: readonly Item[]) => SnapshotSink, progress?: Progress): Promise<StreamedSnapshot>;
   /** Removes the snapshot when only check() was called. Safe to call any time. */
   close(): void;
 }
@@ -35,9 +64,9 @@ export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}
   const timeZone = options.timeZone ?? machineTimeZone();
   let opened: { snapshot: OpenedSnapshot; schema: SchemaInfo } | undefined;
 
-  const open = async () => {
+  const open = async (inPlace = true) => {
     if (opened) return opened;
-    const snapshot = await openSnapshot(path, options.tmpDir);
+    const snapshot = await openSnapshot(path, options.tmpDir, undefined, inPlace);
     try {
       opened = { snapshot, schema: detectSchema(snapshot.db, path) };
       return opened;
@@ -59,23 +88,70 @@ export function openPlexDatabase(path: string, options: PlexDatabaseOptions = {}
     readAt: new Date(),
   });
 
+  const readOnce = async (
+    inPlace: boolean,
+    start: (items: readonly Item[]) => SnapshotSink,
+    progress: Progress,
+  ) => {
+    const { snapshot, schema } = await open(inPlace);
+    let read: StreamedSnapshot | undefined;
+    let failure: unknown;
+    try {
+      read = await readSnapshot(snapshot, schema, info(schema), timeZone, start, {
+        progress,
+        historyInWorker: options.historyInWorker ?? true,
+      });
+    } catch (error) {
+      failure = error;
+    }
+    // Read where it lies and written to meanwhile: what was read may mix two states (or fail
+    // for that reason), so none of it counts. The caller reads again from a copy.
+    if (snapshot.changed()) return undefined;
+    if (read === undefined) throw failure;
+    return read;
+  };
+
+  const stream = async (start: (items: readonly Item[]) => SnapshotSink, progress: Progress) => {
+    try {
+      const read = await readOnce(true, start, progress);
+      if (read !== undefined) return read;
+      close();
+      return (await readOnce(false, start, progress))!;
+    } catch (error) {
+      throw asSourceError(error, path);
+    } finally {
+      close();
+    }
+  };
+
   return {
     async check() {
       return info((await open()).schema);
     },
     async read(progress = SILENT_PROGRESS) {
-      try {
-        const { snapshot, schema } = await open();
-        return await readSnapshot(snapshot, schema, info(schema), timeZone, {
-          progress,
-          historyInWorker: options.historyInWorker ?? true,
-        });
-      } catch (error) {
-        throw asSourceError(error, path);
-      } finally {
-        close();
-      }
+      let states: WatchState[] = [];
+      let history: HistorySummary[] = [];
+      // A fresh sink per start: a read that is redone from a copy starts over.
+      const read = await stream(() => {
+        states = [];
+        history = [];
+        return { state: (s) => states.push(s), history: (h) => history.push(h) };
+      }, progress);
+      return {
+        source: read.source,
+        users: read.users,
+        libraries: read.libraries,
+        items: read.items,
+        states,
+        history,
+        historyEventCount: read.historyEventCount,
+        playlists: read.playlists,
+        collections: read.collections,
+        orphanedStateCount: read.orphanedStateCount,
+        warnings: read.warnings,
+      };
     },
+    stream: (start, progress = SILENT_PROGRESS) => stream(start, progress),
     close,
   };
 }
@@ -85,8 +161,9 @@ async function readSnapshot(
   schema: SchemaInfo,
   source: SourceInfo,
   timeZone: string,
+  start: (items: readonly Item[]) => SnapshotSink,
   { progress, historyInWorker }: { progress: Progress; historyInWorker: boolean },
-): Promise<Snapshot> {
+): Promise<StreamedSnapshot> {
   // One worker only. Its history query (~6–8 s CPU at 5M rows) balances the main thread's items +
   // states (~9 s) on two cores. Running the state query in a second worker was measured
   // (2M states, 5M history, fresh process each, interleaved): 0.7–1.1 s slower wall and
@@ -94,7 +171,7 @@ async function readSnapshot(
   // the history worker, the long pole. SQLite's own sort threads (PRAGMA threads = 1) lost too.
   const worker = historyInWorker ? startHistoryWorker(path) : undefined;
   try {
-    return await readWith(db, schema, source, timeZone, progress, worker);
+    return await readWith(db, schema, source, timeZone, start, progress, worker);
   } finally {
     // Before the snapshot is removed: the worker must have let go of it (also after errors).
     await worker?.stop();
@@ -106,9 +183,10 @@ async function readWith(
   schema: SchemaInfo,
   source: SourceInfo,
   timeZone: string,
+  start: (items: readonly Item[]) => SnapshotSink,
   progress: Progress,
   worker: HistoryWorker | undefined,
-): Promise<Snapshot> {
+): Promise<StreamedSnapshot> {
   const notes = new Notes();
   const times = new TimeDecoder(timeZone, notes);
 
@@ -118,17 +196,19 @@ async function readWith(
   task.finish();
 
   const itemsByKey = new Map(items.map((item) => [item.key, item]));
-  const leafByGuid = new Map<string, boolean>();
+  const guids = new Map<string, GuidInfo>();
   for (const item of items) {
-    if (LEAF_KINDS.has(item.kind)) leafByGuid.set(item.identity, true);
-    else if (!leafByGuid.has(item.identity)) leafByGuid.set(item.identity, false);
+    const known = guids.get(item.identity);
+    if (!known) guids.set(item.identity, { identity: item.identity, leaf: LEAF_KINDS.has(item.kind) });
+    else if (LEAF_KINDS.has(item.kind)) known.leaf = true;
   }
+  const sink = start(items);
 
   task = progress.task("reading Plex watch state");
-  const state = readStates(db, schema, leafByGuid, times, notes, task);
+  const state = readStates(db, schema, guids, times, notes, task, (s) => sink.state(s));
   task.finish();
   task = progress.task("reading Plex history");
-  const collector = new HistoryCollector(times, notes, task, state.undated);
+  const collector = new HistoryCollector(times, notes, task, state.undated, (h) => sink.history(h));
   const history = worker ? await worker.collect(collector) : readHistory(db, collector);
   task.finish();
 
@@ -145,8 +225,6 @@ async function readWith(
     users,
     libraries,
     items,
-    states: state.states,
-    history: history.summaries,
     historyEventCount: history.eventCount,
     playlists,
     collections,

@@ -1,15 +1,22 @@
 import type Database from "better-sqlite3";
 import { EMPTY_WATCH_STATE, type WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
+import { eachRow } from "./rows.js";
 import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
 /**
- * Per-person watch state (history is in history.ts). SQLite orders rows by (account, guid) with its own sorter
- * (bounded memory, spills to temporary files) and the rows are streamed with `iterate()`, so
- * memory here grows with the number of (account, guid) pairs, never with the number of rows,
- * and no per-row hashing happens in JavaScript. Tables are scanned `NOT INDEXED`: a full scan
- * plus one sort beats millions of index-ordered row lookups.
+ * Per-person watch state (history is in history.ts). SQLite orders rows by (guid, account) with
+ * its own sorter (bounded memory, spills to temporary files) and the rows are streamed with
+ * `eachRow()`, so memory here grows with the number of (guid, account) pairs, never with the
+ * number of rows, and no per-row hashing happens in JavaScript. Tables are scanned `NOT
+ * INDEXED`: a full scan plus one sort beats millions of index-ordered row lookups.
+ *
+ * Guid first, not account first: SQLite's sorter compares a leading text key with memcmp but
+ * an integer followed by text through its general record compare, and with few accounts
+ * nearly every comparison reaches the text (measured: 440,000 states 1.25 → 1.0 s CPU, 1M
+ * history rows 2.5 → 1.9 s). The pairs of one guid then come together, so its item is looked
+ * up once, not once per account.
  */
 
 export const NONE = Number.NEGATIVE_INFINITY;
@@ -17,7 +24,16 @@ export const NONE = Number.NEGATIVE_INFINITY;
 /** Undated leaf states per account, then per guid: most accounts have none, so most history groups cost one number lookup. */
 export type UndatedStates = Map<number, Map<string, WatchState>>;
 
+/** What the reader knows of an item guid: the identity text to share, and whether a leaf item has it. */
+export interface GuidInfo {
+  /** The guid string of the items, kept once: millions of states of one guid share it. */
+  identity: string;
+  /** Whether any item with this guid is a leaf (movie, episode, track). */
+  leaf: boolean;
+}
+
 export interface StateResult {
+  /** The combined states in (guid, account) order; empty when a sink took them. */
   states: WatchState[];
   orphanedStateCount: number;
   accountIds: Set<number>;
@@ -25,12 +41,14 @@ export interface StateResult {
   undated: UndatedStates;
 }
 
-/** Everything known about one (account, guid) so far, combined as SEMANTICS §3 says. */
+/** Everything known about one (guid, account) so far, combined as SEMANTICS §3 says. */
 interface Group {
   account: number;
   /** The account id as text, shared by all groups of the account. */
   userId: string;
   guid: string;
+  /** What the items know of `guid` (undefined: no item has it), looked up once per guid. */
+  info: GuidInfo | undefined;
   rows: number;
   playCount: number;
   lastViewedMs: number;
@@ -54,31 +72,29 @@ interface Group {
 export function readStates(
   db: Database.Database,
   schema: SchemaInfo,
-  /** Per item guid: whether any item with it is a leaf (movie, episode, track). */
-  leafByGuid: ReadonlyMap<string, boolean>,
+  guids: ReadonlyMap<string, GuidInfo>,
   times: TimeDecoder,
   notes: Notes,
   task: ProgressTask,
+  /** Where each combined state goes, in order; by default into `states` of the result. */
+  sink?: (state: WatchState) => void,
 ): StateResult {
   const col = (name: string) => columnOrNull(schema, "metadata_item_settings", name);
-  const rows = db
-    .prepare(
-      `SELECT account_id, guid, rowid, view_count, view_offset, last_viewed_at, rating, ${col("last_rated_at")}, ${col("updated_at")}
-       FROM metadata_item_settings NOT INDEXED ORDER BY account_id, guid`,
-    )
-    .raw()
-    .iterate() as Iterable<unknown[]>;
+  const sql = `SELECT account_id, guid, rowid, view_count, view_offset, last_viewed_at, rating, ${col("last_rated_at")}, ${col("updated_at")}
+       FROM metadata_item_settings NOT INDEXED ORDER BY guid, account_id`;
   const result: StateResult = {
     states: [],
     orphanedStateCount: 0,
     accountIds: new Set(),
     undated: new Map(),
   };
-  // One record, refilled for each (account, guid): millions of rows must not mean millions of objects.
+  const emit = sink ?? ((state: WatchState) => result.states.push(state));
+  // One record, refilled for each (guid, account): millions of rows must not mean millions of objects.
   const group: Group = {
     account: Number.NaN,
     userId: "",
     guid: "",
+    info: undefined,
     rows: 0,
     playCount: 0,
     lastViewedMs: NONE,
@@ -90,63 +106,80 @@ export function readStates(
     ratingUpdatedMs: NONE,
     ratingRowId: 0,
   };
+  // Account ids as text, made once per account: every state of the account shares the string.
+  const userIds = new Map<number, string>();
+  const userIdOf = (account: number) => {
+    let text = userIds.get(account);
+    if (text === undefined) {
+      text = String(account);
+      userIds.set(account, text);
+    }
+    return text;
+  };
   let seen = 0;
-  for (const row of rows) {
-    if (++seen % 50_000 === 0) task.tick(50_000);
-    const [account, guid, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt] = row;
-    const accountId = int(account);
-    if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
-      notes.add("state-row-skipped", (n) => `${n} state row(s) without a valid account or guid were skipped`);
-      continue;
-    }
-    const id = rowid as number;
-    const viewedMs = times.ms(lastViewedAt) ?? NONE;
-    let value = num(rating) ?? Number.NaN;
-    if (value < 0 || value > 10) {
-      notes.add("rating-out-of-range", (n) => `${n} rating(s) outside 0–10 were ignored`);
-      value = Number.NaN;
-    }
-    const rated = !Number.isNaN(value);
-    const ratedMs = rated ? (times.ms(lastRatedAt) ?? NONE) : NONE;
-    const updatedMs = rated ? (times.ms(updatedAt) ?? NONE) : NONE;
-    const playCount = Math.max(0, int(viewCount) ?? 0);
-    const positionMs = Math.max(0, num(viewOffset) ?? 0);
-    if (group.rows === 0 || group.account !== accountId || group.guid !== guid) {
-      if (group.rows > 0) flush(group, leafByGuid, result);
-      if (group.account !== accountId) group.userId = String(accountId);
-      group.account = accountId;
-      group.guid = guid;
-      group.rows = 1;
-      group.playCount = playCount;
-      group.lastViewedMs = viewedMs;
-      group.positionMs = positionMs;
-      group.positionViewedMs = viewedMs;
-      group.positionRowId = id;
-      group.rating = value;
-      group.ratingRatedMs = ratedMs;
-      group.ratingUpdatedMs = updatedMs;
-      group.ratingRowId = id;
-      continue;
-    }
-    group.rows++;
-    if (playCount > group.playCount) group.playCount = playCount;
-    if (viewedMs > group.lastViewedMs) group.lastViewedMs = viewedMs;
-    if (
-      viewedMs > group.positionViewedMs ||
-      (viewedMs === group.positionViewedMs && id > group.positionRowId)
-    ) {
-      group.positionMs = positionMs;
-      group.positionViewedMs = viewedMs;
-      group.positionRowId = id;
-    }
-    if (rated && (Number.isNaN(group.rating) || ratedLater(ratedMs, updatedMs, id, group))) {
-      group.rating = value;
-      group.ratingRatedMs = ratedMs;
-      group.ratingUpdatedMs = updatedMs;
-      group.ratingRowId = id;
-    }
-  }
-  if (group.rows > 0) flush(group, leafByGuid, result);
+  eachRow(
+    db,
+    sql,
+    (account, guid, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt) => {
+      if (++seen % 50_000 === 0) task.tick(50_000);
+      const accountId = int(account);
+      if (accountId === null || accountId <= 0 || typeof guid !== "string" || guid === "") {
+        notes.add(
+          "state-row-skipped",
+          (n) => `${n} state row(s) without a valid account or guid were skipped`,
+        );
+        return;
+      }
+      const id = rowid as number;
+      const viewedMs = times.ms(lastViewedAt) ?? NONE;
+      let value = num(rating) ?? Number.NaN;
+      if (value < 0 || value > 10) {
+        notes.add("rating-out-of-range", (n) => `${n} rating(s) outside 0–10 were ignored`);
+        value = Number.NaN;
+      }
+      const rated = !Number.isNaN(value);
+      const ratedMs = rated ? (times.ms(lastRatedAt) ?? NONE) : NONE;
+      const updatedMs = rated ? (times.ms(updatedAt) ?? NONE) : NONE;
+      const playCount = Math.max(0, int(viewCount) ?? 0);
+      const positionMs = Math.max(0, num(viewOffset) ?? 0);
+      if (group.rows === 0 || group.account !== accountId || group.guid !== guid) {
+        if (group.rows > 0) flush(group, result, emit);
+        if (group.account !== accountId) group.userId = userIdOf(accountId);
+        if (group.rows === 0 || group.guid !== guid) group.info = guids.get(guid);
+        group.account = accountId;
+        group.guid = guid;
+        group.rows = 1;
+        group.playCount = playCount;
+        group.lastViewedMs = viewedMs;
+        group.positionMs = positionMs;
+        group.positionViewedMs = viewedMs;
+        group.positionRowId = id;
+        group.rating = value;
+        group.ratingRatedMs = ratedMs;
+        group.ratingUpdatedMs = updatedMs;
+        group.ratingRowId = id;
+        return;
+      }
+      group.rows++;
+      if (playCount > group.playCount) group.playCount = playCount;
+      if (viewedMs > group.lastViewedMs) group.lastViewedMs = viewedMs;
+      if (
+        viewedMs > group.positionViewedMs ||
+        (viewedMs === group.positionViewedMs && id > group.positionRowId)
+      ) {
+        group.positionMs = positionMs;
+        group.positionViewedMs = viewedMs;
+        group.positionRowId = id;
+      }
+      if (rated && (Number.isNaN(group.rating) || ratedLater(ratedMs, updatedMs, id, group))) {
+        group.rating = value;
+        group.ratingRatedMs = ratedMs;
+        group.ratingUpdatedMs = updatedMs;
+        group.ratingRowId = id;
+      }
+    },
+  );
+  if (group.rows > 0) flush(group, result, emit);
   task.tick(seen % 50_000);
   return result;
 }
@@ -157,25 +190,26 @@ function ratedLater(rated: number, updated: number, id: number, best: Group): bo
   return id > best.ratingRowId;
 }
 
-function flush(group: Group, leafByGuid: ReadonlyMap<string, boolean>, result: StateResult): void {
+function flush(group: Group, result: StateResult, emit: (state: WatchState) => void): void {
   result.accountIds.add(group.account);
-  const leaf = leafByGuid.get(group.guid);
-  if (leaf === undefined) {
+  const guid = group.info;
+  if (guid === undefined) {
     result.orphanedStateCount += group.rows;
     return;
   }
+  const { identity, leaf } = guid;
   const rating = Number.isNaN(group.rating) ? null : group.rating;
   const ratedAt = rating === null || group.ratingRatedMs === NONE ? null : new Date(group.ratingRatedMs);
   const userId = group.userId;
   if (!leaf) {
     // A show/season/album/artist row: its view_count counts watched children, not plays.
     if (rating === null) return;
-    result.states.push({ userId, identity: group.guid, ...EMPTY_WATCH_STATE, rating, ratedAt });
+    emit({ userId, identity, ...EMPTY_WATCH_STATE, rating, ratedAt });
     return;
   }
   const state: WatchState = {
     userId,
-    identity: group.guid,
+    identity,
     played: group.playCount > 0,
     playCount: group.playCount,
     lastPlayedAt: group.lastViewedMs === NONE ? null : new Date(group.lastViewedMs),
@@ -183,13 +217,13 @@ function flush(group: Group, leafByGuid: ReadonlyMap<string, boolean>, result: S
     rating,
     ratedAt,
   };
-  result.states.push(state);
+  emit(state);
   if (state.lastPlayedAt === null) {
     let byGuid = result.undated.get(group.account);
     if (!byGuid) {
       byGuid = new Map();
       result.undated.set(group.account, byGuid);
     }
-    byGuid.set(group.guid, state);
+    byGuid.set(identity, state);
   }
 }

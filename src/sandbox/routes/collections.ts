@@ -1,5 +1,5 @@
 import { itemDto } from "../dto.js";
-import { badRequest, notFound, unauthorized } from "../http-error.js";
+import { badRequest, notFound, serverError, unauthorized } from "../http-error.js";
 import { jellyfinAtLeast, type Personality, type Route, type RouteContext } from "../personality.js";
 import type { StoredItem } from "../store.js";
 import { findItem, idList, noContent, ok, optionalUser, param } from "./common.js";
@@ -50,7 +50,16 @@ export function collectionRoutes(p: Personality): Route[] {
       path: "/Collections",
       auth: "admin",
       handler: (c) => {
-        const collection = c.store.createCollection(c.query.get("name") ?? "New Collection", []);
+        const name = c.query.get("name");
+        const twelve = jellyfinAtLeast(p, "12.0");
+        // Observed on 12.0.0: no name is a 500; a name in use gives that collection back, its
+        // members replaced by `ids` (the BoxSet's folder, and so its id, come from the name).
+        if (twelve && !name) throw serverError();
+        const existing = twelve
+          ? (c.store.byType.get("BoxSet") ?? []).find((set) => set.name === name)
+          : undefined;
+        if (existing) existing.memberIds = [];
+        const collection = existing ?? c.store.createCollection(name ?? "New Collection", []);
         addMembers(c, collection, idList(c, "ids"));
         return ok(jf ? { Id: collection.id } : { Id: collection.id, Name: collection.name });
       },

@@ -1,6 +1,6 @@
 import { type DtoOptions, itemDto } from "../dto.js";
 import { unauthorized } from "../http-error.js";
-import type { RouteContext } from "../personality.js";
+import { jellyfinAtLeast, type RouteContext } from "../personality.js";
 import type { StoredItem, StoredUser } from "../store.js";
 import { parseId } from "./common.js";
 import { holdsItemBelow, type ItemScope, itemScope } from "./items-scope.js";
@@ -63,8 +63,13 @@ const isCollectionsLibrary = (item: StoredItem) =>
 function descendants(context: RouteContext, parent: StoredItem): StoredItem[] {
   const store = context.store;
   if (isCollectionsLibrary(parent)) return store.byType.get("BoxSet") ?? [];
-  if (parent.type === "CollectionFolder")
-    return (store.byLibrary.get(parent.id) ?? []).filter((i) => i !== parent);
+  if (parent.type === "CollectionFolder") {
+    const own = (store.byLibrary.get(parent.id) ?? []).filter((i) => i !== parent);
+    if (!jellyfinAtLeast(context.personality, "12.0")) return own;
+    // Observed on 12.0.0: every music artist is listed below every library.
+    const artists = (store.byType.get("MusicArtist") ?? []).filter((artist) => !own.includes(artist));
+    return artists.length === 0 ? own : byOrdinal([own, artists]);
+  }
   if (parent.type === "BoxSet") return directChildren(context, parent);
   if (parent.type === "Playlist") return directChildren(context, parent);
   const out: StoredItem[] = [];
@@ -124,6 +129,9 @@ function candidates(context: RouteContext, input: QueryInput, scope: ItemScope):
       // JF ItemsController.GetItems: a user asking into a library they may not see.
       throw unauthorized(`${input.user!.name} is not permitted to access Library ${library.name}.`);
     }
+    // Observed on 12.0.0: without a user, a BoxSet lists its members only recursively.
+    if (parent.type === "BoxSet" && !scope.recursive && input.user === null && jellyfinAtLeast(p, "12.0"))
+      return [];
     return scope.recursive ? descendants(context, parent) : directChildren(context, parent);
   }
   if (!scope.recursive) return store.libraries;
@@ -208,7 +216,8 @@ export function runItemQuery(context: RouteContext, input: QueryInput) {
       (v) => v === undefined || v === null,
     ) &&
     ["Imdb", "Tmdb", "Tvdb"].every((provider) => has(provider) === undefined);
-  const filtered = trivial ? all : all.filter(matches);
+  const kept = trivial ? all : all.filter(matches);
+  const filtered = collapsesBoxSets(context, input, scope) ? collapseBoxSets(store, kept) : kept;
   const startIndex = Math.max(0, query.int("startIndex") ?? 0);
   const limit = query.int("limit");
   const page = filtered.slice(startIndex, limit === undefined ? undefined : startIndex + Math.max(0, limit));
@@ -219,6 +228,45 @@ export function runItemQuery(context: RouteContext, input: QueryInput) {
   };
   if (p.kind === "jellyfin") result.StartIndex = startIndex;
   return result;
+}
+
+/** Filters that keep Jellyfin from folding box-set members (Folder.AllowBoxSetCollapsing). */
+const NO_COLLAPSE = ["isPlayed", "isFavorite", "isFolder", "hasImdbId", "hasTmdbId", "ids"];
+
+/**
+ * Jellyfin 12 (observed on 12.0.0; Folder.CollapseBoxSetItems) shows a BoxSet in place of its
+ * members in a recursive listing when asked to, or, without a user, unless told not to with
+ * `collapseBoxSetItems=false` — whatever the item types asked for, as long as they include
+ * movies or series.
+ */
+function collapsesBoxSets(context: RouteContext, input: QueryInput, scope: ItemScope): boolean {
+  const { query } = context;
+  if (!jellyfinAtLeast(context.personality, "12.0") || !scope.recursive || input.within) return false;
+  const parentType = scope.parent?.type;
+  if (parentType && ["BoxSet", "Season", "MusicAlbum", "MusicArtist"].includes(parentType)) return false;
+  if (NO_COLLAPSE.some((name) => (query.get(name) ?? "") !== "")) return false;
+  const asked = query.bool("collapseBoxSetItems");
+  if (asked !== undefined) return asked;
+  const types = scope.includeTypes;
+  return input.user === null && (types === null || types.has("movie") || types.has("series"));
+}
+
+/** Members of a BoxSet give way to the BoxSet, listed once where its first member was. */
+function collapseBoxSets(store: RouteContext["store"], items: StoredItem[]): StoredItem[] {
+  const setOf = new Map<string, StoredItem>();
+  for (const set of store.byType.get("BoxSet") ?? [])
+    for (const id of set.memberIds ?? []) if (!setOf.has(id)) setOf.set(id, set);
+  if (setOf.size === 0) return items;
+  const out: StoredItem[] = [];
+  const shown = new Set<StoredItem>();
+  for (const item of items) {
+    const shownAs = setOf.get(item.id) ?? item;
+    if (!shown.has(shownAs)) {
+      shown.add(shownAs);
+      out.push(shownAs);
+    }
+  }
+  return out;
 }
 
 export function dtoOptions(context: RouteContext, user: StoredUser | null): DtoOptions {

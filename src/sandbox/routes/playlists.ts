@@ -101,6 +101,8 @@ function addEntries(context: RouteContext, playlist: StoredItem, ids: string[], 
   };
   for (const id of ids) {
     const item = context.store.items.get(id);
+    // Observed on 12.0.0: an unknown id is skipped, the request still answers 204.
+    if (!item && jellyfinAtLeast(p, "12.0")) continue;
     if (!item) throw badRequest(`Item with id ${id} not found`);
     expand(item);
   }
@@ -117,7 +119,9 @@ function addJellyfin(context: RouteContext) {
   const userIdRaw = context.query.get("userId");
   const user = userIdRaw || context.caller?.userId ? actingUser(context, userIdRaw) : null;
   if (user && context.personality.atLeast("10.9")) {
-    if (!playlistVisible(context, playlist, user)) throw notFound();
+    // GetPlaylistForUser finds nothing: NotFound("Playlist not found") (observed on 12.0.0).
+    if (!playlistVisible(context, playlist, user))
+      throw jellyfinAtLeast(context.personality, "12.0") ? notFoundText("Playlist not found") : notFound();
     if (!canEdit(playlist, user)) throw forbidden();
   }
   // `position` is new in 12.0; earlier servers ignore the parameter.

@@ -7,6 +7,7 @@ import {
   mergeUserData,
   parseDatePlayed,
   setLikes,
+  shownData,
   userDataDto,
 } from "../userdata.js";
 import { actingUser, findItem, ok, param } from "./common.js";
@@ -17,19 +18,6 @@ type Change = (data: UserData, context: RouteContext) => UserData;
  * Runs one user-data change. `legacy10_8`: Jellyfin 10.8's played/favorite/rating handlers
  * dereference a missing item → 500 instead of 404 (target-apis §5.2).
  */
-/** Every playable item under a folder (Folder.MarkPlayed walks the tree). */
-function leavesUnder(context: RouteContext, folder: StoredItem): StoredItem[] {
-  const out: StoredItem[] = [];
-  const walk = (item: StoredItem) => {
-    for (const child of context.store.children.get(item.id) ?? []) {
-      if (child.isFolder) walk(child);
-      else out.push(child);
-    }
-  };
-  walk(folder);
-  return out;
-}
-
 function apply(
   context: RouteContext,
   userId: string | undefined,
@@ -58,14 +46,15 @@ function apply(
   }
   // Marking a Series/Season/album played or unplayed marks every playable item under it.
   if (recursive && item.isFolder) {
-    for (const leaf of leavesUnder(context, item)) {
+    for (const leaf of context.store.leavesUnder(item)) {
       context.store.setData(user.id, leaf, change(context.store.getData(user.id, leaf), context));
     }
   }
   const next = change(context.store.getData(user.id, item), context);
   context.store.setData(user.id, item, next);
   if (emptyBody) return { status: 200 };
-  return ok(userDataDto(p, item, next, context.store.dataKey(item, context.store)));
+  const shown = shownData(p, context.store, user.id, item);
+  return ok(userDataDto(p, item, shown, context.store.dataKey(item, context.store)));
 }
 
 const played: Change = (data, context) => {

@@ -14,7 +14,11 @@ import {
  */
 export const EMBY_USER_NAME = /^(?!\s)[^\p{Cc}]+(?<!\s)$/u;
 
-/** Emby 4.7–4.9: user-scoped routes, PascalCase parameters, query-only playlist creation. */
+/**
+ * Emby 4.7–4.10: user-scoped routes, PascalCase parameters, query-only playlist creation. 4.10
+ * changed nothing plexodus uses (target-apis §13): its /UserViews 404 is a route plexodus does
+ * not call, and watch state shared between films of one TMDb id is read back like any other.
+ */
 export function embyDialect(version: string): Dialect {
   return {
     kind: "emby",
@@ -63,6 +67,7 @@ export function embyDialect(version: string): Dialect {
     // Merge vs replace is [UNCERTAIN] on Emby: the full object is right under both.
     fullUserDataWrites: true,
     userDataFields: ["UserDataPlayCount", "UserDataLastPlayedDate"],
+    listing: { groupItemsIntoCollections: false },
 
     // Names plexodus makes keep to the strictest rule known (Jellyfin 10.8's characters, no
     // surrounding spaces): valid under every rule we know, and a refusal is loud, not wrong.
@@ -84,8 +89,9 @@ export function embyDialect(version: string): Dialect {
 export const EMBY: DialectFamily = {
   kind: "emby",
   // Emby has no ProductName and a four-part version.
-  recognizes: (info) => !info.ProductName && /^4\.\d+\.\d+\.\d+$/.test(info.Version),
-  versions: { oldest: [4, 7], newest: [4, 9] },
+  recognizes: (info) => !info.ProductName && /^\d+\.\d+\.\d+\.\d+$/.test(info.Version),
+  // 4.10.1 is the newest release whose behaviour is known (target-apis §13).
+  versions: { oldest: [4, 7], newest: [4, 10, 1] },
   service: {
     name: "Emby",
     credential: "API key",

@@ -16,18 +16,29 @@ export const JELLYFIN_USER_NAME_10_8 = /^[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@]+$/u;
 /** Jellyfin 10.11 adds `+` and rejects leading/trailing whitespace. */
 export const JELLYFIN_USER_NAME_10_11 = /^(?!\s)[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@+]+(?<!\s)$/u;
 
+/** Jellyfin 12 also refuses the names `.` and `..` (UserManager.ThrowIfInvalidUsername). */
+export const JELLYFIN_USER_NAME_12 = /^(?!\.{1,2}$)(?!\s)[\p{L}\p{Mn}\p{Nd}\p{Pc} \-'._@+]+(?<!\s)$/u;
+const RESERVED_12 = [".", ".."];
+
 const NAME_CHAR_10_11 = nameChar(String.raw` \-'._@+`);
 
 function userNames(version: string): UserNameRule {
   const plus = atLeast(version, [10, 11]);
+  const twelve = atLeast(version, [12, 0]);
   return {
     server: `jellyfin ${version}`,
-    accepts: plus ? JELLYFIN_USER_NAME_10_11 : JELLYFIN_USER_NAME_10_8,
+    accepts: twelve ? JELLYFIN_USER_NAME_12 : plus ? JELLYFIN_USER_NAME_10_11 : JELLYFIN_USER_NAME_10_8,
     char: plus ? NAME_CHAR_10_11 : STRICT_NAME_CHAR,
+    ...(twelve ? { reserved: RESERVED_12 } : {}),
   };
 }
 
-/** Jellyfin 10.8–10.11: 10.8 has only user-scoped routes; 10.9 moved them to a `userId` query. */
+/**
+ * Jellyfin 10.8–12.x: 10.8 has only user-scoped routes; 10.9 moved them to a `userId` query.
+ * 12.x needs nothing of its own here: the Authorization header every version gets is the one
+ * form 12.x still reads, its `/Items` recursion change is met by the explicit queries of the
+ * adapter, and its duplicate-keeping playlists by the executor appending only missing items.
+ */
 export function jellyfinDialect(version: string): Dialect {
   const legacy = !atLeast(version, [10, 9]);
   const userItem = (userId: string, itemId: string, suffix: string, legacyPrefix: string): Route =>
@@ -85,6 +96,8 @@ export function jellyfinDialect(version: string): Dialect {
     writeDate: (date) => date.toISOString(),
     fullUserDataWrites: false,
     userDataFields: [],
+    // Observed on 12.0: an API-key listing without it shows a BoxSet instead of its movies.
+    listing: { collapseBoxSetItems: false },
 
     userNames: userNames(version),
 
@@ -107,15 +120,16 @@ export function jellyfinDialect(version: string): Dialect {
 export const JELLYFIN: DialectFamily = {
   kind: "jellyfin",
   recognizes: (info) => info.ProductName === "Jellyfin Server",
-  versions: { oldest: [10, 8], newest: [10, 11] },
+  // 12.1 is a bug-fix release of 12.0 with no change to the routes plexodus uses (target-apis §12.10).
+  versions: { oldest: [10, 8], newest: [12, 1] },
   service: {
     name: "Jellyfin",
     credential: "API key",
     credentialOption: optionLabel("targetApiKey"),
     credentialHelp:
-      "it must be an API key created by an administrator (Dashboard → API Keys). On Jellyfin 10.11 with " +
-      "legacy authorization disabled only the Authorization header works (plexodus sends it); a reverse " +
-      "proxy that strips the Authorization header causes the same error.",
+      "it must be an API key created by an administrator (Dashboard → API Keys). Jellyfin 12 (and 10.11 " +
+      "with legacy authorization off) reads the key only from the Authorization header, which plexodus " +
+      "sends; a reverse proxy that strips that header causes the same error.",
     urlOption: optionLabel("targetUrl"),
     urlParts: "scheme, host, port and any base path such as /jellyfin",
   },

@@ -15,8 +15,13 @@ import type {
 } from "../../model/index.js";
 import type { Progress } from "../../progress.js";
 import { checkSupported, identify } from "../families.js";
-import { type TargetAdapter, type UserDataChange, UserWithoutPasswordError } from "../types.js";
-import { batches, checkId, fetchAll, mapLimit, type Wire } from "./context.js";
+import {
+  type TargetAdapter,
+  type TargetWarning,
+  type UserDataChange,
+  UserWithoutPasswordError,
+} from "../types.js";
+import { batches, checkId, fetchAll, listing, mapLimit, type Wire } from "./context.js";
 import { casedQuery, type Dialect } from "./dialect.js";
 import { Playlists } from "./playlists.js";
 import {
@@ -39,12 +44,19 @@ const BoxSetWire = z.object({ Id: z.string().min(1), Name: z.string().nullish() 
 export class MediaBrowserAdapter implements TargetAdapter {
   private readonly wire: Wire;
   private readonly playlists: Playlists;
+  /**
+   * User creations run one at a time: Jellyfin numbers a new user max(InternalId) + 1, so two
+   * made at once get the same number (observed on 12.0.0) and then share the user-data cache
+   * that item listings read — each sees the other's watched state.
+   */
+  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(
     http: HttpClient,
     dialect: Dialect,
     readonly info: TargetServerInfo,
     concurrency = 4,
+    readonly warnings: readonly TargetWarning[] = [],
   ) {
     this.wire = { http, dialect, concurrency: Math.max(1, concurrency) };
     this.playlists = new Playlists(
@@ -89,7 +101,13 @@ export class MediaBrowserAdapter implements TargetAdapter {
     }
   }
 
-  async createUser(name: string, password: string): Promise<TargetUser> {
+  createUser(name: string, password: string): Promise<TargetUser> {
+    const created = this.creating.then(() => this.createUserNow(name, password));
+    this.creating = created.catch(() => undefined);
+    return created;
+  }
+
+  private async createUserNow(name: string, password: string): Promise<TargetUser> {
     const { http, dialect } = this.wire;
     if (!dialect.userNames.accepts.test(name)) {
       throw new ServiceError(
@@ -150,18 +168,15 @@ export class MediaBrowserAdapter implements TargetAdapter {
   async index(progress?: Progress): Promise<TargetIndex> {
     const libraries = await this.libraries();
     const task = progress?.task("indexing target");
-    const items: TargetItem[] = [];
-    const seen = new Set<string>();
+    const byId = new Map<string, TargetItem>();
     let known = 0;
     for (const library of libraries) {
       let counted = false;
-      const query = {
+      const query = listing(this.wire, INDEXED_TYPES, {
         parentId: library.id,
-        recursive: true,
-        includeItemTypes: INDEXED_TYPES,
         fields: ["ProviderIds", "Path", "MediaSources", "ParentId"],
         enableUserData: false,
-      };
+      });
       const wires = await fetchAll(this.wire, this.wire.dialect.items(), query, ItemWire, (count, total) => {
         if (!counted && total !== undefined) {
           known += total;
@@ -172,14 +187,15 @@ export class MediaBrowserAdapter implements TargetAdapter {
       });
       for (const wire of wires) {
         const item = toTargetItem(wire, library.id);
-        if (item && !seen.has(item.id)) {
-          seen.add(item.id);
-          items.push(item);
-        }
+        if (!item) continue;
+        const seen = byId.get(item.id);
+        // Jellyfin lists a music artist under every library (observed on 12.0): it belongs to
+        // the library whose kind fits it, not to whichever was listed first.
+        if (!seen || (!fits(seen, libraries) && fits(item, libraries))) byId.set(item.id, item);
       }
     }
     task?.finish();
-    return { libraries, items };
+    return { libraries, items: [...byId.values()] };
   }
 
   readUserData(
@@ -224,14 +240,16 @@ export class MediaBrowserAdapter implements TargetAdapter {
   }
 
   async listCollections(): Promise<TargetCollection[]> {
-    const query = { includeItemTypes: ["BoxSet"], recursive: true };
-    const sets = await fetchAll(this.wire, this.wire.dialect.items(), query, BoxSetWire);
+    const items = this.wire.dialect.items();
+    const sets = await fetchAll(this.wire, items, listing(this.wire, ["BoxSet"]), BoxSetWire);
+    // Members need recursive=true: Jellyfin 12 answers an API key's plain parentId listing of
+    // a BoxSet with nothing (observed on 12.0).
     return mapLimit(sets, this.wire.concurrency, async (set) => ({
       id: set.Id,
       title: set.Name ?? "",
-      memberIds: (await fetchAll(this.wire, this.wire.dialect.items(), { parentId: set.Id }, MemberWire)).map(
-        (member) => member.Id,
-      ),
+      memberIds: (
+        await fetchAll(this.wire, items, listing(this.wire, INDEXED_TYPES, { parentId: set.Id }), MemberWire)
+      ).map((member) => member.Id),
     }));
   }
 
@@ -285,6 +303,19 @@ export class MediaBrowserAdapter implements TargetAdapter {
       : await http.get(route.path, { query: route.query, schema: z.array(VirtualFolderWire) });
     return folders.map(toLibrary);
   }
+}
+
+/** Whether an item sits in a library of a kind that holds its kind of media. */
+function fits(item: TargetItem, libraries: readonly TargetLibrary[]): boolean {
+  const kind = libraries.find((library) => library.id === item.libraryId)?.kind;
+  if (kind === undefined || kind === "mixed" || kind === "other") return true;
+  const wanted =
+    item.kind === "movie"
+      ? "movie"
+      : item.kind === "artist" || item.kind === "album" || item.kind === "track"
+        ? "music"
+        : "show";
+  return kind === wanted;
 }
 
 /** A password must not survive in an error, even if a server echoes the request. */

@@ -53,6 +53,23 @@ export async function fetchAll<T extends z.ZodType>(
   return out;
 }
 
+/**
+ * An item listing with everything stated that a server would otherwise default, so Jellyfin
+ * 10.8–12.x and Emby return the same set (target-apis §12.5): recursion on (12.x recurses on
+ * some filters by itself, 10.x never does), the item types, the dialect's no-folding switch,
+ * and an order that keeps pages stable. `extra` adds the parent, ids, fields and the like.
+ */
+export function listing(wire: Wire, types: readonly string[], extra: Query = {}): Query {
+  return {
+    recursive: true,
+    includeItemTypes: types,
+    ...wire.dialect.listing,
+    sortBy: ["SortName"],
+    sortOrder: "Ascending",
+    ...extra,
+  };
+}
+
 /** Splits ids into batches bounded in count and in query-string length. */
 export function batches(ids: readonly string[], size: number = ID_BATCH): string[][] {
   const out: string[][] = [];

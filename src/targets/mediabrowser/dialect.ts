@@ -76,6 +76,12 @@ export interface Dialect {
   readonly fullUserDataWrites: boolean;
   /** Fields list queries need for complete user data (Emby hides PlayCount/LastPlayedDate). */
   readonly userDataFields: readonly string[];
+  /**
+   * What every item listing says besides recursion, types and order (context.ts `listing`), so
+   * no server setting or default can fold items away: Jellyfin replaces box-set members by
+   * their BoxSet unless told not to, Emby groups items into collections by preference.
+   */
+  readonly listing: Query;
 
   // names
   readonly userNames: UserNameRule;
@@ -88,6 +94,9 @@ export interface Dialect {
 /** A version at the precision both servers change behaviour at: [major, minor]. */
 export type MajorMinor = readonly [major: number, minor: number];
 
+/** A version as far as it matters: [major, minor] or, for Emby releases, [major, minor, patch]. */
+export type VersionParts = readonly number[];
+
 /**
  * One kind of server before its version is known: how to tell it, which versions plexodus
  * knows, how messages name it, and the dialect of each version. Both dialect files end with
@@ -98,10 +107,11 @@ export interface DialectFamily {
   /** True when /System/Info/Public describes a server of this kind (reference §2.3). */
   recognizes(info: PublicSystemInfoWire): boolean;
   /**
-   * The supported range (docs/targets.md): versions outside it are refused. `newest` is also the
-   * newest version whose behaviour the dialect knows; a newer server needs a new entry here.
+   * The supported range (docs/targets.md), each end compared at its own precision. Older
+   * versions are refused. `newest` is the newest release whose behaviour is known; a newer one
+   * is served by the newest dialect, with a warning (families.ts).
    */
-  readonly versions: { readonly oldest: MajorMinor; readonly newest: MajorMinor };
+  readonly versions: { readonly oldest: VersionParts; readonly newest: VersionParts };
   /** How HTTP errors name the server and the options that fix them. */
   readonly service: Service;
   dialect(version: string): Dialect;
@@ -146,8 +156,23 @@ export function atLeast(version: string, since: MajorMinor): boolean {
 }
 
 /** "10.8", for messages. */
-export function versionText(version: MajorMinor): string {
+export function versionText(version: VersionParts): string {
   return version.join(".");
+}
+
+/**
+ * Compares a reported version with `parts` at the precision of `parts`: "12.1.3" vs [12, 1] is
+ * 0, "4.10.5.0" vs [4, 10, 1] is positive. NaN when the version cannot be read.
+ */
+export function compareVersion(version: string, parts: VersionParts): number {
+  const numbers = version.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
+  for (let i = 0; i < parts.length; i++) {
+    const value = numbers[i] ?? 0;
+    if (Number.isNaN(value)) return Number.NaN;
+    const diff = value - (parts[i] as number);
+    if (diff !== 0) return diff;
+  }
+  return 0;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ServiceError } from "../../http/errors.js";
 import type { TargetPlaylist, TargetServerInfo } from "../../model/index.js";
-import { batches, checkId, fetchAll, mapLimit, unsupported, type Wire } from "./context.js";
+import { batches, checkId, fetchAll, listing, mapLimit, unsupported, type Wire } from "./context.js";
 import { casedQuery } from "./dialect.js";
 import { CreatedWire, ItemWire } from "./schema.js";
 
@@ -147,8 +147,12 @@ export class Playlists {
   }
 
   private visibleTo(userId: string): Promise<z.infer<typeof PlaylistWire>[]> {
-    const query = { includeItemTypes: ["Playlist"], recursive: true };
-    return fetchAll(this.wire, this.wire.dialect.items(userId), query, PlaylistWire);
+    return fetchAll(
+      this.wire,
+      this.wire.dialect.items(userId),
+      listing(this.wire, ["Playlist"]),
+      PlaylistWire,
+    );
   }
 
   private async owned(userId: string): Promise<z.infer<typeof PlaylistWire>[]> {

@@ -2,8 +2,8 @@ import { ServiceError } from "../../http/errors.js";
 import { EMPTY_USER_DATA, type TargetUserData, TargetUserDataSchema } from "../../model/index.js";
 import type { Progress } from "../../progress.js";
 import type { UserDataChange } from "../types.js";
-import { batches, checkId, fetchAll, mapLimit, type Wire } from "./context.js";
-import { ItemWire, msToTicks, toUserData, UserDataWire } from "./schema.js";
+import { batches, checkId, fetchAll, listing, mapLimit, type Wire } from "./context.js";
+import { INDEXED_TYPES, ItemWire, msToTicks, toUserData, UserDataWire } from "./schema.js";
 
 /** User data of many items, read in id batches through the list route (field gating applied). */
 export async function readUserData(
@@ -24,7 +24,7 @@ export async function readUserData(
     const items = await fetchAll(
       wire,
       dialect.items(userId),
-      { ids, recursive: true, enableUserData: true, fields },
+      listing(wire, INDEXED_TYPES, { ids, enableUserData: true, fields }),
       ItemWire,
       undefined,
       ids.length,
@@ -73,7 +73,9 @@ export async function setUserData(
   const intended = TargetUserDataSchema.parse({ ...current, ...given });
 
   let send: Partial<TargetUserData> = dialect.fullUserDataWrites ? intended : given;
+  const cleared: (keyof TargetUserData)[] = [];
   if (intended.lastPlayedAt === null && current.lastPlayedAt !== null) {
+    cleared.push("lastPlayedAt");
     // Marking unplayed is the only way to clear the date; it also zeroes count and position.
     const played = dialect.played(userId, itemId);
     await http.delete(played.path, { query: played.query });
@@ -85,6 +87,7 @@ export async function setUserData(
     };
   }
   if (intended.rating === null && current.rating !== null) {
+    cleared.push("rating");
     const rating = dialect.rating(userId, itemId);
     await http.delete(rating.path, { query: rating.query });
   }
@@ -92,7 +95,10 @@ export async function setUserData(
   if (Object.keys(body).length > 0) await http.post(route.path, { query: route.query, body });
 
   const stored = await getUserData(wire, userId, itemId);
-  const differences = compare(intended, stored);
+  // Only what was written is checked: a field left alone may change beside the write — Jellyfin
+  // 12 shows a series as played once its last episode is (observed on 12.0.0), and plexodus
+  // may be writing that episode at the same moment.
+  const differences = compare(intended, stored, new Set([...keysOf(send), ...cleared]));
   if (differences.length > 0) {
     throw new ServiceError(
       "failed",
@@ -116,10 +122,23 @@ function toBody(wire: Wire, fields: Partial<TargetUserData>): Record<string, unk
   return body;
 }
 
-/** Differences that matter, described; dates to the second (servers may drop milliseconds). */
-export function compare(asked: TargetUserData, got: TargetUserData): string[] {
+function keysOf(fields: Partial<TargetUserData>): (keyof TargetUserData)[] {
+  return (Object.keys(fields) as (keyof TargetUserData)[]).filter((key) => fields[key] !== undefined);
+}
+
+/**
+ * Differences that matter among `fields` (all when not given), described; dates to the second
+ * (servers may drop milliseconds).
+ */
+export function compare(
+  asked: TargetUserData,
+  got: TargetUserData,
+  fields?: ReadonlySet<keyof TargetUserData>,
+): string[] {
   const out: string[] = [];
-  const say = (field: string, a: unknown, b: unknown) => out.push(`${field} asked ${a}, stored ${b}`);
+  const say = (field: keyof TargetUserData, a: unknown, b: unknown) => {
+    if (!fields || fields.has(field)) out.push(`${field} asked ${a}, stored ${b}`);
+  };
   if (asked.played !== got.played) say("played", asked.played, got.played);
   if (asked.playCount !== got.playCount) say("playCount", asked.playCount, got.playCount);
   if (msToTicks(asked.positionMs) !== msToTicks(got.positionMs))
