@@ -15,7 +15,7 @@ import {
 } from "../sandbox/index.js";
 import { executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
-import { preparePlan } from "./prepare.js";
+import { type Prepared, preparePlan } from "./prepare.js";
 import { type RehearsalOutcome, rehearsalOutcome } from "./rehearsal-outcome.js";
 import {
   connectReadOnly,
@@ -59,6 +59,11 @@ export interface Rehearsal {
   /** Actions on which the plans against the real target and against the copy differ (none expected). */
   mismatches: PlanMismatch[];
   outcome: RehearsalOutcome;
+  /**
+   * What was read of Plex and of the real target, and the plan made against it: kept only when
+   * a report or summary was asked for (--report, --summary-md), since a big target's state is large.
+   */
+  real: Prepared | null;
 }
 
 /**
@@ -77,6 +82,7 @@ export async function rehearse(
   const guard = new ReadOnlyGuard();
   let source: Awaited<ReturnType<typeof readSource>>;
   let realPlan: Plan;
+  let realPrepared: Prepared | null = null;
   let library: SandboxLibrary | null;
   let target: TargetServerInfo;
   try {
@@ -86,6 +92,7 @@ export async function rehearse(
       const prepared = await preparePlan(config, real, progress, new Date(), source);
       const snapshot = rehearsalSnapshot(prepared, config, real.info);
       realPlan = prepared.plan;
+      if (config.report !== undefined || config.summaryMd !== undefined) realPrepared = prepared;
       library = snapshotLibrary(snapshot);
       target = real.info;
     } finally {
@@ -136,6 +143,7 @@ export async function rehearse(
       drift,
       mismatches: compareActions(realPlan, plan),
       outcome: rehearsalOutcome(before, after, plan, (id) => box.describe(id)),
+      real: realPrepared,
     };
   } finally {
     await box.stop();

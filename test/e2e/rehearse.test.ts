@@ -172,6 +172,22 @@ describe("rehearse", { timeout: 120_000 }, () => {
     expect(result.stderr).not.toContain(SENTINEL_API_KEY);
   });
 
+  it("--report and --summary-md describe the real target and what would move, and still nothing is written", async () => {
+    const w = await world({ kind: "jellyfin", version: "10.11" });
+    const start = w.box.requests.length;
+    const result = await w.cli(["rehearse", ...w.readFlags(), "--report", "r.html", "--summary-md", "s.md"]);
+    expectExit(result, 0);
+    expect(w.box.requests.slice(start).every((request) => request.method === "GET")).toBe(true);
+    const html = readFileSync(join(w.dir, "r.html"), "utf8");
+    const summary = readFileSync(join(w.dir, "s.md"), "utf8");
+    expect(html).toContain("plexodus rehearse report");
+    // The real server, not the in-process copy the rehearsal ran in.
+    expect(summary).toContain(`at ${w.box.url}`);
+    expect(summary).toMatch(/Would carry/);
+    expect(summary).not.toMatch(/confirmed by the target/);
+    for (const text of [html, summary, result.stdout]) expect(text).not.toContain(SENTINEL_API_KEY);
+  });
+
   it("reports what Emby 4.7 cannot take (private playlists) before the real run, which then ends the same", async () => {
     const w = await world({ kind: "emby", version: "4.7" });
     const text = await w.cli(["rehearse", ...w.readFlags()]);

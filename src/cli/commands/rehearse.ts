@@ -18,18 +18,34 @@ export const registerRehearse: RegisterCommand = (program, registration) => {
   listGlobalOptions(command, ["config", "json"]);
   command.action(async (flags: Record<string, unknown>) => {
     // Loaded when the command runs, not when help is printed (issue 14, start).
-    const [{ rehearse }, { interactionFor }, { rehearsalDocument, rehearsalSucceeded, renderRehearsal }] =
-      await Promise.all([
-        import("../../pipeline/rehearse.js"),
-        import("../interaction.js"),
-        import("../render/rehearse.js"),
-      ]);
+    const [
+      { rehearse },
+      { interactionFor },
+      { rehearsalDocument, rehearsalSucceeded, renderRehearsal },
+      { checkOutputFiles, writeRunOutputs },
+    ] = await Promise.all([
+      import("../../pipeline/rehearse.js"),
+      import("../interaction.js"),
+      import("../render/rehearse.js"),
+      import("../outputs.js"),
+    ]);
     const ctx = registration.context();
     const config = ctx.config(flags);
+    checkOutputFiles(config, ctx.io.cwd);
     // Nothing real is written, so there is nothing to confirm.
     const rehearsal = await rehearse(config, interactionFor(ctx, { yes: true }), (event) => step(ctx, event));
     if (ctx.globals.json) ctx.printJson(rehearsalDocument(rehearsal));
     else ctx.say(renderRehearsal(rehearsal));
+    // The report shows the plan against the real target, as `plan --report` would: what the
+    // migration would carry. Nothing was confirmed by the real server, so it is not an apply report.
+    if (rehearsal.real !== null) {
+      writeRunOutputs(
+        ctx,
+        config,
+        { command: "rehearse", stage: "plan", plan: rehearsal.real.plan },
+        rehearsal.real,
+      );
+    }
     registration.setExitCode(rehearsalSucceeded(rehearsal) ? EXIT_OK : 1);
   });
 };

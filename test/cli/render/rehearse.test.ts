@@ -28,6 +28,7 @@ function rehearsalOf(plan: Plan, result: ApplyResult, info: Rehearsal["target"])
     drift: [],
     mismatches: [],
     outcome: { people: [], collections: [] },
+    real: null,
   };
 }
 
