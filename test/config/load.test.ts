@@ -204,6 +204,9 @@ describe("paths in a config file (issue 13 item 13)", () => {
       "caFile",
       "credentialsFile",
       "journal",
+      "report",
+      "summaryMd",
+      "log",
     ]);
   });
 
