@@ -29,7 +29,8 @@ export interface TargetSnapshot {
   collections: readonly TargetCollection[];
 }
 
-const ITEM_TYPE: Readonly<Record<TargetItemKind, SandboxItemType>> = {
+/** The sandbox item type of each target item kind (library files name items by server type). */
+export const ITEM_TYPE: Readonly<Record<TargetItemKind, SandboxItemType>> = {
   movie: "Movie",
   show: "Series",
   season: "Season",

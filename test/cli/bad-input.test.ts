@@ -2,14 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
-import type { Command, Option } from "commander";
+import type { Option } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSampleDatabase } from "../../fixtures/plex/write.js";
-import { createProgram } from "../../src/cli/program.js";
 import { sampleTargetLibrary } from "../../src/sample/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { run } from "../helpers/io.js";
+import { programTree, run } from "../helpers/io.js";
 
 /**
  * Issue 13 item 11: no user input ever ends in "unexpected error … This is a bug". Every
@@ -143,21 +141,8 @@ function attempts(option: Option): string[][] {
   return badValues().flatMap((value) => [[flag, value], [`${flag}=${value}`]]);
 }
 
-/** The program as the CLI builds it, to read its commands and options from. */
-function rootCommand(): Command {
-  const stream = new PassThrough();
-  return createProgram({
-    stdout: stream,
-    stderr: stream,
-    env: {},
-    cwd: process.cwd(),
-    stdinIsTTY: false,
-    stderrIsTTY: false,
-  }).command;
-}
-
 describe("bad values for every option of every command (issue 13 item 11)", () => {
-  const root = rootCommand();
+  const root = programTree();
   const rootOptions = root.options.filter((o) => !["--help", "--version"].includes(o.long ?? ""));
   const commands = root.commands.filter((c) => c.name() !== "help");
 

@@ -1,26 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { rootCertificates } from "node:tls";
-import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { createProgram } from "../../src/cli/program.js";
 import { expectExit, world } from "../e2e/helpers.js";
-import { run } from "../helpers/io.js";
+import { programTree, run } from "../helpers/io.js";
 
 /** Issue 13 item 13: help that tells the truth, and errors that name the mistake. */
-
-function program(): Command {
-  const stream = new PassThrough();
-  return createProgram({
-    stdout: stream,
-    stderr: stream,
-    env: {},
-    cwd: process.cwd(),
-    stdinIsTTY: false,
-    stderrIsTTY: false,
-  }).command;
-}
 
 async function help(command: string): Promise<string> {
   const result = await run([command, "--help"]);
@@ -92,7 +77,7 @@ describe("help lists what each command uses (issue 13 item 13)", () => {
       if (/^[A-Z]/.test(text) && !proper.test(text)) offenders.push(`${where}: starts upper case: ${text}`);
       if (/\.\s*$/.test(text)) offenders.push(`${where}: ends with a period: ${text}`);
     };
-    const root = program();
+    const root = programTree();
     for (const command of [root, ...root.commands]) {
       check(`${command.name()}`, command.description());
       for (const option of command.options) check(`${command.name()} ${option.flags}`, option.description);

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
+import type { Command } from "commander";
 import type { Io } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/program.js";
+import { createProgram, runCli } from "../../src/cli/program.js";
 
 export interface CliResult {
   code: number;
@@ -58,4 +59,17 @@ export function capture(): { io: Io; linesAtLeast(n: number): Promise<string[]> 
     return lines;
   };
   return { io, linesAtLeast };
+}
+
+/** The program as the CLI builds it (output discarded), to read its commands and options from. */
+export function programTree(): Command {
+  const stream = new PassThrough();
+  return createProgram({
+    stdout: stream,
+    stderr: stream,
+    env: {},
+    cwd: process.cwd(),
+    stdinIsTTY: false,
+    stderrIsTTY: false,
+  }).command;
 }

@@ -1,6 +1,7 @@
 import type { TargetItem, TargetLibrary, TargetUserData } from "../../src/model/index.js";
 import type { SandboxLibrary } from "../../src/sandbox/index.js";
 import type { SandboxItemInput } from "../../src/sandbox/library.js";
+import { ITEM_TYPE } from "../../src/sandbox/snapshot.js";
 import type { ConnectedTarget } from "../../src/targets/detect.js";
 
 /**
@@ -117,16 +118,6 @@ const COLLECTION_TYPES: Record<TargetLibrary["kind"], "movies" | "tvshows" | "mu
   other: "mixed",
 };
 
-const TYPES: Record<TargetItem["kind"], SandboxItemInput["type"]> = {
-  movie: "Movie",
-  show: "Series",
-  season: "Season",
-  episode: "Episode",
-  artist: "MusicArtist",
-  album: "MusicAlbum",
-  track: "Audio",
-};
-
 /**
  * A sandbox library file holding what the server holds, as the adapter sees it: users (without
  * passwords), libraries and items (same titles, years, ids and paths), every user's data,
@@ -142,7 +133,7 @@ export async function cloneLibrary(target: ConnectedTarget, serverName: string):
     const [first, ...more] = item.paths;
     const input: SandboxItemInput = {
       ref: item.id,
-      type: TYPES[item.kind],
+      type: ITEM_TYPE[item.kind],
       name: item.title,
       ...(item.year !== null ? { year: item.year } : {}),
       ...(Object.keys(item.externalIds).length > 0 ? { providerIds: { ...item.externalIds } } : {}),
