@@ -8,8 +8,8 @@ import { setFlagsFromString } from "node:v8";
  * live for a 200,000-item target with 20 users), while reading the copy through the API turns
  * over gigabytes of short-lived pages. Left to itself on a machine with much memory, V8 lets the
  * heap grow to up to four times the live size before it collects: that rehearsal peaked at
- * 1.3–1.6 GiB RSS. Collecting once the heap has grown by half held it near 0.75 GiB
- * (docs/rehearsal.md). It bounds nothing: a bigger target still gets the memory it needs, only
+ * 1.3–1.6 GiB RSS. Collecting once the heap has grown by half held it to 760–910 MB on a busy
+ * machine (docs/rehearsal.md; bench/goals/rehearse-memory.goal.ts measures it). It bounds nothing: a bigger target still gets the memory it needs, only
  * collected sooner, at the cost of more (concurrent) collections.
  */
 const GROWING_PERCENT = 50;
