@@ -10,29 +10,59 @@ import type { Plan, PlanIntegrity } from "./plan.js";
 
 /**
  * JSON with sorted keys and no whitespace, so equal content hashes alike whatever built it.
- * Plain loops: it runs over every action of a plan (100,000 and more) when a plan is saved,
- * read or applied.
+ * Plain loops: it runs over every action of a plan (millions) when a plan is saved, read or
+ * applied.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  return canonical(value);
+}
+
+/**
+ * The canonical text of frozen values whose content is all frozen or plain: they cannot
+ * change, and the planner shares them between actions (one user reference per user, one
+ * `before` for every item a new user has no data for, one `sourceItemKeys` list per item).
+ */
+const frozenTexts = new WeakMap<object, string>();
+
+/** Whether the value canonical() made text of last can never change (see frozenTexts). */
+let lastFixed = true;
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    lastFixed = true;
+    return JSON.stringify(value);
+  }
+  const known = frozenTexts.get(value);
+  if (known !== undefined) {
+    lastFixed = true;
+    return known;
+  }
+  let fixed = Object.isFrozen(value);
+  let out: string;
   if (Array.isArray(value)) {
-    let out = "[";
+    out = "[";
     for (let i = 0; i < value.length; i++) {
       // As Array.join: an element without JSON text (undefined) leaves its place empty.
-      out += `${i > 0 ? "," : ""}${canonicalJson(value[i]) ?? ""}`;
+      out += `${i > 0 ? "," : ""}${canonical(value[i]) ?? ""}`;
+      fixed &&= lastFixed;
     }
-    return `${out}]`;
+    out += "]";
+  } else {
+    const record = value as Record<string, unknown>;
+    // The default sort compares UTF-16 code units, as `<` does.
+    const keys = Object.keys(record).sort();
+    out = "{";
+    for (const key of keys) {
+      const item = record[key];
+      if (item === undefined) continue;
+      out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${canonical(item)}`;
+      fixed &&= lastFixed;
+    }
+    out += "}";
   }
-  const record = value as Record<string, unknown>;
-  // The default sort compares UTF-16 code units, as `<` does.
-  const keys = Object.keys(record).sort();
-  let out = "{";
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${canonicalJson(item)}`;
-  }
-  return `${out}}`;
+  if (fixed) frozenTexts.set(value, out);
+  lastFixed = fixed;
+  return out;
 }
 
 export function sha256(text: string): string {
