@@ -136,4 +136,12 @@ describe("plan digests", () => {
       sha256(canonicalJson({ ...content, actions: [] })),
     );
   });
+
+  it("reuse the text of frozen values only while everything inside them is frozen too", () => {
+    const inner = ["a"];
+    const outer = Object.freeze({ list: inner, user: Object.freeze({ name: "zoe", id: null }) });
+    expect(canonicalJson(outer)).toBe('{"list":["a"],"user":{"id":null,"name":"zoe"}}');
+    inner.push("b");
+    expect(canonicalJson(outer)).toBe('{"list":["a","b"],"user":{"id":null,"name":"zoe"}}');
+  });
 });
