@@ -1,24 +1,35 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { ConfigError } from "../errors.js";
-import { integrityOf, rememberDigests } from "../planner/digest.js";
+import { planDigests, rememberDigests } from "../planner/digest.js";
 import { type Plan, PlanFileSchema } from "../planner/plan.js";
 import { checkIntegrity } from "./plan-integrity.js";
+import { planFileText } from "./plan-text.js";
 
 /**
  * Writes a plan file atomically (temp file, fsync, rename) with mode 0600: plans name people
  * and what they watched, which is private even though they hold no secrets. The file ends
- * with the digests of its content, so `apply` can refuse it once edited.
+ * with the digests of its content, so `apply` can refuse it once edited. The text is written
+ * piece by piece (planFileText), never held whole: a plan of millions of actions is larger
+ * than the longest string V8 can make.
  */
 export function writePlanFile(path: string, plan: Plan): void {
-  writePrivateFile(
-    path,
-    `${JSON.stringify({ ...plan, integrity: integrityOf(plan) }, null, 2)}\n`,
-    "the plan",
-  );
+  writePrivateFileWith(path, "the plan", (write) => planFileText(plan, planDigests(plan), write));
 }
 
 /** Atomic write (temp file, fsync, rename) with mode 0600, for files that name people. */
 export function writePrivateFile(path: string, text: string, what: string): void {
+  writePrivateFileWith(path, what, (write) => write(text));
+}
+
+/** Text is gathered into pieces of about this many characters before each write. */
+const WRITE_CHUNK = 1 << 20;
+
+/** writePrivateFile for text produced in pieces: `produce` hands them to `write` in order. */
+function writePrivateFileWith(
+  path: string,
+  what: string,
+  produce: (write: (text: string) => void) => void,
+): void {
   const temporary = `${path}.tmp-${process.pid}`;
   const cannot = (error: unknown) =>
     new ConfigError(`cannot write ${what} to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
@@ -31,12 +42,22 @@ export function writePrivateFile(path: string, text: string, what: string): void
     throw cannot(error);
   }
   try {
-    writeSync(fd, text);
+    let pending = "";
+    const flush = () => {
+      writeAll(fd, Buffer.from(pending, "utf8"));
+      pending = "";
+    };
+    produce((text) => {
+      pending += text;
+      if (pending.length >= WRITE_CHUNK) flush();
+    });
+    flush();
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     unlinkSync(temporary);
-    throw cannot(error);
+    // Only the file system's refusals are the person's to fix; anything else is a bug.
+    throw typeof (error as NodeJS.ErrnoException).code === "string" ? cannot(error) : error;
   }
   closeSync(fd);
   try {
@@ -45,6 +66,11 @@ export function writePrivateFile(path: string, text: string, what: string): void
     unlinkSync(temporary);
     throw cannot(error);
   }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 /**

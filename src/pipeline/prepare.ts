@@ -5,7 +5,14 @@ import { mapUsers } from "../match/index.js";
 import { matchItems } from "../match/items.js";
 import type { MatchResult, UserMappingResult } from "../match/types.js";
 import type { Snapshot, TargetIndex, TargetUserData } from "../model/index.js";
-import { buildPlan, neededUserData, type Plan, type TargetState } from "../planner/index.js";
+import {
+  buildPlan,
+  indexSnapshot,
+  neededFromIndex,
+  type Plan,
+  type SnapshotIndex,
+  type TargetState,
+} from "../planner/index.js";
 import type { Progress } from "../progress.js";
 import { applyScope } from "../scope/index.js";
 import type { ConnectedTarget } from "../targets/detect.js";
@@ -57,7 +64,9 @@ export async function preparePlan(
     },
     progress,
   );
-  const state = await readTargetState(target, snapshot, users, matches, config, progress);
+  // Built once for reading the target state and planning, and dropped with the planning.
+  const sourceIndex = indexSnapshot(snapshot, matches);
+  const state = await readTargetState(target, snapshot, sourceIndex, users, config, progress);
   state.users = targetUsers;
   const plan = buildPlan({
     snapshot,
@@ -68,6 +77,7 @@ export async function preparePlan(
     options: { mode: config.mode, kinds: config.kinds, favoriteMinRating: config.favoriteMinRating },
     now,
     target: index,
+    index: sourceIndex,
   });
   return { plan, snapshot, users, matches, index, state, excluded };
 }
@@ -75,15 +85,15 @@ export async function preparePlan(
 async function readTargetState(
   target: ConnectedTarget,
   snapshot: Snapshot,
+  sourceIndex: SnapshotIndex,
   users: UserMappingResult,
-  matches: MatchResult,
   config: Config,
   progress: Progress,
 ): Promise<TargetState> {
   const targetIdOf = new Map(users.mapped.map((m) => [m.sourceUserId, m.targetUserId]));
   const userData = new Map<string, Map<string, TargetUserData>>();
   const playlists: TargetState["playlists"] = new Map();
-  for (const [sourceUserId, itemIds] of neededUserData(snapshot, users, matches, config.mode)) {
+  for (const [sourceUserId, itemIds] of neededFromIndex(snapshot, sourceIndex, users, config.mode)) {
     const targetUserId = targetIdOf.get(sourceUserId);
     // A user still to be created has no data yet: the planner treats it as empty.
     if (!targetUserId || itemIds.size === 0) continue;

@@ -1,7 +1,7 @@
 import type { MatchResult, UserMappingResult } from "../match/types.js";
 import type { Mode, Snapshot, TargetIndex, TargetServerInfo } from "../model/index.js";
 import { planCollections } from "./collections.js";
-import { indexSnapshot, neededFromIndex } from "./context.js";
+import { indexSnapshot, neededFromIndex, type SnapshotIndex } from "./context.js";
 import { planMatching } from "./matching.js";
 import { type Action, CATEGORIES, type Category, type Plan } from "./plan.js";
 import { planPlaylists } from "./playlists.js";
@@ -28,6 +28,11 @@ export interface PlanInput {
   now: Date;
   /** The target's items, so the pairings to review show the target's titles too. */
   target?: TargetIndex | undefined;
+  /**
+   * indexSnapshot(snapshot, matches), when the caller built it already to read the target
+   * state: at millions of states it is large and slow enough to build once.
+   */
+  index?: SnapshotIndex | undefined;
 }
 
 const FIELD_WORDS: Record<string, string> = {
@@ -93,7 +98,7 @@ function inferredWatchedLimitation(
 export function buildPlan(input: PlanInput): Plan {
   const { snapshot, server, state, options } = input;
   const favoriteMinRating = options.favoriteMinRating ?? null;
-  const index = indexSnapshot(snapshot, input.matches);
+  const index = input.index ?? indexSnapshot(snapshot, input.matches);
   const users = planUsers(snapshot.users, input.users, options.kinds);
   const needed = neededFromIndex(snapshot, index, input.users, options.mode);
   const canWrite = server.features.userDataWrite;

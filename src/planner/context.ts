@@ -57,7 +57,8 @@ export function indexSnapshot(snapshot: Snapshot, matches: MatchResult): Snapsho
     targetOf.set(item.key, match.targetId);
     push(sourcesOf, match.targetId, item.key);
   }
-  for (const keys of sourcesOf.values()) keys.sort(compareKeys);
+  // Frozen once sorted: every action on the item shares the list (planner/digest.ts caches its text).
+  for (const keys of sourcesOf.values()) Object.freeze(keys.sort(compareKeys));
   return {
     itemsByKey,
     itemsByIdentity,

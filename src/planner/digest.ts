@@ -5,40 +5,64 @@ import type { Plan, PlanIntegrity } from "./plan.js";
  * Digests over a plan's canonical JSON (sorted keys, no whitespace; docs/plan-format.md
  * "Integrity"). A saved plan carries them, so `apply` refuses a plan edited after it was
  * written; the executor reuses the per-action ones as journal fingerprints. Each value is
- * made canonical once: the whole plan's text is assembled from the pieces' texts.
+ * made canonical once, and the whole plan's text is hashed piece by piece, never assembled.
  */
-
-/** Text already in canonical form, spliced into a larger canonical text as it is. */
-class Canonical {
-  constructor(readonly text: string) {}
-}
 
 /**
  * JSON with sorted keys and no whitespace, so equal content hashes alike whatever built it.
- * Plain loops: it runs over every action of a plan (100,000 and more) when a plan is saved,
- * read or applied.
+ * Plain loops: it runs over every action of a plan (millions) when a plan is saved, read or
+ * applied.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (value instanceof Canonical) return value.text;
+  return canonical(value);
+}
+
+/**
+ * The canonical text of frozen values whose content is all frozen or plain: they cannot
+ * change, and the planner shares them between actions (one user reference per user, one
+ * `before` for every item a new user has no data for, one `sourceItemKeys` list per item).
+ */
+const frozenTexts = new WeakMap<object, string>();
+
+/** Whether the value canonical() made text of last can never change (see frozenTexts). */
+let lastFixed = true;
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    lastFixed = true;
+    return JSON.stringify(value);
+  }
+  const known = frozenTexts.get(value);
+  if (known !== undefined) {
+    lastFixed = true;
+    return known;
+  }
+  let fixed = Object.isFrozen(value);
+  let out: string;
   if (Array.isArray(value)) {
-    let out = "[";
+    out = "[";
     for (let i = 0; i < value.length; i++) {
       // As Array.join: an element without JSON text (undefined) leaves its place empty.
-      out += `${i > 0 ? "," : ""}${canonicalJson(value[i]) ?? ""}`;
+      out += `${i > 0 ? "," : ""}${canonical(value[i]) ?? ""}`;
+      fixed &&= lastFixed;
     }
-    return `${out}]`;
+    out += "]";
+  } else {
+    const record = value as Record<string, unknown>;
+    // The default sort compares UTF-16 code units, as `<` does.
+    const keys = Object.keys(record).sort();
+    out = "{";
+    for (const key of keys) {
+      const item = record[key];
+      if (item === undefined) continue;
+      out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${canonical(item)}`;
+      fixed &&= lastFixed;
+    }
+    out += "}";
   }
-  const record = value as Record<string, unknown>;
-  // The default sort compares UTF-16 code units, as `<` does.
-  const keys = Object.keys(record).sort();
-  let out = "{";
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${canonicalJson(item)}`;
-  }
-  return `${out}}`;
+  if (fixed) frozenTexts.set(value, out);
+  lastFixed = fixed;
+  return out;
 }
 
 export function sha256(text: string): string {
@@ -70,22 +94,68 @@ export interface PlanDigests {
 /** The fields a digest covers: everything but the integrity block itself. */
 export type PlanContent = Record<string, unknown> & { actions: unknown[] };
 
-/** Digests of a plan's content (a Plan, or a plan file's JSON without `integrity`). */
+/** The hash updates of one text, gathered into large pieces: millions of small updates cost more. */
+class HashStream {
+  private readonly hash = createHash("sha256");
+  private pending = "";
+
+  update(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 1 << 20) this.flush();
+  }
+
+  digest(): string {
+    this.flush();
+    return this.hash.digest("hex");
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.hash.update(this.pending);
+    this.pending = "";
+  }
+}
+
+/**
+ * Digests of a plan's content (a Plan, or a plan file's JSON without `integrity`). The whole
+ * plan's canonical text is hashed as it is produced, action by action, and never held: a plan
+ * of millions of actions would need gigabytes for it. The bytes hashed are those of the
+ * canonical JSON of the content with every action in place.
+ */
 export function digestPlan(content: PlanContent): PlanDigests {
-  const actionTexts = content.actions.map(canonicalJson);
-  const pieces: Record<string, unknown> = {};
+  const texts = new Map<string, string>();
   const sections: Record<string, string> = {};
   for (const [key, value] of Object.entries(content)) {
-    if (key === "integrity" || value === undefined) continue;
-    if (key === "actions") {
-      pieces[key] = new Canonical(`[${actionTexts.join(",")}]`);
-      continue;
-    }
+    if (key === "integrity" || key === "actions" || value === undefined) continue;
     const text = canonicalJson(value);
-    pieces[key] = new Canonical(text);
+    texts.set(key, text);
     sections[key] = short(sha256(text));
   }
-  return { digest: sha256(canonicalJson(pieces)), actions: actionTexts.map(sha256), sections };
+  const actions: string[] = new Array(content.actions.length);
+  const whole = new HashStream();
+  let first = true;
+  // canonicalJson's own order: sorted keys, each followed by its text.
+  for (const key of Object.keys(content).sort()) {
+    const isActions = key === "actions" && content.actions !== undefined;
+    const text = texts.get(key);
+    if (!isActions && text === undefined) continue;
+    whole.update(`${first ? "{" : ","}${JSON.stringify(key)}:`);
+    first = false;
+    if (!isActions) {
+      whole.update(text!);
+      continue;
+    }
+    whole.update("[");
+    for (let i = 0; i < content.actions.length; i++) {
+      // As Array.join: an element without JSON text (undefined) leaves its place empty.
+      const action = canonicalJson(content.actions[i]) ?? "";
+      whole.update(i > 0 ? `,${action}` : action);
+      actions[i] = sha256(action);
+    }
+    whole.update("]");
+  }
+  whole.update(first ? "{}" : "}");
+  return { digest: whole.digest(), actions, sections };
 }
 
 const known = new WeakMap<Plan, PlanDigests>();

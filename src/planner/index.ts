@@ -1,5 +1,11 @@
 export { actionCategories, buildPlan, countActions, type PlanInput, type PlanOptions } from "./build.js";
-export { displayTitle, neededUserData } from "./context.js";
+export {
+  displayTitle,
+  indexSnapshot,
+  neededFromIndex,
+  neededUserData,
+  type SnapshotIndex,
+} from "./context.js";
 export { type DriftEntry, findDrift } from "./drift.js";
 export * from "./plan.js";
 export { cloneTargetState, emptyTargetState, type TargetState } from "./state.js";

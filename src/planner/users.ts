@@ -95,7 +95,8 @@ export function planUsers(
     }
     planned.set(key, {
       key,
-      ref: { name: mapped.targetName, id: mapped.targetUserId },
+      // Frozen: every action of this user shares it (planner/digest.ts caches its text).
+      ref: Object.freeze({ name: mapped.targetName, id: mapped.targetUserId }) as PlanUserRef,
       sources: [user],
       creates,
     });

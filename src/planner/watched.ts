@@ -2,6 +2,7 @@ import { PlexodusError } from "../errors.js";
 import {
   EMPTY_USER_DATA,
   EMPTY_WATCH_STATE,
+  type Item,
   LEAF_KINDS,
   type Mode,
   type TargetUserData,
@@ -9,7 +10,7 @@ import {
 import type { SnapshotIndex } from "./context.js";
 import { displayTitle } from "./context.js";
 import { userDataKey } from "./keys.js";
-import { type ActionOf, CATEGORIES, type Category, type Skip } from "./plan.js";
+import { type ActionOf, CATEGORIES, type Category, type PlanUserData, type Skip } from "./plan.js";
 import type { TargetState } from "./state.js";
 import {
   categoriesOf,
@@ -40,6 +41,45 @@ export interface UserDataResult {
 }
 
 const USER_DATA_CATEGORIES = ["watched", "progress", "ratings"] as const;
+
+/**
+ * What actions can share instead of each holding a copy (a plan can hold millions): the
+ * `before` of every item a new user has no data for, one array per set of categories, and
+ * one display title per target item. Shared values are frozen, so nothing can change one
+ * action's through another's.
+ */
+interface Shared {
+  emptyBefore: PlanUserData;
+  categories: Map<string, Category[]>;
+  titles: Map<string, string>;
+}
+
+function sharedValues(): Shared {
+  return {
+    emptyBefore: Object.freeze(toPlanUserData(EMPTY_USER_DATA)) as PlanUserData,
+    categories: new Map(),
+    titles: new Map(),
+  };
+}
+
+function sharedCategories(shared: Shared, categories: Category[]): Category[] {
+  const name = categories.join(",");
+  let found = shared.categories.get(name);
+  if (found === undefined) {
+    found = Object.freeze(categories) as Category[];
+    shared.categories.set(name, found);
+  }
+  return found;
+}
+
+function sharedTitle(shared: Shared, itemId: string, first: Item, index: SnapshotIndex): string {
+  let title = shared.titles.get(itemId);
+  if (title === undefined) {
+    title = displayTitle(first, index.itemsByKey);
+    shared.titles.set(itemId, title);
+  }
+  return title;
+}
 
 /**
  * The source state one person has for the items on one target item, with the last-played
@@ -79,6 +119,7 @@ export function planUserData(
   options: UserDataOptions,
 ): UserDataResult {
   const result: UserDataResult = { actions: [], skipped: [], blockedFields: new Set(), blockedItems: 0 };
+  const shared = sharedValues();
   for (const user of users) {
     const itemIds = new Set<string>();
     for (const source of user.sources) for (const id of needed.get(source.id) ?? []) itemIds.add(id);
@@ -121,19 +162,21 @@ export function planUserData(
         result.blockedItems += 1;
         continue;
       }
+      const set = toPlanChange(change);
       userActions.push({
-        key: userDataKey(user.key, itemId, toPlanChange(change)),
+        key: userDataKey(user.key, itemId, set),
         type: "set-user-data",
         user: user.ref,
         itemId,
-        title: displayTitle(first, index.itemsByKey),
+        title: sharedTitle(shared, itemId, first, index),
         sourceItemKeys: sourceKeys,
-        categories,
-        before: toPlanUserData(current),
-        set: toPlanChange(change),
+        categories: sharedCategories(shared, categories),
+        before: current === EMPTY_USER_DATA ? shared.emptyBefore : toPlanUserData(current),
+        set,
       });
     }
-    result.actions.push(...sortUserDataActions(userActions));
+    // A loop, not push(...): a spread of a user's hundreds of thousands of actions overflows the stack.
+    for (const action of sortUserDataActions(userActions)) result.actions.push(action);
     for (const [category, count] of [...blocked].sort(
       (a, b) => CATEGORIES.indexOf(a[0]) - CATEGORIES.indexOf(b[0]),
     )) {

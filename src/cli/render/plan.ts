@@ -19,9 +19,22 @@ export interface RenderOptions {
 
 /** Adds at most `limit` lines, then one line saying how many were left out. */
 function capped(out: string[], lines: readonly string[], indent: string, limit: number): void {
-  out.push(...lines.slice(0, limit));
-  if (lines.length > limit)
-    out.push(`${indent}… and ${lines.length - limit} more (--full lists all, or see --json)`);
+  cappedCount(out, lines, lines.length, indent, limit);
+}
+
+/**
+ * `capped` for lists made only as far as shown: `shown` holds the first `limit` of `total`
+ * lines. A loop, not push(...): --full can list millions.
+ */
+function cappedCount(
+  out: string[],
+  shown: readonly string[],
+  total: number,
+  indent: string,
+  limit: number,
+): void {
+  for (let i = 0; i < shown.length && i < limit; i++) out.push(shown[i]!);
+  if (total > limit) out.push(`${indent}… and ${total - limit} more (--full lists all, or see --json)`);
 }
 
 function userSections(actions: readonly Action[], limit: number): string[] {
@@ -36,14 +49,17 @@ function userSections(actions: readonly Action[], limit: number): string[] {
   for (const [name, list] of byUser) {
     out.push("", name);
     for (const category of ["watched", "progress", "ratings"] as const) {
-      const lines = list.flatMap((action) =>
-        action.type === "set-user-data" && action.categories.includes(category)
-          ? [`    ~ ${action.title}  ${describeChange(action, category)}`]
-          : [],
-      );
-      if (lines.length === 0) continue;
-      out.push(`  ${category} (${lines.length})`);
-      capped(out, lines, "    ", limit);
+      // Only the lines shown are formatted: a plan can hold millions of changes.
+      const lines: string[] = [];
+      let total = 0;
+      for (const action of list) {
+        if (action.type !== "set-user-data" || !action.categories.includes(category)) continue;
+        total += 1;
+        if (lines.length < limit) lines.push(`    ~ ${action.title}  ${describeChange(action, category)}`);
+      }
+      if (total === 0) continue;
+      out.push(`  ${category} (${total})`);
+      cappedCount(out, lines, total, "    ", limit);
     }
     const playlistLines = list.flatMap((action) => {
       if (action.type === "create-playlist") {
@@ -89,7 +105,7 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
     capped(out, lines, "  ", limit);
   }
 
-  out.push(...userSections(plan.actions, limit));
+  for (const line of userSections(plan.actions, limit)) out.push(line);
 
   const collectionLines = plan.actions.flatMap((action) => {
     if (action.type === "create-collection") {
