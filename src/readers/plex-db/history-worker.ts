@@ -1,44 +1,135 @@
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
-import { HISTORY_COLUMNS, HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
-import type { HistoryChunk, HistoryWorkerData, WorkerMessage } from "./history-worker-thread.js";
+import { HISTORY_SQL, type HistoryCollector, type HistoryResult, readHistory } from "./history.js";
+import {
+  GUID_COUNT,
+  type HistorySums,
+  type HistoryWorkerData,
+  NEXT_CHUNK,
+  NUMBERED,
+  ODD_FLAG,
+  PlayCells,
+  type SharedHistory,
+  shareHistory,
+  sumChunks,
+  sumHistory,
+  type WorkerMessage,
+} from "./history-sums.js";
 import { SNAPSHOT_CACHE_SIZE } from "./open.js";
-import { EACH_ROW_FUNCTION, eachRowQuery } from "./rows.js";
 
 /**
- * Runs HISTORY_SQL in a worker thread (history-worker-thread.ts) on its own read-only
- * connection to the private snapshot, while the main thread reads items and states: SQLite's
- * sort of the history rows is the largest single cost of a read. The worker only queries and
- * packs; every decision (dates, warnings, skips) stays in HistoryCollector on the main thread,
- * so both paths give the same result.
+ * Reads the history: summed per (guid, account) without a sort (history-sums.ts) by a worker
+ * thread while the main thread reads items and states, the main thread claiming chunks of the
+ * rows too once it is done with those; or, when a row needs it, grouped by SQL (HISTORY_SQL).
+ * The threads only sum; every decision (dates, warnings, skips) stays in HistoryCollector on
+ * the main thread, which takes the groups in HISTORY_SQL's order either way.
  */
-
-/** Groups per message: large enough that messaging costs nothing, small enough to stay modest. */
-const CHUNK_SIZE = 65_536;
-
-export interface HistoryWorker {
-  /** Feeds every group to the collector in query order; rejects with the worker's failure. */
+export interface HistoryReading {
+  /** Feeds every group to the collector in HISTORY_SQL's order; rejects with the worker's failure. */
   collect(collector: HistoryCollector): Promise<HistoryResult>;
   /** Stops the worker (also mid-query) and waits until it has let go of the database. */
   stop(): Promise<void>;
 }
 
-export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): HistoryWorker {
-  const workerData: HistoryWorkerData = {
-    dbPath,
-    sql: eachRowQuery(HISTORY_SQL, HISTORY_COLUMNS),
-    rowFunction: EACH_ROW_FUNCTION,
-    cacheSize: SNAPSHOT_CACHE_SIZE,
-    chunkSize,
+/**
+ * Starts reading the history of `db` (whose file `dbPath` names): in a worker if `inWorker`,
+ * otherwise all on the main thread when collect() is called.
+ */
+export function startHistoryReading(
+  db: Database.Database,
+  dbPath: string,
+  inWorker: boolean,
+): HistoryReading {
+  const shared = shareHistory(db);
+  if (!inWorker) {
+    return {
+      async collect(collector) {
+        const sums = shared && sumHistory(db, shared);
+        if (!sums) return readHistory(db, collector);
+        feedSums(sums, collector);
+        return collector.result;
+      },
+      async stop() {},
+    };
+  }
+  const worker = startWorker(dbPath, shared);
+  return {
+    async collect(collector) {
+      const own = shared && joinIn(db, shared);
+      const answer = await worker.answer;
+      if (answer.groups) {
+        for (const group of answer.groups)
+          collector.add(group[0], group[1], group[2], group[3], group[4], group[5]);
+        return collector.result;
+      }
+      // The worker ran out of chunks before this thread found an odd row.
+      if (!answer.sums || Atomics.load(shared!.control, ODD_FLAG) !== 0) return readHistory(db, collector);
+      if (own) {
+        own.merge(answer.sums.accounts);
+        own.skippedRows += answer.sums.skippedRows;
+        feedSums(
+          { guids: answer.sums.guids, accounts: [...own.byAccount], skippedRows: own.skippedRows },
+          collector,
+        );
+      } else feedSums(answer.sums, collector);
+      return collector.result;
+    },
+    async stop() {
+      // A worker still summing must not claim more chunks.
+      if (shared) Atomics.store(shared.control, NEXT_CHUNK, shared.chunks);
+      await worker.stop();
+    },
   };
-  const worker = new Worker(new URL("./history-worker-thread.js", import.meta.url), { workerData });
-  const chunks: HistoryChunk[] = [];
+}
+
+/** The main thread's share of the chunks, once the worker has numbered the guids. */
+function joinIn(db: Database.Database, shared: SharedHistory): PlayCells | undefined {
+  if (Atomics.load(shared.control, NUMBERED) === 0 || Atomics.load(shared.control, ODD_FLAG) !== 0)
+    return undefined;
+  const cells = new PlayCells(Atomics.load(shared.control, GUID_COUNT));
+  sumChunks(db, cells, shared);
+  return cells;
+}
+
+/** The sums as HistoryCollector takes HISTORY_SQL's groups: by guid in SQLite's order, then account. */
+export function feedSums(sums: HistorySums, collector: HistoryCollector): void {
+  // Skipped rows make one warning and count as plays, whichever groups they came in.
+  if (sums.skippedRows > 0) collector.add(null, null, sums.skippedRows, null, null, 0);
+  const { guids } = sums;
+  const accounts = [...sums.accounts].sort((a, b) => a[0] - b[0]);
+  for (let guid = 0; guid < guids.length; guid++) {
+    for (const [account, cells] of accounts) {
+      const plays = cells[2 * guid]!;
+      if (plays > 0) collector.add(account, guids[guid], plays, cells[2 * guid + 1], null, 0);
+    }
+  }
+}
+
+interface WorkerAnswer {
+  sums?: HistorySums;
+  groups?: unknown[][];
+}
+
+function startWorker(
+  dbPath: string,
+  shared: SharedHistory | undefined,
+): { answer: Promise<WorkerAnswer>; stop: () => Promise<void> } {
+  const workerData: HistoryWorkerData = {
+    plexodusHistorySums: true,
+    dbPath,
+    cacheSize: SNAPSHOT_CACHE_SIZE,
+    shared,
+    groupSql: HISTORY_SQL,
+  };
+  const worker = new Worker(new URL("./history-sums.js", import.meta.url), { workerData });
   let stopped = false;
-  const finished = new Promise<void>((resolve, reject) => {
+  const groups: unknown[][] = [];
+  const answer = new Promise<WorkerAnswer>((resolve, reject) => {
     worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "chunk") chunks.push(message.chunk);
-      else if (message.type === "done") resolve();
+      if (message.type === "sums") resolve({ sums: message.sums });
+      else if (message.type === "groups") for (const group of message.groups) groups.push(group);
+      else if (message.type === "done") resolve({ groups });
       else reject(workerFailure(message.code, message.message));
     });
     worker.on("error", reject);
@@ -54,14 +145,9 @@ export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): Hist
     });
   });
   // The reader may fail before it asks for the result; that must not be an unhandled rejection.
-  finished.catch(() => {});
+  answer.catch(() => {});
   return {
-    async collect(collector) {
-      await finished;
-      // Oldest first, released as fed, so packed groups and summaries do not pile up together.
-      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) feedChunk(chunk, collector);
-      return collector.result;
-    },
+    answer,
     async stop() {
       stopped = true;
       await worker.terminate();
@@ -73,29 +159,4 @@ export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): Hist
 function workerFailure(code: string | undefined, message: string): Error {
   if (code?.startsWith("SQLITE_")) return new Database.SqliteError(message, code);
   return Object.assign(new Error(message), code === undefined ? {} : { code });
-}
-
-export function feedChunk(chunk: HistoryChunk, collector: HistoryCollector): void {
-  let text = 0;
-  let odd = 0;
-  let start = 0;
-  for (let i = 0; i < chunk.size; i++) {
-    const end = chunk.guidEnds[i]!;
-    if (chunk.oddAt[odd] === i) {
-      const [account, guid, plays, maxNumber, maxText, unreadable] = chunk.oddRows[odd++]!;
-      collector.add(account, guid, plays, maxNumber, maxText, unreadable);
-    } else {
-      const maxText = chunk.textAt[text] === i ? chunk.texts[text++]! : null;
-      const maxNumber = chunk.maxNumbers[i]!;
-      collector.add(
-        chunk.accounts[i],
-        chunk.guids.slice(start, end),
-        chunk.plays[i],
-        Number.isNaN(maxNumber) ? null : maxNumber,
-        maxText,
-        chunk.unreadable[i],
-      );
-    }
-    start = end;
-  }
 }
