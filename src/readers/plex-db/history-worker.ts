@@ -98,10 +98,33 @@ export function feedSums(sums: HistorySums, collector: HistoryCollector): void {
   if (sums.skippedRows > 0) collector.add(null, null, sums.skippedRows, null, null, 0);
   const { guids } = sums;
   const accounts = [...sums.accounts].sort((a, b) => a[0] - b[0]);
-  for (let guid = 0; guid < guids.length; guid++) {
-    for (const [account, cells] of accounts) {
+  // The pairs listed per guid, account by account, each account's cells read in order: walking
+  // guid by guid across all the accounts' cells costs a cache miss per cell instead.
+  let pairCount = 0;
+  for (const [, cells] of accounts) for (let i = 0; i < cells.length; i += 2) if (cells[i] !== 0) pairCount++;
+  const first = new Int32Array(guids.length).fill(-1);
+  const last = new Int32Array(guids.length);
+  const next = new Int32Array(pairCount);
+  const pairAccount = new Float64Array(pairCount);
+  const pairPlays = new Float64Array(pairCount);
+  const pairLatest = new Float64Array(pairCount);
+  let pair = 0;
+  for (const [account, cells] of accounts) {
+    for (let guid = 0; guid < guids.length; guid++) {
       const plays = cells[2 * guid]!;
-      if (plays > 0) collector.add(account, guids[guid], plays, cells[2 * guid + 1], null, 0);
+      if (plays === 0) continue;
+      pairAccount[pair] = account;
+      pairPlays[pair] = plays;
+      pairLatest[pair] = cells[2 * guid + 1]!;
+      next[pair] = -1;
+      if (first[guid] === -1) first[guid] = pair;
+      else next[last[guid]!] = pair;
+      last[guid] = pair++;
+    }
+  }
+  for (let guid = 0; guid < guids.length; guid++) {
+    for (let p = first[guid]!; p !== -1; p = next[p]!) {
+      collector.add(pairAccount[p], guids[guid], pairPlays[p], pairLatest[p], null, 0);
     }
   }
 }

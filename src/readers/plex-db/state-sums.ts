@@ -207,20 +207,23 @@ class StateTable {
 
   /** Every pair through state.ts's flush(), by guid in SQLite's order, then by account. */
   emit(guids: ReadonlyMap<string, GuidInfo>, result: StateResult, emit: (state: WatchState) => void): void {
-    const group = newGroup();
-    const accounts = this.pairIndex
-      .accounts()
-      .map(([account, pairs]) => ({ account, pairs, userId: String(account) }));
     const texts = this.numbers.guids;
+    const { first, next } = pairsByGuid(this.pairIndex.accounts(), texts.length, this.pairs);
+    const group = newGroup();
+    const userIds = new Map<number, string>();
     for (let number = 0; number < texts.length; number++) {
       const guid = texts[number];
       // Skipped guids have no pairs.
       if (typeof guid !== "string") continue;
       group.guid = guid;
       group.info = guids.get(guid);
-      for (const { account, pairs, userId } of accounts) {
-        const p = pairs[number]!;
-        if (p === -1) continue;
+      for (let p = first[number]!; p !== -1; p = next[p]!) {
+        const account = this.accounts[p]!;
+        let userId = userIds.get(account);
+        if (userId === undefined) {
+          userId = String(account);
+          userIds.set(account, userId);
+        }
         group.account = account;
         group.userId = userId;
         group.rows = this.rows[p]!;
@@ -237,6 +240,33 @@ class StateTable {
       }
     }
   }
+}
+
+/**
+ * The pairs of each guid number as a list (`first[number]`, then `next[pair]`, -1 ends it) in
+ * account order. Built account by account, each account's array read in order: walking guid
+ * by guid across all the accounts' arrays instead costs a cache miss per cell (measured at
+ * 200,000 guids × 50 accounts: seconds).
+ */
+function pairsByGuid(
+  accounts: ReadonlyArray<[number, Int32Array]>,
+  guidCount: number,
+  pairCount: number,
+): { first: Int32Array; next: Int32Array } {
+  const first = new Int32Array(guidCount).fill(-1);
+  const last = new Int32Array(guidCount);
+  const next = new Int32Array(pairCount);
+  for (const [, pairs] of accounts) {
+    for (let number = 0; number < guidCount; number++) {
+      const p = pairs[number]!;
+      if (p === -1) continue;
+      next[p] = -1;
+      if (first[number] === -1) first[number] = p;
+      else next[last[number]!] = p;
+      last[number] = p;
+    }
+  }
+  return { first, next };
 }
 
 /** `task` for a read that starts over: the first `shown` rows it ticks were shown already. */
