@@ -6,7 +6,9 @@ import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
 /**
- * Per-person watch state (history is in history.ts). SQLite orders rows by (guid, account) with
+ * Per-person watch state (history is in history.ts). readStates() is the exact reference and
+ * the fallback of state-sums.ts, which gives the same result without the sort when every row
+ * allows it (reader.ts tries that first). SQLite orders rows by (guid, account) with
  * its own sorter (bounded memory, spills to temporary files) and the rows are streamed with
  * `eachRow()`, so memory here grows with the number of (guid, account) pairs, never with the
  * number of rows, and no per-row hashing happens in JavaScript. Tables are scanned `NOT
