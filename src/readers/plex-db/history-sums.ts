@@ -56,6 +56,28 @@ export function rowidRange(db: Database.Database, table: string): [number, numbe
   return [low, high];
 }
 
+/** What numberGuids() needs to number `table` in another thread, or undefined when it cannot. */
+export interface TableToNumber {
+  table: string;
+  index: string;
+  low: number;
+  /** In a SharedArrayBuffer: filled by the thread that numbers. */
+  rowGuids: Int32Array;
+}
+
+export function tableToNumber(db: Database.Database, table: string): TableToNumber | undefined {
+  try {
+    const index = guidIndex(db, table);
+    const range = rowidRange(db, table);
+    if (index === undefined || range === null) return undefined;
+    const rowGuids = new Int32Array(new SharedArrayBuffer(4 * (range[1] - range[0] + 1)));
+    return { table, index, low: range[0], rowGuids };
+  } catch (error) {
+    if (error instanceof OddRow) return undefined;
+    throw error;
+  }
+}
+
 /** numberGuids() of a whole table on this thread; throws OddRow without a guid index. */
 export function numberTable(db: Database.Database, table: string): GuidNumbers {
   const index = guidIndex(db, table);
@@ -338,6 +360,8 @@ export interface HistoryWorkerData {
   cacheSize: number;
   /** Undefined when only SQL can group the table. */
   shared: SharedHistory | undefined;
+  /** The states' table, numbered first for the main thread (it posts "numbered"). */
+  states: TableToNumber | undefined;
   /** HISTORY_SQL, run when a row was odd: its groups go back as they are. */
   groupSql: string;
 }
@@ -346,6 +370,7 @@ export interface HistoryWorkerData {
 export const GROUP_BATCH = 65_536;
 
 export type WorkerMessage =
+  | { type: "numbered"; guids: unknown[] }
   | { type: "sums"; sums: HistorySums }
   | { type: "groups"; groups: unknown[][] }
   | { type: "done" }
@@ -356,7 +381,7 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 /**
- * The worker: numbers the guids, sums chunks (the main thread joins in when it can) and posts
+ * The worker: numbers the states' guids for the main thread, then the history's, sums chunks (the main thread joins in when it can) and posts
  * its sums; or, when a row was odd (here or on the main thread, before this one ran out of
  * chunks), HISTORY_SQL's groups and then "done".
  */
@@ -366,6 +391,10 @@ function run(data: HistoryWorkerData): void {
     db = new Database(data.dbPath, { readonly: true, fileMustExist: true });
     db.pragma("query_only = 1");
     db.pragma(`cache_size = ${Number(data.cacheSize)}`);
+    if (data.states) {
+      const { table, index, low, rowGuids } = data.states;
+      post({ type: "numbered", guids: numberGuids(db, table, index, low, rowGuids) });
+    }
     const sums = data.shared && sumHistory(db, data.shared);
     if (sums) {
       const buffers = sums.accounts.map(([, cells]) => cells.buffer as ArrayBuffer);

@@ -4,6 +4,7 @@ import { SourceError } from "../../errors.js";
 import { HISTORY_SQL, type HistoryCollector, type HistoryResult, readHistory } from "./history.js";
 import {
   GUID_COUNT,
+  type GuidNumbers,
   type HistorySums,
   type HistoryWorkerData,
   NEXT_CHUNK,
@@ -14,6 +15,8 @@ import {
   shareHistory,
   sumChunks,
   sumHistory,
+  type TableToNumber,
+  tableToNumber,
   type WorkerMessage,
 } from "./history-sums.js";
 import { SNAPSHOT_CACHE_SIZE } from "./open.js";
@@ -28,6 +31,11 @@ import { SNAPSHOT_CACHE_SIZE } from "./open.js";
 export interface HistoryReading {
   /** Feeds every group to the collector in HISTORY_SQL's order; rejects with the worker's failure. */
   collect(collector: HistoryCollector): Promise<HistoryResult>;
+  /**
+   * The states' guid numbers, made by the worker while the main thread reads items (undefined
+   * without a worker or a guid index: then sumStates() makes them or gives up itself).
+   */
+  stateNumbers(): Promise<GuidNumbers | undefined>;
   /** Stops the worker (also mid-query) and waits until it has let go of the database. */
   stop(): Promise<void>;
 }
@@ -50,10 +58,12 @@ export function startHistoryReading(
         feedSums(sums, collector);
         return collector.result;
       },
+      stateNumbers: async () => undefined,
       async stop() {},
     };
   }
-  const worker = startWorker(dbPath, shared);
+  const states = tableToNumber(db, "metadata_item_settings");
+  const worker = startWorker(dbPath, shared, states);
   return {
     async collect(collector) {
       const own = shared && joinIn(db, shared);
@@ -74,6 +84,10 @@ export function startHistoryReading(
         );
       } else feedSums(answer.sums, collector);
       return collector.result;
+    },
+    async stateNumbers() {
+      if (!states) return undefined;
+      return { guids: await worker.stateGuids, low: states.low, rowGuids: states.rowGuids };
     },
     async stop() {
       // A worker still summing must not claim more chunks.
@@ -137,20 +151,27 @@ interface WorkerAnswer {
 function startWorker(
   dbPath: string,
   shared: SharedHistory | undefined,
-): { answer: Promise<WorkerAnswer>; stop: () => Promise<void> } {
+  states: TableToNumber | undefined,
+): { answer: Promise<WorkerAnswer>; stateGuids: Promise<unknown[]>; stop: () => Promise<void> } {
   const workerData: HistoryWorkerData = {
     plexodusHistorySums: true,
     dbPath,
     cacheSize: SNAPSHOT_CACHE_SIZE,
     shared,
+    states,
     groupSql: HISTORY_SQL,
   };
   const worker = new Worker(new URL("./history-sums.js", import.meta.url), { workerData });
   let stopped = false;
   const groups: unknown[][] = [];
+  let numbered: (guids: unknown[]) => void = () => {};
+  const stateGuids = new Promise<unknown[]>((resolve) => {
+    numbered = resolve;
+  });
   const answer = new Promise<WorkerAnswer>((resolve, reject) => {
     worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "sums") resolve({ sums: message.sums });
+      if (message.type === "numbered") numbered(message.guids);
+      else if (message.type === "sums") resolve({ sums: message.sums });
       else if (message.type === "groups") for (const group of message.groups) groups.push(group);
       else if (message.type === "done") resolve({ groups });
       else reject(workerFailure(message.code, message.message));
@@ -167,10 +188,14 @@ function startWorker(
       );
     });
   });
-  // The reader may fail before it asks for the result; that must not be an unhandled rejection.
+  // A worker that fails before numbering the states' guids rejects these too.
+  const guidsOrFailure = Promise.race([stateGuids, answer.then(() => stateGuids)]);
+  // The reader may fail before it asks for either; that must not be an unhandled rejection.
   answer.catch(() => {});
+  guidsOrFailure.catch(() => {});
   return {
     answer,
+    stateGuids: guidsOrFailure,
     async stop() {
       stopped = true;
       await worker.terminate();

@@ -208,7 +208,8 @@ async function readWith(
 
   task = progress.task("reading Plex watch state");
   const emitState = (s: WatchState) => sink.state(s);
-  const summed = sumStates(db, schema, guids, notes, task, emitState);
+  const numbered = await historyReading.stateNumbers();
+  const summed = sumStates(db, schema, guids, notes, task, emitState, numbered);
   const state =
     "result" in summed
       ? summed.result

@@ -34,12 +34,14 @@ export function sumStates(
   notes: Notes,
   task: ProgressTask,
   sink?: (state: WatchState) => void,
+  /** The rows' guid numbers if another thread has made them (history-worker.ts); else made here. */
+  numbered?: GuidNumbers,
 ): { result: StateResult } | { gaveUpAfter: number } {
   let seen = 0;
   let table: StateTable;
   try {
-    const numbers = numberTable(db, "metadata_item_settings");
-    const rows = db.prepare("SELECT count(*) FROM metadata_item_settings").pluck().get() as number;
+    const numbers = numbered ?? numberTable(db, SETTINGS);
+    const rows = db.prepare(`SELECT count(*) FROM ${SETTINGS}`).pluck().get() as number;
     table = new StateTable(numbers, rows);
     eachRow(
       db,
@@ -94,6 +96,8 @@ export function sumStates(
   table.emit(guids, result, sink ?? ((state) => result.states.push(state)));
   return { result };
 }
+
+const SETTINGS = "metadata_item_settings";
 
 /**
  * A Plex timestamp as TimeDecoder.ms() reads it when that has no side effect: empty is NONE, a
