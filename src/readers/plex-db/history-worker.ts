@@ -1,44 +1,179 @@
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
-import { HISTORY_COLUMNS, HISTORY_SQL, type HistoryCollector, type HistoryResult } from "./history.js";
-import type { HistoryChunk, HistoryWorkerData, WorkerMessage } from "./history-worker-thread.js";
+import { HISTORY_SQL, type HistoryCollector, type HistoryResult, readHistory } from "./history.js";
+import {
+  GUID_COUNT,
+  type GuidNumbers,
+  type HistorySums,
+  type HistoryWorkerData,
+  NEXT_CHUNK,
+  NUMBERED,
+  ODD_FLAG,
+  PlayCells,
+  type SharedHistory,
+  shareHistory,
+  sumChunks,
+  sumHistory,
+  type TableToNumber,
+  tableToNumber,
+  type WorkerMessage,
+} from "./history-sums.js";
 import { SNAPSHOT_CACHE_SIZE } from "./open.js";
-import { EACH_ROW_FUNCTION, eachRowQuery } from "./rows.js";
 
 /**
- * Runs HISTORY_SQL in a worker thread (history-worker-thread.ts) on its own read-only
- * connection to the private snapshot, while the main thread reads items and states: SQLite's
- * sort of the history rows is the largest single cost of a read. The worker only queries and
- * packs; every decision (dates, warnings, skips) stays in HistoryCollector on the main thread,
- * so both paths give the same result.
+ * Reads the history: summed per (guid, account) without a sort (history-sums.ts) by a worker
+ * thread while the main thread reads items and states, the main thread claiming chunks of the
+ * rows too once it is done with those; or, when a row needs it, grouped by SQL (HISTORY_SQL).
+ * The threads only sum; every decision (dates, warnings, skips) stays in HistoryCollector on
+ * the main thread, which takes the groups in HISTORY_SQL's order either way.
  */
-
-/** Groups per message: large enough that messaging costs nothing, small enough to stay modest. */
-const CHUNK_SIZE = 65_536;
-
-export interface HistoryWorker {
-  /** Feeds every group to the collector in query order; rejects with the worker's failure. */
+export interface HistoryReading {
+  /** Feeds every group to the collector in HISTORY_SQL's order; rejects with the worker's failure. */
   collect(collector: HistoryCollector): Promise<HistoryResult>;
+  /**
+   * The states' guid numbers, made by the worker while the main thread reads items (undefined
+   * without a worker or a guid index: then sumStates() makes them or gives up itself).
+   */
+  stateNumbers(): Promise<GuidNumbers | undefined>;
   /** Stops the worker (also mid-query) and waits until it has let go of the database. */
   stop(): Promise<void>;
 }
 
-export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): HistoryWorker {
-  const workerData: HistoryWorkerData = {
-    dbPath,
-    sql: eachRowQuery(HISTORY_SQL, HISTORY_COLUMNS),
-    rowFunction: EACH_ROW_FUNCTION,
-    cacheSize: SNAPSHOT_CACHE_SIZE,
-    chunkSize,
+/**
+ * Starts reading the history of `db` (whose file `dbPath` names): in a worker if `inWorker`,
+ * otherwise all on the main thread when collect() is called.
+ */
+export function startHistoryReading(
+  db: Database.Database,
+  dbPath: string,
+  inWorker: boolean,
+): HistoryReading {
+  const shared = shareHistory(db);
+  if (!inWorker) {
+    return {
+      async collect(collector) {
+        const sums = shared && sumHistory(db, shared);
+        if (!sums) return readHistory(db, collector);
+        feedSums(sums, collector);
+        return collector.result;
+      },
+      stateNumbers: async () => undefined,
+      async stop() {},
+    };
+  }
+  const states = tableToNumber(db, "metadata_item_settings");
+  const worker = startWorker(dbPath, shared, states);
+  return {
+    async collect(collector) {
+      const own = shared && joinIn(db, shared);
+      const answer = await worker.answer;
+      if (answer.groups) {
+        for (const group of answer.groups)
+          collector.add(group[0], group[1], group[2], group[3], group[4], group[5]);
+        return collector.result;
+      }
+      // The worker ran out of chunks before this thread found an odd row.
+      if (!answer.sums || Atomics.load(shared!.control, ODD_FLAG) !== 0) return readHistory(db, collector);
+      if (own) {
+        own.merge(answer.sums.accounts);
+        own.skippedRows += answer.sums.skippedRows;
+        feedSums(
+          { guids: answer.sums.guids, accounts: [...own.byAccount], skippedRows: own.skippedRows },
+          collector,
+        );
+      } else feedSums(answer.sums, collector);
+      return collector.result;
+    },
+    async stateNumbers() {
+      if (!states) return undefined;
+      return { guids: await worker.stateGuids, low: states.low, rowGuids: states.rowGuids };
+    },
+    async stop() {
+      // A worker still summing must not claim more chunks.
+      if (shared) Atomics.store(shared.control, NEXT_CHUNK, shared.chunks);
+      await worker.stop();
+    },
   };
-  const worker = new Worker(new URL("./history-worker-thread.js", import.meta.url), { workerData });
-  const chunks: HistoryChunk[] = [];
+}
+
+/** The main thread's share of the chunks, once the worker has numbered the guids. */
+function joinIn(db: Database.Database, shared: SharedHistory): PlayCells | undefined {
+  if (Atomics.load(shared.control, NUMBERED) === 0 || Atomics.load(shared.control, ODD_FLAG) !== 0)
+    return undefined;
+  const cells = new PlayCells(Atomics.load(shared.control, GUID_COUNT));
+  sumChunks(db, cells, shared);
+  return cells;
+}
+
+/** The sums as HistoryCollector takes HISTORY_SQL's groups: by guid in SQLite's order, then account. */
+export function feedSums(sums: HistorySums, collector: HistoryCollector): void {
+  // Skipped rows make one warning and count as plays, whichever groups they came in.
+  if (sums.skippedRows > 0) collector.add(null, null, sums.skippedRows, null, null, 0);
+  const { guids } = sums;
+  const accounts = [...sums.accounts].sort((a, b) => a[0] - b[0]);
+  // The pairs listed per guid, account by account, each account's cells read in order: walking
+  // guid by guid across all the accounts' cells costs a cache miss per cell instead.
+  let pairCount = 0;
+  for (const [, cells] of accounts) for (let i = 0; i < cells.length; i += 2) if (cells[i] !== 0) pairCount++;
+  const first = new Int32Array(guids.length).fill(-1);
+  const last = new Int32Array(guids.length);
+  const next = new Int32Array(pairCount);
+  const pairAccount = new Float64Array(pairCount);
+  const pairPlays = new Float64Array(pairCount);
+  const pairLatest = new Float64Array(pairCount);
+  let pair = 0;
+  for (const [account, cells] of accounts) {
+    for (let guid = 0; guid < guids.length; guid++) {
+      const plays = cells[2 * guid]!;
+      if (plays === 0) continue;
+      pairAccount[pair] = account;
+      pairPlays[pair] = plays;
+      pairLatest[pair] = cells[2 * guid + 1]!;
+      next[pair] = -1;
+      if (first[guid] === -1) first[guid] = pair;
+      else next[last[guid]!] = pair;
+      last[guid] = pair++;
+    }
+  }
+  for (let guid = 0; guid < guids.length; guid++) {
+    for (let p = first[guid]!; p !== -1; p = next[p]!) {
+      collector.add(pairAccount[p], guids[guid], pairPlays[p], pairLatest[p], null, 0);
+    }
+  }
+}
+
+interface WorkerAnswer {
+  sums?: HistorySums;
+  groups?: unknown[][];
+}
+
+function startWorker(
+  dbPath: string,
+  shared: SharedHistory | undefined,
+  states: TableToNumber | undefined,
+): { answer: Promise<WorkerAnswer>; stateGuids: Promise<unknown[]>; stop: () => Promise<void> } {
+  const workerData: HistoryWorkerData = {
+    plexodusHistorySums: true,
+    dbPath,
+    cacheSize: SNAPSHOT_CACHE_SIZE,
+    shared,
+    states,
+    groupSql: HISTORY_SQL,
+  };
+  const worker = new Worker(new URL("./history-sums.js", import.meta.url), { workerData });
   let stopped = false;
-  const finished = new Promise<void>((resolve, reject) => {
+  const groups: unknown[][] = [];
+  let numbered: (guids: unknown[]) => void = () => {};
+  const stateGuids = new Promise<unknown[]>((resolve) => {
+    numbered = resolve;
+  });
+  const answer = new Promise<WorkerAnswer>((resolve, reject) => {
     worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "chunk") chunks.push(message.chunk);
-      else if (message.type === "done") resolve();
+      if (message.type === "numbered") numbered(message.guids);
+      else if (message.type === "sums") resolve({ sums: message.sums });
+      else if (message.type === "groups") for (const group of message.groups) groups.push(group);
+      else if (message.type === "done") resolve({ groups });
       else reject(workerFailure(message.code, message.message));
     });
     worker.on("error", reject);
@@ -53,15 +188,14 @@ export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): Hist
       );
     });
   });
-  // The reader may fail before it asks for the result; that must not be an unhandled rejection.
-  finished.catch(() => {});
+  // A worker that fails before numbering the states' guids rejects these too.
+  const guidsOrFailure = Promise.race([stateGuids, answer.then(() => stateGuids)]);
+  // The reader may fail before it asks for either; that must not be an unhandled rejection.
+  answer.catch(() => {});
+  guidsOrFailure.catch(() => {});
   return {
-    async collect(collector) {
-      await finished;
-      // Oldest first, released as fed, so packed groups and summaries do not pile up together.
-      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) feedChunk(chunk, collector);
-      return collector.result;
-    },
+    answer,
+    stateGuids: guidsOrFailure,
     async stop() {
       stopped = true;
       await worker.terminate();
@@ -73,29 +207,4 @@ export function startHistoryWorker(dbPath: string, chunkSize = CHUNK_SIZE): Hist
 function workerFailure(code: string | undefined, message: string): Error {
   if (code?.startsWith("SQLITE_")) return new Database.SqliteError(message, code);
   return Object.assign(new Error(message), code === undefined ? {} : { code });
-}
-
-export function feedChunk(chunk: HistoryChunk, collector: HistoryCollector): void {
-  let text = 0;
-  let odd = 0;
-  let start = 0;
-  for (let i = 0; i < chunk.size; i++) {
-    const end = chunk.guidEnds[i]!;
-    if (chunk.oddAt[odd] === i) {
-      const [account, guid, plays, maxNumber, maxText, unreadable] = chunk.oddRows[odd++]!;
-      collector.add(account, guid, plays, maxNumber, maxText, unreadable);
-    } else {
-      const maxText = chunk.textAt[text] === i ? chunk.texts[text++]! : null;
-      const maxNumber = chunk.maxNumbers[i]!;
-      collector.add(
-        chunk.accounts[i],
-        chunk.guids.slice(start, end),
-        chunk.plays[i],
-        Number.isNaN(maxNumber) ? null : maxNumber,
-        maxText,
-        chunk.unreadable[i],
-      );
-    }
-    start = end;
-  }
 }

@@ -30,11 +30,10 @@ const IS_TEXT_TIME = `${IS_TEXT} AND viewed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][
  * time order. Converting the latest text equals taking the latest converted time, because the
  * wall-time → instant rule (timezone.ts) keeps the order of wall times a clock can show (only
  * times in a DST gap can land out of order). SQLite groups with its own sorter (bounded
- * memory, spills to temporary files), so memory grows with the pairs, not the rows. Summing
- * the raw rows in a JavaScript Map instead measured no faster (1M rows: hashing each row's
- * fresh guid text costs as much as SQLite's sort). Grouped guid first for the sorter's sake
- * (state.ts says why). The same text runs on the main thread (`readHistory`) or in a worker
- * (history-worker.ts).
+ * memory, spills to temporary files). Grouped guid first for the sorter's sake (state.ts says
+ * why). This is the exact reference and the fallback: history-sums.ts gives the same groups
+ * in the same order about twice as fast when every row allows it (history-worker.ts chooses).
+ * The same text runs on the main thread (`readHistory`) or in the worker.
  */
 export const HISTORY_SQL = `SELECT account_id, guid, count(*),
      max(CASE WHEN ${IS_NUMBER} THEN viewed_at END),

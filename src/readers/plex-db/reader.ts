@@ -8,13 +8,14 @@ import {
   type WatchState,
 } from "../../model/index.js";
 import { type Progress, SILENT_PROGRESS } from "../../progress.js";
-import { HistoryCollector, readHistory } from "./history.js";
-import { type HistoryWorker, startHistoryWorker } from "./history-worker.js";
+import { HistoryCollector } from "./history.js";
+import { type HistoryReading, startHistoryReading } from "./history-worker.js";
 import { readItems, readLibraries } from "./items.js";
 import { readCollections, readPlaylists } from "./lists.js";
 import { asSourceError, type OpenedSnapshot, openSnapshot } from "./open.js";
 import { detectSchema, type SchemaInfo } from "./schema.js";
 import { type GuidInfo, readStates } from "./state.js";
+import { startingOver, sumStates } from "./state-sums.js";
 import { machineTimeZone } from "./timezone.js";
 import { Notes, TimeDecoder } from "./values.js";
 
@@ -24,8 +25,9 @@ export interface PlexDatabaseOptions {
   /** Where the snapshot copy goes (default: the OS temp folder). */
   tmpDir?: string;
   /**
-   * Sum the history in a worker thread while items and states are read (default true).
-   * false reads it afterwards on the main thread; both give the same snapshot.
+   * Sum the history in a worker thread while items and states are read (default true), the
+   * main thread joining in when it is done with them. false sums it afterwards on the main
+   * thread alone; both give the same snapshot.
    */
   historyInWorker?: boolean;
 }
@@ -164,17 +166,17 @@ async function readSnapshot(
   start: (items: readonly Item[]) => SnapshotSink,
   { progress, historyInWorker }: { progress: Progress; historyInWorker: boolean },
 ): Promise<StreamedSnapshot> {
-  // One worker only. Its history query (~6–8 s CPU at 5M rows) balances the main thread's items +
-  // states (~9 s) on two cores. Running the state query in a second worker was measured
-  // (2M states, 5M history, fresh process each, interleaved): 0.7–1.1 s slower wall and
-  // 1.3–1.6 s more CPU, because packing rows costs more than it frees and a third thread slows
-  // the history worker, the long pole. SQLite's own sort threads (PRAGMA threads = 1) lost too.
-  const worker = historyInWorker ? startHistoryWorker(path) : undefined;
+  // One worker only. Its history sums balance the main thread's items + states on two cores,
+  // and the main thread takes its share of the history chunks when done with those. Running
+  // the state query in a second worker was measured (2M states, 5M history, SQL sorts then):
+  // 0.7–1.1 s slower wall and 1.3–1.6 s more CPU, because packing rows costs more than it
+  // frees and a third thread slows the others. SQLite's own sort threads lost too.
+  const history = startHistoryReading(db, path, historyInWorker);
   try {
-    return await readWith(db, schema, source, timeZone, start, progress, worker);
+    return await readWith(db, schema, source, timeZone, start, progress, history);
   } finally {
     // Before the snapshot is removed: the worker must have let go of it (also after errors).
-    await worker?.stop();
+    await history.stop();
   }
 }
 
@@ -185,7 +187,7 @@ async function readWith(
   timeZone: string,
   start: (items: readonly Item[]) => SnapshotSink,
   progress: Progress,
-  worker: HistoryWorker | undefined,
+  historyReading: HistoryReading,
 ): Promise<StreamedSnapshot> {
   const notes = new Notes();
   const times = new TimeDecoder(timeZone, notes);
@@ -205,11 +207,17 @@ async function readWith(
   const sink = start(items);
 
   task = progress.task("reading Plex watch state");
-  const state = readStates(db, schema, guids, times, notes, task, (s) => sink.state(s));
+  const emitState = (s: WatchState) => sink.state(s);
+  const numbered = await historyReading.stateNumbers();
+  const summed = sumStates(db, schema, guids, notes, task, emitState, numbered);
+  const state =
+    "result" in summed
+      ? summed.result
+      : readStates(db, schema, guids, times, notes, startingOver(task, summed.gaveUpAfter), emitState);
   task.finish();
   task = progress.task("reading Plex history");
   const collector = new HistoryCollector(times, notes, task, state.undated, (h) => sink.history(h));
-  const history = worker ? await worker.collect(collector) : readHistory(db, collector);
+  const history = await historyReading.collect(collector);
   task.finish();
 
   const playlists = readPlaylists(db, schema, lists, itemsByKey, notes);

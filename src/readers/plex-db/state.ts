@@ -6,7 +6,9 @@ import { columnOrNull, type SchemaInfo } from "./schema.js";
 import { int, type Notes, num, type TimeDecoder } from "./values.js";
 
 /**
- * Per-person watch state (history is in history.ts). SQLite orders rows by (guid, account) with
+ * Per-person watch state (history is in history.ts). readStates() is the exact reference and
+ * the fallback of state-sums.ts, which gives the same result without the sort when every row
+ * allows it (reader.ts tries that first). SQLite orders rows by (guid, account) with
  * its own sorter (bounded memory, spills to temporary files) and the rows are streamed with
  * `eachRow()`, so memory here grows with the number of (guid, account) pairs, never with the
  * number of rows, and no per-row hashing happens in JavaScript. Tables are scanned `NOT
@@ -42,7 +44,7 @@ export interface StateResult {
 }
 
 /** Everything known about one (guid, account) so far, combined as SEMANTICS §3 says. */
-interface Group {
+export interface Group {
   account: number;
   /** The account id as text, shared by all groups of the account. */
   userId: string;
@@ -65,6 +67,16 @@ interface Group {
 }
 
 /**
+ * The columns the states are read from, in the order the row visitors take them; without the
+ * guid when the caller has numbered the rows' guids already (state-sums.ts).
+ */
+export function stateColumns(schema: SchemaInfo, withGuid = true): string {
+  const col = (name: string) => columnOrNull(schema, "metadata_item_settings", name);
+  return `SELECT account_id, ${withGuid ? "guid, " : ""}rowid, view_count, view_offset, last_viewed_at, rating, ${col("last_rated_at")}, ${col("updated_at")}
+       FROM metadata_item_settings NOT INDEXED`;
+}
+
+/**
  * metadata_item_settings combined per (account, guid): the largest view_count, the latest
  * last_viewed_at, the view_offset of the row viewed last, the non-null rating of the row rated
  * last (last_rated_at, else updated_at, else the highest id).
@@ -79,9 +91,7 @@ export function readStates(
   /** Where each combined state goes, in order; by default into `states` of the result. */
   sink?: (state: WatchState) => void,
 ): StateResult {
-  const col = (name: string) => columnOrNull(schema, "metadata_item_settings", name);
-  const sql = `SELECT account_id, guid, rowid, view_count, view_offset, last_viewed_at, rating, ${col("last_rated_at")}, ${col("updated_at")}
-       FROM metadata_item_settings NOT INDEXED ORDER BY guid, account_id`;
+  const sql = `${stateColumns(schema)} ORDER BY guid, account_id`;
   const result: StateResult = {
     states: [],
     orphanedStateCount: 0,
@@ -90,22 +100,7 @@ export function readStates(
   };
   const emit = sink ?? ((state: WatchState) => result.states.push(state));
   // One record, refilled for each (guid, account): millions of rows must not mean millions of objects.
-  const group: Group = {
-    account: Number.NaN,
-    userId: "",
-    guid: "",
-    info: undefined,
-    rows: 0,
-    playCount: 0,
-    lastViewedMs: NONE,
-    positionMs: 0,
-    positionViewedMs: NONE,
-    positionRowId: 0,
-    rating: Number.NaN,
-    ratingRatedMs: NONE,
-    ratingUpdatedMs: NONE,
-    ratingRowId: 0,
-  };
+  const group = newGroup();
   // Account ids as text, made once per account: every state of the account shares the string.
   const userIds = new Map<number, string>();
   const userIdOf = (account: number) => {
@@ -184,13 +179,33 @@ export function readStates(
   return result;
 }
 
+export function newGroup(): Group {
+  return {
+    account: Number.NaN,
+    userId: "",
+    guid: "",
+    info: undefined,
+    rows: 0,
+    playCount: 0,
+    lastViewedMs: NONE,
+    positionMs: 0,
+    positionViewedMs: NONE,
+    positionRowId: 0,
+    rating: Number.NaN,
+    ratingRatedMs: NONE,
+    ratingUpdatedMs: NONE,
+    ratingRowId: 0,
+  };
+}
+
 function ratedLater(rated: number, updated: number, id: number, best: Group): boolean {
   if (rated !== best.ratingRatedMs) return rated > best.ratingRatedMs;
   if (updated !== best.ratingUpdatedMs) return updated > best.ratingUpdatedMs;
   return id > best.ratingRowId;
 }
 
-function flush(group: Group, result: StateResult, emit: (state: WatchState) => void): void {
+/** The state of a complete group, to `emit`; counted as orphaned when no item has its guid. */
+export function flush(group: Group, result: StateResult, emit: (state: WatchState) => void): void {
   result.accountIds.add(group.account);
   const guid = group.info;
   if (guid === undefined) {

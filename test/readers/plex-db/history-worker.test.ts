@@ -6,8 +6,8 @@ import { writeSampleDatabase } from "../../../fixtures/plex/write.js";
 import { type PlexodusError, SourceError } from "../../../src/errors.js";
 import type { Snapshot } from "../../../src/model/index.js";
 import { SILENT_PROGRESS } from "../../../src/progress.js";
-import { HistoryCollector, readHistory } from "../../../src/readers/plex-db/history.js";
-import { startHistoryWorker } from "../../../src/readers/plex-db/history-worker.js";
+import { HistoryCollector } from "../../../src/readers/plex-db/history.js";
+import { startHistoryReading } from "../../../src/readers/plex-db/history-worker.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import { Notes, TimeDecoder } from "../../../src/readers/plex-db/values.js";
 import { busyHistoryDb, tempDirs } from "./helpers.js";
@@ -30,37 +30,6 @@ describe("history summed in a worker thread", () => {
       expect.arrayContaining(["history-row-skipped", "unreadable-timestamp", "history-without-date"]),
     );
     expect(withoutReadAt(parallel)).toEqual(withoutReadAt(serial));
-  });
-
-  it("packs groups across many small chunks without changing one of them", async () => {
-    const path = busyHistoryDb(tempDir());
-    const collect = async (inWorker: boolean) => {
-      const notes = new Notes();
-      const collector = new HistoryCollector(
-        new TimeDecoder("America/New_York", notes),
-        notes,
-        SILENT_PROGRESS.task("history"),
-        new Map(),
-      );
-      if (!inWorker) {
-        const db = new Database(path, { readonly: true });
-        try {
-          return { result: readHistory(db, collector), warnings: notes.warnings() };
-        } finally {
-          db.close();
-        }
-      }
-      const worker = startHistoryWorker(path, 7);
-      try {
-        return { result: await worker.collect(collector), warnings: notes.warnings() };
-      } finally {
-        await worker.stop();
-      }
-    };
-    const serial = await collect(false);
-    const parallel = await collect(true);
-    expect(parallel).toEqual(serial);
-    expect(serial.result.summaries.some((s) => s.identity.includes("😀"))).toBe(true);
   });
 
   it("turns a damaged history table into the same SourceError both ways, and removes the snapshot", async () => {
@@ -93,15 +62,21 @@ describe("history summed in a worker thread", () => {
   });
 
   it("rejects instead of hanging when the worker cannot open the file or is stopped early", async () => {
-    const missing = startHistoryWorker(join(tempDir(), "missing.db"));
-    const failure = await missing.collect(collectorForTest()).catch((e: unknown) => e);
-    await missing.stop();
-    expect(failure).toBeInstanceOf(Database.SqliteError);
-    expect((failure as { code: string }).code).toMatch(/^SQLITE_CANTOPEN/);
+    const path = busyHistoryDb(tempDir());
+    const db = new Database(path, { readonly: true });
+    try {
+      const missing = startHistoryReading(db, join(tempDir(), "missing.db"), true);
+      const failure = await missing.collect(collectorForTest()).catch((e: unknown) => e);
+      await missing.stop();
+      expect(failure).toBeInstanceOf(Database.SqliteError);
+      expect((failure as { code: string }).code).toMatch(/^SQLITE_CANTOPEN/);
 
-    const stopped = startHistoryWorker(busyHistoryDb(tempDir()));
-    await stopped.stop();
-    await expect(stopped.collect(collectorForTest())).rejects.toBeInstanceOf(SourceError);
+      const stopped = startHistoryReading(db, path, true);
+      await stopped.stop();
+      await expect(stopped.collect(collectorForTest())).rejects.toBeInstanceOf(SourceError);
+    } finally {
+      db.close();
+    }
   });
 });
 
