@@ -143,7 +143,14 @@ export class SandboxServer {
     return null;
   }
 
+  /**
+   * Latency is how long after a request arrived its answer leaves, like a server that takes
+   * that long: the sandbox's own work (routing, checks, JSON) happens inside that time, not
+   * on top of it, so `--latency 20` answers in 20 ms, not 20 ms plus the sandbox's handling
+   * and its timer's lateness. Handling that takes longer is answered when done.
+   */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const { deps } = this;
     const url = new URL(req.url ?? "/", "http://sandbox");
     const method = (req.method ?? "GET").toUpperCase();
@@ -159,17 +166,19 @@ export class SandboxServer {
     deps.requests.push(entry);
     const rawBody = await readBody(req);
     const decision = deps.faults.decide(method, url.pathname);
-    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    const due = arrived + decision.delayMs;
     if (decision.action === "hang") {
       entry.fault = "hang";
       return;
     }
     if (decision.action === "reset") {
+      await until(due);
       entry.fault = "reset";
       req.socket.destroy();
       return;
     }
     if (decision.action === "503") {
+      await until(due);
       entry.fault = "503";
       entry.status = 503;
       res.writeHead(503, {
@@ -180,6 +189,7 @@ export class SandboxServer {
       return;
     }
     const reply = await this.answer(method, url, req, rawBody);
+    await until(due);
     entry.status = reply.status;
     if (res.destroyed) return;
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
@@ -303,4 +313,15 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", () => resolve(""));
   });
+}
+
+/**
+ * Resolves at `deadline` (a performance.now() time), never before: a timer can fire up to a
+ * millisecond early (it counts from the event loop's cached time), so it is set again for
+ * what is left.
+ */
+async function until(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  }
 }
