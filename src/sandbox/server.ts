@@ -76,10 +76,13 @@ export class SandboxServer {
   private server: Server | HttpsServer | undefined;
   private readonly sockets = new Set<Socket>();
   private traceCounter = 0;
+  /** Jellyfin 12.0 or later: decided once, not per request (comparing versions is not free). */
+  private readonly jellyfin12: boolean;
 
   constructor(private readonly deps: ServerDeps) {
     // Literal routes win over templated ones ("/Users/Query" before "/Users/{Id}").
     this.routes = deps.personality.routes.map(compile).sort((a, b) => b.literals - a.literals);
+    this.jellyfin12 = jellyfinAtLeast(deps.personality, "12.0");
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -210,7 +213,7 @@ export class SandboxServer {
     const p = deps.personality;
     // Jellyfin 10.8–10.11 strip a leading /emby or /mediabrowser; Emby serves both forms.
     // Jellyfin 12.0 deleted that middleware, so such paths find no route (target-apis §12.2).
-    const path = jellyfinAtLeast(p, "12.0")
+    const path = this.jellyfin12
       ? url.pathname
       : url.pathname.replace(/^\/(emby|mediabrowser)(?=\/|$)/i, "") || "/";
     const query = new QueryParams(url.searchParams, p.kind === "jellyfin");
@@ -286,7 +289,7 @@ export class SandboxServer {
       if (rendered.contentType !== "") reply.headers!["Content-Type"] = rendered.contentType;
       if (rendered.body !== "") reply.text = rendered.body;
       // Observed on 12.0.0: its 401 carries no WWW-Authenticate.
-      if (rendered.status === 401 && p.kind === "jellyfin" && !jellyfinAtLeast(p, "12.0"))
+      if (rendered.status === 401 && p.kind === "jellyfin" && !this.jellyfin12)
         reply.headers!["WWW-Authenticate"] = "CustomAuthentication";
       return reply;
     }
