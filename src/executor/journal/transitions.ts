@@ -27,9 +27,10 @@ interface Waiter {
 }
 
 /**
- * The journal: a SQLite file (WAL, synchronous FULL) that records, per plan action, the
- * target's value before a write and the write after the target confirmed it. It is what
- * makes resume and rollback possible. It never holds a secret: no API key, no password.
+ * The journal: a SQLite file (WAL, synchronous FULL; priors just as durable, but synced off
+ * the event loop: commitGroup) that records, per plan action, the target's value before a
+ * write and the write after the target confirmed it. It is what makes resume and rollback
+ * possible. It never holds a secret: no API key, no password.
  * An action moves pending → prior-recorded (committed before its write is sent) → done
  * (after the target's 2xx), or settles as conflict or failed; rollback marks it rolled-back.
  * See docs/journal.md.
