@@ -6,19 +6,12 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 export const description =
-  "rehearse against a 200,000-item Jellyfin target with 20 users (peak memory of the rehearsing process with a bounded heap, time, reads; PLEXODUS_BENCH_SCALE=0.1 for a smaller one)";
+  "rehearse against a 200,000-item Jellyfin target with 20 users (peak memory of the rehearsing process with Node's default heap sizing, time, reads; PLEXODUS_BENCH_SCALE=0.1 for a smaller one)";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const child = join(here, "rehearse-child.js");
 const ACCOUNTS = 20;
 const LIMIT_MB = 1024;
-/**
- * The heap the rehearsing process is given. Left to itself, Node sizes its heap from the
- * machine's memory (about 4 GiB on a large one) and collects lazily: on a 24 GiB machine a
- * 200,000-item rehearsal whose live heap stays near 530 MB peaked at 1.5 GiB RSS. With the
- * heap bounded to 768 MB the same run peaked at 870 MB. docs/rehearsal.md says how to do the same.
- */
-const HEAP_MB = 768;
 
 /** The matching Plex database, built once per size in a child process (cached in tmpdir). */
 function plexDatabase(items: number, states: number, history: number): string {
@@ -54,8 +47,8 @@ export async function run(): Promise<void> {
       server.once("exit", (code) => reject(new Error(`the target process ended (${code})`)));
     });
     const { url, apiKey } = JSON.parse(first) as { url: string; apiKey: string };
-    const heap = `--max-old-space-size=${HEAP_MB}`;
-    const rehearsal = spawnSync(process.execPath, [heap, child, "rehearse", plexDb, url, apiKey], {
+    // No heap option: the rehearsal keeps its memory down by itself (src/pipeline/rehearse-memory.ts).
+    const rehearsal = spawnSync(process.execPath, [child, "rehearse", plexDb, url, apiKey], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       maxBuffer: 16 * 1024 * 1024,
@@ -64,7 +57,7 @@ export async function run(): Promise<void> {
     const figures = JSON.parse(rehearsal.stdout.trim().split("\n").pop()!) as Record<string, number>;
     console.log(
       `${items} target items, ${ACCOUNTS} users, ${states} Plex states: rehearsed in ${(figures.ms! / 1000).toFixed(1)} s, ` +
-        `peak RSS ${figures.maxRssMB} MB with ${heap} (budget ${LIMIT_MB} MB${figures.maxRssMB! > LIMIT_MB ? ", OVER" : ""}); ` +
+        `peak RSS ${figures.maxRssMB} MB (budget ${LIMIT_MB} MB${figures.maxRssMB! > LIMIT_MB ? ", OVER" : ""}); ` +
         `${figures.reads} reads of the target, copy of ${figures.items} items and ${figures.users} users; ` +
         `${figures.changes} changes, ${figures.applied} applied, ${figures.failed} failed, drift ${figures.drift}, plan mismatches ${figures.mismatches}`,
     );

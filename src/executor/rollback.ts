@@ -6,6 +6,7 @@ import { attempt, type Backoff, backoffOf } from "./attempt.js";
 import { RunContext, type RunSettings, type Undo } from "./context.js";
 import { Journal, type JournalRow } from "./journal/index.js";
 import { undo } from "./undo/index.js";
+import { settleRestored } from "./undo/settle.js";
 
 export interface RollbackOptions extends RunSettings {
   /** Also delete the users the migration created (`--include-users`). */
@@ -76,15 +77,24 @@ export async function rollback(
       durationMs: 0,
       interrupted: false,
     };
+    const issueOf = (row: JournalRow, reason: string) => ({
+      key: row.key,
+      type: row.type,
+      title: row.title ?? "",
+      reason,
+    });
+    const restoredValues: JournalRow[] = [];
     for (const row of rows) {
-      const issue = (reason: string) => ({ key: row.key, type: row.type, title: row.title ?? "", reason });
+      const issue = (reason: string) => issueOf(row, reason);
       const outcome = ctx.stopped
         ? undefined
         : await undoWithRetries(row, ctx, backoff, options.includeUsers);
       task.tick();
       if (outcome === undefined) result.notStarted += 1;
-      else if (outcome.kind === "restored") result.restored += 1;
-      else if (outcome.kind === "already") result.alreadyRestored += 1;
+      else if (outcome.kind === "restored") {
+        result.restored += 1;
+        if (row.type === "set-user-data") restoredValues.push(row);
+      } else if (outcome.kind === "already") result.alreadyRestored += 1;
       else if (outcome.kind === "kept") result.keptUsers += 1;
       else if (outcome.kind === "conflict") {
         result.conflicted += 1;
@@ -95,6 +105,27 @@ export async function rollback(
       }
     }
     task.finish();
+    if (!ctx.stopped && restoredValues.length > 0) {
+      const settle = options.progress.task("checking restored values", restoredValues.length);
+      const unsettled = await settleRestored(restoredValues, ctx, (count) => settle.tick(count)).catch(
+        (error: unknown) => {
+          ctx.stop(error);
+          return [];
+        },
+      );
+      for (const { row, kind, reason } of unsettled) {
+        ctx.journal.settleRollback(row.key, kind, reason);
+        result.restored -= 1;
+        if (kind === "conflict") {
+          result.conflicted += 1;
+          result.conflicts.push(issueOf(row, reason));
+        } else {
+          result.failed += 1;
+          result.failures.push(issueOf(row, reason));
+        }
+      }
+      settle.finish();
+    }
     result.writesSent = ctx.writesSent;
     result.durationMs = Date.now() - started;
     result.interrupted = ctx.interrupted;

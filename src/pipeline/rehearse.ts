@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../config/load.js";
 import type { ApplyResult } from "../executor/index.js";
-import type { TargetServerInfo } from "../model/index.js";
+import type { Snapshot, TargetKind, TargetServerInfo } from "../model/index.js";
 import { type DriftEntry, findDrift, type Plan } from "../planner/index.js";
 import {
   closestVersion,
+  type Sandbox,
   type SandboxLibrary,
   type SandboxState,
   snapshotLibrary,
@@ -17,6 +18,7 @@ import { executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
 import { type Prepared, preparePlan } from "./prepare.js";
 import { type RehearsalOutcome, rehearsalOutcome } from "./rehearsal-outcome.js";
+import { collectSooner } from "./rehearse-memory.js";
 import {
   connectReadOnly,
   ReadOnlyGuard,
@@ -72,57 +74,40 @@ export interface Rehearsal {
  * copy is loaded into an in-process sandbox of the same kind and version, and plan → apply
  * (the real executor, journal in a temporary folder) → verify run there. The copy and the
  * folder are gone afterwards; created users' passwords never leave it.
+ *
+ * Memory: what was read of the real target is dropped once the copy holds it (each step is a
+ * function of its own, so nothing it read stays reachable from a suspended caller's frame);
+ * the Plex source, the copy and one plan's reads of it are what a rehearsal holds, and the
+ * collector runs sooner meanwhile (rehearse-memory.ts).
  */
 export async function rehearse(
   config: Config,
   interaction: Interaction,
   report: (event: RehearsalEvent) => void,
 ): Promise<Rehearsal> {
-  const progress = interaction.progress();
-  const guard = new ReadOnlyGuard();
-  let source: Awaited<ReturnType<typeof readSource>>;
-  let realPlan: Plan;
-  let realPrepared: Prepared | null = null;
-  let library: SandboxLibrary | null;
-  let target: TargetServerInfo;
+  const restoreCollector = collectSooner();
   try {
-    const real = await connectReadOnly(config, interaction, guard);
-    try {
-      source = await readSource(config, progress);
-      const prepared = await preparePlan(config, real, progress, new Date(), source);
-      const snapshot = rehearsalSnapshot(prepared, config, real.info);
-      realPlan = prepared.plan;
-      if (config.report !== undefined || config.summaryMd !== undefined) realPrepared = prepared;
-      library = snapshotLibrary(snapshot);
-      target = real.info;
-    } finally {
-      real.close();
-    }
+    return await rehearseIn(config, interaction, report);
   } finally {
-    progress.stop();
+    restoreCollector();
   }
-  const counts = snapshotCounts(library);
-  report({ type: "read", target, reads: guard.reads, counts });
+}
 
-  const kind = target.kind;
-  const version = closestVersion(kind, target.version);
-  const box = await startSandbox({
-    kind,
-    version,
-    library,
-    apiKey: randomBytes(16).toString("hex"),
-    validate: false,
-  });
-  // The copy holds it now; the file-shaped tree would only double the memory of a big target.
-  library = null;
-  report({ type: "sandbox", kind, version });
+async function rehearseIn(
+  config: Config,
+  interaction: Interaction,
+  report: (event: RehearsalEvent) => void,
+): Promise<Rehearsal> {
+  const guard = new ReadOnlyGuard();
+  const copyOf = await startCopy(config, interaction, guard, report);
+  const { box, target, sandbox, counts, source } = copyOf;
   const folder = mkdtempSync(join(tmpdir(), "plexodus-rehearsal-"));
   try {
     const copy: Config = {
       ...config,
       targetUrl: box.url,
       targetApiKey: box.apiKey,
-      targetKind: kind,
+      targetKind: sandbox.kind,
       caFile: undefined,
       insecure: false,
       journal: join(folder, "rehearsal.journal"),
@@ -135,19 +120,112 @@ export async function rehearse(
     const after: SandboxState = box.dump();
     return {
       target,
-      sandbox: { kind, version },
+      sandbox,
       reads: guard.reads,
       counts,
       plan,
       result,
       drift,
-      mismatches: compareActions(realPlan, plan),
+      mismatches: compareActions(copyOf.realActions, plan),
       outcome: rehearsalOutcome(before, after, plan, (id) => box.describe(id)),
-      real: realPrepared,
+      real: copyOf.real,
     };
   } finally {
     await box.stop();
     rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** An action of the plan against the real target, as the comparison with the copy's plan needs it. */
+interface ActionKey {
+  key: string;
+  title: string;
+}
+
+/** What a rehearsal keeps of the real target once the copy is running. */
+interface CopyStarted {
+  box: Sandbox;
+  target: TargetServerInfo;
+  sandbox: { kind: TargetKind; version: string };
+  counts: SnapshotCounts;
+  /** The Plex source, read once: the copy is planned and verified from it. */
+  source: Snapshot;
+  realActions: ActionKey[];
+  real: Prepared | null;
+}
+
+/**
+ * Reads the real target and starts the copy. Nothing of the read but what the rehearsal
+ * reports is returned: the target's index, state and the snapshot's library tree become
+ * garbage as soon as the copy's store holds them.
+ */
+async function startCopy(
+  config: Config,
+  interaction: Interaction,
+  guard: ReadOnlyGuard,
+  report: (event: RehearsalEvent) => void,
+): Promise<CopyStarted> {
+  const read = await readReal(config, interaction, guard);
+  const counts = snapshotCounts(read.library);
+  report({ type: "read", target: read.target, reads: guard.reads, counts });
+  const kind = read.target.kind;
+  const version = closestVersion(kind, read.target.version);
+  const box = await startSandbox({
+    kind,
+    version,
+    library: read.library,
+    apiKey: randomBytes(16).toString("hex"),
+    validate: false,
+  });
+  report({ type: "sandbox", kind, version });
+  return {
+    box,
+    target: read.target,
+    sandbox: { kind, version },
+    counts,
+    source: read.source,
+    realActions: read.realActions,
+    real: read.real,
+  };
+}
+
+/**
+ * The read-only part: the Plex source, the plan against the real target, and the snapshot of
+ * what that plan looked at as a sandbox library. The plan's data (index, state, matches) is
+ * kept only when a report or summary was asked for (--report, --summary-md).
+ */
+async function readReal(
+  config: Config,
+  interaction: Interaction,
+  guard: ReadOnlyGuard,
+): Promise<{
+  target: TargetServerInfo;
+  source: Snapshot;
+  library: SandboxLibrary;
+  realActions: ActionKey[];
+  real: Prepared | null;
+}> {
+  const progress = interaction.progress();
+  try {
+    const real = await connectReadOnly(config, interaction, guard);
+    try {
+      const source = await readSource(config, progress);
+      const prepared = await preparePlan(config, real, progress, new Date(), source);
+      return {
+        target: real.info,
+        source,
+        library: snapshotLibrary(rehearsalSnapshot(prepared, config, real.info)),
+        realActions: prepared.plan.actions.map((action) => ({
+          key: action.key,
+          title: action.type === "create-user" ? action.user.name : action.title,
+        })),
+        real: config.report !== undefined || config.summaryMd !== undefined ? prepared : null,
+      };
+    } finally {
+      real.close();
+    }
+  } finally {
+    progress.stop();
   }
 }
 
@@ -158,7 +236,7 @@ export async function rehearse(
 async function applyInCopy(
   copy: Config,
   interaction: Interaction,
-  source: Awaited<ReturnType<typeof readSource>>,
+  source: Snapshot,
   folder: string,
   report: (event: RehearsalEvent) => void,
 ): Promise<{ plan: Plan; result: ApplyResult | null }> {
@@ -178,11 +256,7 @@ async function applyInCopy(
 }
 
 /** `verify` in the copy: whatever a fresh plan would still change is drift. */
-async function verifyCopy(
-  copy: Config,
-  interaction: Interaction,
-  source: Awaited<ReturnType<typeof readSource>>,
-): Promise<DriftEntry[]> {
+async function verifyCopy(copy: Config, interaction: Interaction, source: Snapshot): Promise<DriftEntry[]> {
   const target = await connectConfiguredTarget(copy, interaction);
   const progress = interaction.progress();
   try {
@@ -198,17 +272,19 @@ async function verifyCopy(
  * cannot speak for that action, and says so. Action keys name user, item ids and values, so
  * equal keys mean equal intent.
  */
-function compareActions(real: Plan, copy: Plan): PlanMismatch[] {
-  const titleOf = (action: Plan["actions"][number]) =>
-    action.type === "create-user" ? action.user.name : action.title;
-  const realKeys = new Set(real.actions.map((action) => action.key));
+function compareActions(real: readonly ActionKey[], copy: Plan): PlanMismatch[] {
+  const realKeys = new Set(real.map((action) => action.key));
   const copyKeys = new Set(copy.actions.map((action) => action.key));
   return [
-    ...real.actions
+    ...real
       .filter((action) => !copyKeys.has(action.key))
-      .map((action) => ({ only: "real" as const, key: action.key, title: titleOf(action) })),
+      .map((action) => ({ only: "real" as const, key: action.key, title: action.title })),
     ...copy.actions
       .filter((action) => !realKeys.has(action.key))
-      .map((action) => ({ only: "sandbox" as const, key: action.key, title: titleOf(action) })),
+      .map((action) => ({
+        only: "sandbox" as const,
+        key: action.key,
+        title: action.type === "create-user" ? action.user.name : action.title,
+      })),
   ];
 }

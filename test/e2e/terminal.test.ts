@@ -208,7 +208,9 @@ describe("rollback at a terminal (issue 13 item 10)", () => {
     const lines = screen.lines.filter((line) => line !== "");
     const bar = lines.findIndex((line) => line.startsWith("rolling back"));
     expect(lines[bar]).toMatch(/^rolling back \[\u2588+\] 20\/20 \| \d+\/s \| done in \d/);
-    expect(lines[bar + 1]).toMatch(/^Restored 20, already restored 0, conflicts 0, failed 0 — \d+ writes in/);
+    // Then every restored value is read once more (15 user-data rows), and the summary.
+    expect(lines[bar + 1]).toMatch(/^checking restored values \[\u2588+\] 15\/15 \| \d+\/s \| done in \d/);
+    expect(lines[bar + 2]).toMatch(/^Restored 20, already restored 0, conflicts 0, failed 0 — \d+ writes in/);
     expect(screen.cursorVisible).toBe(true);
   }, 60_000);
 });

@@ -61,6 +61,70 @@ describe("rollback", () => {
     expect(rest).toEqual(before);
   });
 
+  /** alice's value on i1 as the migration left it, in the adapter's form, to put it back. */
+  const migrated = (fake: Awaited<ReturnType<typeof applied>>["fake"]) => {
+    const value = fake.state().userData[`${fake.userId("alice")}/i1`] as Record<string, unknown>;
+    const lastPlayedAt = value.lastPlayedAt as string | null;
+    return { ...value, lastPlayedAt: lastPlayedAt === null ? null : new Date(lastPlayedAt) };
+  };
+
+  // Seen on a real Jellyfin 12 (docs/targets.md): a restore read back right, and by the end of
+  // the run the server held the migration's value again.
+  it("reads every restored value again at the end and restores one the target gave back", async () => {
+    const { fake, before, journal } = await applied();
+    const alice = fake.userId("alice");
+    const wrong = migrated(fake);
+    let reverted = false;
+    fake.setFaults({
+      afterWrite: () => {
+        const now = fake.state().userData[`${alice}/i1`];
+        if (!reverted && JSON.stringify(now) === JSON.stringify(before.userData[`${alice}/i1`])) {
+          reverted = true;
+          // Put back by the server on a later write, not by the restore itself.
+          queueMicrotask(() => fake.poke(alice, "i1", wrong));
+        }
+      },
+    });
+    const result = await rollback(journal, fake, opts());
+    expect(reverted).toBe(true);
+    expect(result).toMatchObject({ restored: 15, failed: 0, conflicted: 0 });
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("counts a restore the target does not keep as failed, and a later rollback finishes it", async () => {
+    const { fake, before, journal } = await applied();
+    const alice = fake.userId("alice");
+    const wrong = migrated(fake);
+    const read = fake.readUserData;
+    // A server that keeps giving the value back: whatever is restored reads as migrated.
+    fake.readUserData = (userId, itemIds) => {
+      if (userId === alice && itemIds.includes("i1")) fake.poke(alice, "i1", wrong);
+      return read(userId, itemIds);
+    };
+    const result = await rollback(journal, fake, opts());
+    expect(result).toMatchObject({ restored: 14, failed: 1, conflicted: 0 });
+    expect(result.failures[0]).toMatchObject({ key: "watched:alice:i1" });
+    expect(result.failures[0]!.reason).toContain("run rollback again");
+    fake.readUserData = read;
+    const again = await rollback(journal, fake, opts());
+    expect(again).toMatchObject({ restored: 1, failed: 0 });
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("leaves a restored value someone changed during the rollback, as a conflict", async () => {
+    const { fake, journal } = await applied();
+    const alice = fake.userId("alice");
+    const read = fake.readUserData;
+    fake.readUserData = (userId, itemIds) => {
+      if (userId === alice && itemIds.includes("i1")) fake.poke(alice, "i1", { playCount: 42 });
+      return read(userId, itemIds);
+    };
+    const result = await rollback(journal, fake, opts());
+    expect(result).toMatchObject({ restored: 14, failed: 0, conflicted: 1 });
+    expect(result.conflicts[0]).toMatchObject({ key: "watched:alice:i1" });
+    expect(fake.state().userData[`${alice}/i1`]).toMatchObject({ playCount: 42 });
+  });
+
   it("keeps a created playlist that gained someone else's entries", async () => {
     const { fake, journal } = await applied();
     const alice = fake.userId("alice");
