@@ -115,6 +115,8 @@ export async function applyFresh(
 
 export interface SandboxProcess {
   url: string;
+  /** The sandbox's process id (for its CPU time). */
+  pid: number;
   apiKey: string;
   stop(): Promise<void>;
 }
@@ -154,6 +156,7 @@ export async function sandboxProcess(
   });
   return {
     url,
+    pid: child.pid!,
     apiKey,
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -4,7 +4,11 @@
  */
 export interface FaultOptions {
   seed?: number;
-  /** Fixed delay, or [min, max] drawn per request. */
+  /**
+   * How long after its arrival a request is answered (the sandbox's own handling included):
+   * fixed, or [min, max] drawn per request. Never earlier; later only when the handling itself
+   * takes longer, or the machine is too busy to keep time.
+   */
   latencyMs?: number | [number, number];
   /** Share of requests answered 503 with Retry-After. */
   error503Rate?: number;
@@ -40,6 +44,7 @@ export interface AimedFault {
 export type FaultAction = "none" | "503" | "reset" | "hang";
 
 export interface FaultDecision {
+  /** How long after the request arrived its answer (or reset) is due. */
   delayMs: number;
   action: FaultAction;
 }

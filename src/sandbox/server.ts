@@ -76,10 +76,13 @@ export class SandboxServer {
   private server: Server | HttpsServer | undefined;
   private readonly sockets = new Set<Socket>();
   private traceCounter = 0;
+  /** Jellyfin 12.0 or later: decided once, not per request (comparing versions is not free). */
+  private readonly jellyfin12: boolean;
 
   constructor(private readonly deps: ServerDeps) {
     // Literal routes win over templated ones ("/Users/Query" before "/Users/{Id}").
     this.routes = deps.personality.routes.map(compile).sort((a, b) => b.literals - a.literals);
+    this.jellyfin12 = jellyfinAtLeast(deps.personality, "12.0");
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -143,7 +146,14 @@ export class SandboxServer {
     return null;
   }
 
+  /**
+   * Latency is how long after a request arrived its answer leaves, like a server that takes
+   * that long: the sandbox's own work (routing, checks, JSON) happens inside that time, not
+   * on top of it, so `--latency 20` answers in 20 ms, not 20 ms plus the sandbox's handling
+   * and its timer's lateness. Handling that takes longer is answered when done.
+   */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const { deps } = this;
     const url = new URL(req.url ?? "/", "http://sandbox");
     const method = (req.method ?? "GET").toUpperCase();
@@ -159,17 +169,19 @@ export class SandboxServer {
     deps.requests.push(entry);
     const rawBody = await readBody(req);
     const decision = deps.faults.decide(method, url.pathname);
-    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    const due = arrived + decision.delayMs;
     if (decision.action === "hang") {
       entry.fault = "hang";
       return;
     }
     if (decision.action === "reset") {
+      await until(due);
       entry.fault = "reset";
       req.socket.destroy();
       return;
     }
     if (decision.action === "503") {
+      await until(due);
       entry.fault = "503";
       entry.status = 503;
       res.writeHead(503, {
@@ -180,6 +192,7 @@ export class SandboxServer {
       return;
     }
     const reply = await this.answer(method, url, req, rawBody);
+    await until(due);
     entry.status = reply.status;
     if (res.destroyed) return;
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
@@ -200,7 +213,7 @@ export class SandboxServer {
     const p = deps.personality;
     // Jellyfin 10.8–10.11 strip a leading /emby or /mediabrowser; Emby serves both forms.
     // Jellyfin 12.0 deleted that middleware, so such paths find no route (target-apis §12.2).
-    const path = jellyfinAtLeast(p, "12.0")
+    const path = this.jellyfin12
       ? url.pathname
       : url.pathname.replace(/^\/(emby|mediabrowser)(?=\/|$)/i, "") || "/";
     const query = new QueryParams(url.searchParams, p.kind === "jellyfin");
@@ -276,7 +289,7 @@ export class SandboxServer {
       if (rendered.contentType !== "") reply.headers!["Content-Type"] = rendered.contentType;
       if (rendered.body !== "") reply.text = rendered.body;
       // Observed on 12.0.0: its 401 carries no WWW-Authenticate.
-      if (rendered.status === 401 && p.kind === "jellyfin" && !jellyfinAtLeast(p, "12.0"))
+      if (rendered.status === 401 && p.kind === "jellyfin" && !this.jellyfin12)
         reply.headers!["WWW-Authenticate"] = "CustomAuthentication";
       return reply;
     }
@@ -303,4 +316,15 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", () => resolve(""));
   });
+}
+
+/**
+ * Resolves at `deadline` (a performance.now() time), never before: a timer can fire up to a
+ * millisecond early (it counts from the event loop's cached time), so it is set again for
+ * what is left.
+ */
+async function until(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  }
 }

@@ -89,6 +89,40 @@ describe("fault injection", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it("answers a request latencyMs after it arrived, never earlier, whatever it is answered", async () => {
+    const box = await sandbox({ kind: "jellyfin", faults: { latencyMs: 60 } });
+    const timed = async (answer: () => Promise<number>) => {
+      const sent = performance.now();
+      const status = await answer();
+      return { status, ms: performance.now() - sent };
+    };
+    const list = await timed(async () => (await call(box, "GET", "/Items?recursive=true")).status);
+    const write = await timed(async () => (await call(box, "POST", "/Collections?name=x")).status);
+    box.faults.set({ error503Rate: 1 });
+    const busy = await timed(async () => (await call(box, "GET", "/System/Info/Public")).status);
+    expect([list.status, write.status, busy.status]).toEqual([200, 200, 503]);
+    // Only a lower bound: how much later a busy machine answers is not the sandbox's promise.
+    for (const { ms } of [list, write, busy]) expect(ms).toBeGreaterThanOrEqual(60);
+  });
+
+  it("handles a request when it arrives: its latency includes the handling instead of adding to it", async () => {
+    const box = await sandbox({ kind: "jellyfin", faults: { latencyMs: 20_000 } });
+    let answered = false;
+    const pending = call(box, "POST", "/Collections?name=early").then(
+      () => {
+        answered = true;
+      },
+      () => undefined,
+    );
+    while (!box.dump().collections.some((c) => c.name === "early")) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // The collection exists while its answer still waits out the latency.
+    expect(answered).toBe(false);
+    await box.stop();
+    await pending;
+  });
+
   it("restart drops a hanging request but keeps state and port", async () => {
     const box = await sandbox({ kind: "jellyfin" });
     await call(box, "POST", "/Collections?name=kept");

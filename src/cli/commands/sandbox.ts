@@ -225,7 +225,10 @@ export const registerSandbox: RegisterCommand = (program, registration) => {
       "library file (JSON, see docs/sandbox-library.md; with --kind plex a Plex database); default the bundled sample",
     )
     .option("--api-key <key>", "API key (with --kind plex: token) to accept (default: a random one, printed)")
-    .option("--latency <ms>", "jellyfin and emby: delay every answer by this many milliseconds")
+    .option(
+      "--latency <ms>",
+      "jellyfin and emby: answer every request this many milliseconds after it arrived (the sandbox's own handling included)",
+    )
     .option("--fail-rate <rate>", "jellyfin and emby: share of requests answered 503 with Retry-After (0–1)")
     .option("--seed <n>", "jellyfin and emby: seed for the injected faults")
     .option(

@@ -19,11 +19,18 @@ import {
   type RollbackStatus,
   toRow,
 } from "./rows.js";
+import { WalSync } from "./wal-sync.js";
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 
 /**
- * The journal: a SQLite file (WAL, synchronous FULL) that records, per plan action, the
- * target's value before a write and the write after the target confirmed it. It is what
- * makes resume and rollback possible. It never holds a secret: no API key, no password.
+ * The journal: a SQLite file (WAL, synchronous FULL; priors just as durable, but synced off
+ * the event loop: commitGroup) that records, per plan action, the target's value before a
+ * write and the write after the target confirmed it. It is what makes resume and rollback
+ * possible. It never holds a secret: no API key, no password.
  * An action moves pending → prior-recorded (committed before its write is sent) → done
  * (after the target's 2xx), or settles as conflict or failed; rollback marks it rolled-back.
  * See docs/journal.md.
@@ -46,11 +53,17 @@ export class Journal {
   private readonly fresh = new Map<string, JournalRow>();
   /**
    * Writes waiting for their prior value to be committed. Priors recorded in the same turn of
-   * the event loop (concurrent writes) share one transaction, so one fsync, like a database's
-   * group commit: each write is still sent only after its own prior is durable.
+   * the event loop (concurrent writes) share one transaction, and transactions committed while
+   * a WAL sync is running share the next sync, like a database's group commit: each write is
+   * still sent only after its own prior is durable.
    */
-  private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private waiting: Waiter[] = [];
   private commitScheduled = false;
+  /** Writes whose prior is committed but not yet synced to disk. */
+  private unsynced: Waiter[] = [];
+  private syncing = false;
+  /** The WAL's sync off the event loop; undefined when the file is not in WAL mode. */
+  private readonly wal: WalSync | undefined;
   /** Prepared once per journal: preparing is most of the cost of a small statement. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -60,6 +73,8 @@ export class Journal {
     this.target = file.target;
     this.now = options.now ?? (() => new Date());
     this.toolVersion = options.toolVersion;
+    const walMode = this.db.pragma("journal_mode", { simple: true }) === "wal";
+    this.wal = walMode ? new WalSync(`${path}-wal`) : undefined;
   }
 
   /** Opens (or creates) the journal of this target server; another server's journal is refused. */
@@ -80,15 +95,19 @@ export class Journal {
     try {
       return fn();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw new JournalWriteError(
-        `cannot write the journal ${this.path} (${what}): ${String(code ?? error)}`,
-        {
-          hint: "The run stopped before its next write to the target. Free disk space or fix the file's location, then rerun: it resumes from the journal.",
-          cause: error,
-        },
-      );
+      throw this.writeError(what, error);
     }
+  }
+
+  private writeError(what: string, error: unknown): JournalWriteError {
+    const code = (error as { code?: unknown }).code;
+    return new JournalWriteError(
+      `cannot write the journal ${this.path} (${what}): ${String(code ?? error)}`,
+      {
+        hint: "The run stopped before its next write to the target. Free disk space or fix the file's location, then rerun: it resumes from the journal.",
+        cause: error,
+      },
+    );
   }
 
   private statement(sql: string): Database.Statement {
@@ -223,8 +242,9 @@ export class Journal {
 
   /**
    * Before a write: the target's current value, durably, with what is about to be written.
-   * Resolves once committed (with the other priors of this turn and every deferred record);
-   * the write must not be sent before. A failed commit rejects with a JournalWriteError.
+   * Resolves once committed and synced to disk (with the other priors of this turn and every
+   * deferred record); the write must not be sent before. A failed commit or sync rejects with
+   * a JournalWriteError.
    */
   recordPrior(key: string, prior: unknown, wanted: unknown, fields: readonly string[] = []): Promise<void> {
     const at = this.stamp();
@@ -245,13 +265,70 @@ export class Journal {
       this.commitScheduled = true;
       setImmediate(() => {
         this.commitScheduled = false;
-        try {
-          this.flush();
-        } catch {
-          // Every waiter was told; the run stops before its next write.
-        }
+        this.commitGroup();
       });
     });
+  }
+
+  /**
+   * The group commit of priors. Without a WAL (never the case on a local disk) this is a flush
+   * with synchronous FULL. With one, the transaction is committed with synchronous NORMAL (its
+   * frames written to the WAL, not synced: SQLite stays consistent after a crash, only the
+   * newest commits may be lost) and the WAL is then synced off the event loop; its waiters are
+   * told once that sync, which started after their commit, has completed. So the priors are
+   * exactly as durable when their writes are sent, and the event loop goes on reading the
+   * target's answers and sending writes whose priors are synced while the disk works.
+   */
+  private commitGroup(): void {
+    if (this.wal === undefined) {
+      try {
+        this.flush();
+      } catch {
+        // Every waiter was told; the run stops before its next write.
+      }
+      return;
+    }
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (this.pending.length > 0) {
+      try {
+        this.write("record prior values and confirmations", () => {
+          this.db.pragma("synchronous = NORMAL");
+          try {
+            this.db.transaction(() => this.runPending())();
+          } finally {
+            this.db.pragma("synchronous = FULL");
+          }
+        });
+      } catch (error) {
+        for (const waiter of waiting) waiter.reject(error);
+        return;
+      }
+      this.clearPending();
+    }
+    this.unsynced.push(...waiting);
+    this.syncWal(this.wal);
+  }
+
+  /** One WAL sync at a time; the priors committed meanwhile wait for the next one. */
+  private syncWal(wal: WalSync): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    const waiting = this.unsynced;
+    this.unsynced = [];
+    this.syncing = true;
+    wal.sync().then(
+      () => {
+        this.syncing = false;
+        for (const waiter of waiting) waiter.resolve();
+        this.syncWal(wal);
+      },
+      (error: unknown) => {
+        this.syncing = false;
+        const failure = this.writeError("sync prior values to disk", error);
+        for (const waiter of waiting) waiter.reject(failure);
+        this.syncWal(wal);
+      },
+    );
   }
 
   /** After the target's 2xx (never before): the confirmed result and anything created. */
@@ -357,6 +434,8 @@ export class Journal {
     } catch {
       // The run already failed on this journal; what was lost is re-checked on resume.
     }
+    // Before the connection closes: closing the last one checkpoints and removes the WAL.
+    this.wal?.close();
     this.db.close();
   }
 
