@@ -167,6 +167,27 @@ describe("rollback", () => {
     expect(fake.state()).toEqual(before);
   });
 
+  // Seen on a real Jellyfin 12 (docs/targets.md): the same journal used for a second migration
+  // after a rollback restored the first migration's originals, undoing what came in between.
+  it("after a rollback, a new migration with the same journal rolls back to its own priors", async () => {
+    const { fake, plan, before, dir, journal } = await applied();
+    await rollback(journal, fake, opts());
+    expect(fake.state()).toEqual(before);
+    // Between the two migrations someone watches i1 (a value the action sets, earlier than Plex's).
+    const alice = fake.userId("alice");
+    fake.poke(alice, "i1", { lastPlayedAt: new Date("2022-12-25T20:00:00Z") });
+    const between = fake.state();
+    const again = structuredClone(plan);
+    const action = again.actions.find((a) => a.key === "watched:alice:i1")!;
+    if (action.type !== "set-user-data") throw new Error("not a user-data action");
+    action.before = { ...action.before, lastPlayedAt: "2022-12-25T20:00:00.000Z" };
+    const second = await applyPlan(again, fake, applyOptions(dir));
+    expect(second.applied).toBe(15);
+    const result = await rollback(journal, fake, opts());
+    expect(result).toMatchObject({ failed: 0, conflicted: 0 });
+    expect(fake.state()).toEqual(between);
+  });
+
   it("refuses a journal of another server", async () => {
     const { journal } = await applied();
     const other = await scenario();

@@ -197,6 +197,9 @@ export class Journal {
   /**
    * Registers an action before any work on it. The same key planned anew (another
    * fingerprint) starts over, but keeps the original value and created ids for rollback.
+   * An action a rollback undid starts from nothing: the target is back where it was, and the
+   * new run's priors are what a later rollback must restore, not the first run's (a value
+   * changed between the two runs would otherwise be undone).
    */
   begin(key: string, info: ActionInfo): JournalRow {
     const existing = this.get(key);
@@ -214,7 +217,16 @@ export class Journal {
     }
     this.flush();
     return this.write("register action", () => {
-      if (existing.fingerprint !== info.fingerprint || existing.status === "rolled-back") {
+      if (existing.status === "rolled-back") {
+        this.db
+          .prepare(
+            `UPDATE actions SET fingerprint = ?, user_id = ?, user_name = ?, item_id = ?, title = ?,
+             status = 'pending', prior = NULL, original = NULL, fields = '[]', wanted = NULL, result = NULL,
+             created = '{}', reason = NULL, attempts = 0, seq = NULL, prior_at = NULL, confirmed_at = NULL,
+             rollback_status = NULL, rollback_reason = NULL, rollback_at = NULL, updated_at = ? WHERE key = ?`,
+          )
+          .run(info.fingerprint, info.userId, info.userName, info.itemId, info.title, this.stamp(), key);
+      } else if (existing.fingerprint !== info.fingerprint) {
         // The new plan's `before` was read from the live target, so it already reflects
         // whatever an earlier, unconfirmed write did: the action starts over from pending.
         const status = "pending";
