@@ -6,11 +6,11 @@ import {
   holds,
   type PlanUserDataPart,
   pick,
-  sameIn,
   toChange,
   toPlanForm,
   type UserDataField,
 } from "../user-data.js";
+import { holdsMigrated } from "./user-data.js";
 
 /** What the final read found wrong with one restored value. */
 export interface Unsettled {
@@ -38,7 +38,7 @@ export async function settleRestored(
   const unsettled: Unsettled[] = [];
   const again: JournalRow[] = [];
   for (const { row, current } of first) {
-    if (!stillMigrated(row, current)) {
+    if (!holdsMigrated(row, current)) {
       unsettled.push({
         row,
         kind: "conflict",
@@ -62,15 +62,6 @@ export async function settleRestored(
 
 function prior(row: JournalRow): PlanUserDataPart {
   return pick(row.original as PlanUserData, row.fields as UserDataField[]);
-}
-
-/** True when the target holds what the migration wrote (the journal's wanted or result). */
-function stillMigrated(row: JournalRow, current: PlanUserData): boolean {
-  const fields = row.fields as UserDataField[];
-  return (
-    holds(current, pick(row.wanted as PlanUserData, fields)) ||
-    (row.result !== null && sameIn(current, row.result as PlanUserData, fields))
-  );
 }
 
 /** The rows whose prior value the target does not hold now, with what it holds. */

@@ -23,10 +23,7 @@ export async function restoreUserData(row: JournalRow, ctx: RunContext): Promise
   const fields = row.fields as UserDataField[];
   const current = toPlanForm(await ctx.lookup(() => ctx.adapter.getUserData(userId, itemId)));
   if (sameIn(current, original, fields)) return { kind: "already" };
-  const wrote =
-    holds(current, pick(row.wanted as PlanUserData, fields)) ||
-    (row.result !== null && sameIn(current, row.result as PlanUserData, fields));
-  if (!wrote) {
+  if (!holdsMigrated(row, current)) {
     return { kind: "conflict", reason: "the target no longer holds what the migration wrote; left as it is" };
   }
   const prior: PlanUserDataPart = pick(original, fields);
@@ -35,4 +32,13 @@ export async function restoreUserData(row: JournalRow, ctx: RunContext): Promise
   );
   if (!holds(after, prior)) throw new PlexodusError("failed", "the target did not take the prior value back");
   return { kind: "restored" };
+}
+
+/** True when the target holds what the migration wrote (the journal's wanted or result value). */
+export function holdsMigrated(row: JournalRow, current: PlanUserData): boolean {
+  const fields = row.fields as UserDataField[];
+  return (
+    holds(current, pick(row.wanted as PlanUserData, fields)) ||
+    (row.result !== null && sameIn(current, row.result as PlanUserData, fields))
+  );
 }
