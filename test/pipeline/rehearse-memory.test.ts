@@ -6,11 +6,10 @@ import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { writeSampleDatabase } from "../../fixtures/plex/write.js";
 import { loadConfig } from "../../src/config/load.js";
-import type { Interaction } from "../../src/pipeline/interaction.js";
 import { type RehearsalEvent, rehearse } from "../../src/pipeline/rehearse.js";
-import { SILENT_PROGRESS } from "../../src/progress.js";
 import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary } from "../../src/sample/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
+import { QUIET } from "../helpers/interaction.js";
 
 /**
  * A rehearsal must not keep what it read of the real target once the copy holds it: for a big
@@ -50,14 +49,6 @@ vi.mock("../../src/sandbox/index.js", async (importOriginal) => {
 setFlagsFromString("--expose-gc");
 const collect = runInNewContext("gc") as () => void;
 
-const quiet: Interaction = {
-  progress: () => ({ ...SILENT_PROGRESS, stop() {} }),
-  interrupt: () => ({ signal: new AbortController().signal, dispose() {} }),
-  confirm: async () => true,
-  warn: () => undefined,
-  notice: () => undefined,
-};
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   seen.prepared.length = 0;
@@ -96,7 +87,7 @@ async function aliveWhileApplying(
   config: ReturnType<typeof loadConfig>,
 ): Promise<{ realIndex: boolean; library: boolean; rehearsal: Awaited<ReturnType<typeof rehearse>> }> {
   let alive: { realIndex: boolean; library: boolean } | undefined;
-  const rehearsal = await rehearse(config, quiet, (event: RehearsalEvent) => {
+  const rehearsal = await rehearse(config, QUIET, (event: RehearsalEvent) => {
     if (event.type !== "applying") return;
     collect();
     alive = {

@@ -5,21 +5,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { writeSampleDatabase } from "../../fixtures/plex/write.js";
 import { loadConfig } from "../../src/config/load.js";
 import { PlexodusError } from "../../src/errors.js";
-import type { Interaction } from "../../src/pipeline/interaction.js";
 import { makePlan } from "../../src/pipeline/plan.js";
 import { rehearse } from "../../src/pipeline/rehearse.js";
 import { connectReadOnly, ReadOnlyGuard } from "../../src/pipeline/snapshot.js";
-import { SILENT_PROGRESS } from "../../src/progress.js";
 import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary } from "../../src/sample/index.js";
 import { type Sandbox, type SandboxLibrary, startSandbox } from "../../src/sandbox/index.js";
-
-const quiet: Interaction = {
-  progress: () => ({ ...SILENT_PROGRESS, stop() {} }),
-  interrupt: () => ({ signal: new AbortController().signal, dispose() {} }),
-  confirm: async () => true,
-  warn: () => undefined,
-  notice: () => undefined,
-};
+import { QUIET } from "../helpers/interaction.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -71,11 +62,11 @@ describe("rehearse (pipeline)", () => {
     for (const films of [0, 1_500]) {
       const { box, config } = await setUp(targetWith(films));
       let start = box.requests.length;
-      await makePlan(config, quiet);
+      await makePlan(config, QUIET);
       const planReads = box.requests.length - start;
 
       start = box.requests.length;
-      const rehearsal = await rehearse(config, quiet, () => undefined);
+      const rehearsal = await rehearse(config, QUIET, () => undefined);
       const sent = box.requests.slice(start);
       expect(sent.every((request) => request.method === "GET")).toBe(true);
       expect(rehearsal.reads).toBe(sent.length);
@@ -92,7 +83,7 @@ describe("rehearse (pipeline)", () => {
   it("stops a write to the real target before it is sent", async () => {
     const { box, config } = await setUp(sampleTargetLibrary());
     const guard = new ReadOnlyGuard();
-    const target = await connectReadOnly(config, quiet, guard);
+    const target = await connectReadOnly(config, QUIET, guard);
     try {
       const start = box.requests.length;
       const attempt = target.createUser("mallory", "secret");
