@@ -4,7 +4,8 @@ import Database from "better-sqlite3";
 /**
  * History rows summed per (guid, account) without SQLite's sorter, in two scans: Plex's index
  * on guid numbers the guids in SQLite's own order (numberGuids), then the table is read in
- * rowid order and each row added to its pair in arrays indexed by those numbers. On 1M rows:
+ * rowid order and each row listed under its bucket of guid numbers (PlayRows), and finally
+ * each bucket's rows are combined per pair (eachPair), in guid order. On 1M rows:
  * SQLite's GROUP BY guid, account_id ~2.1 s of CPU, these two scans ~1.2 s (load 10). A hash
  * table keyed by each row's guid text was no faster than the sort: each row's fresh text must
  * be hashed and compared.
@@ -191,44 +192,135 @@ export function accountKind(account: unknown): "valid" | "skipped" | "odd" {
   return id === null || id <= 0 ? "skipped" : "odd";
 }
 
+/** Guid numbers per bucket (a power of two): one bucket's pairs fit in the cache while its rows are combined. */
+const BUCKET_BITS = 10;
+const BUCKET_GUIDS = 1 << BUCKET_BITS;
+/** Rows per block of a bucket's list. */
+const BLOCK_ROWS = 4096;
+/** Accounts one thread may number: the slot must fit beside the guid in a key. */
+const MAX_SLOTS = 1 << (31 - BUCKET_BITS);
+
 /**
- * Plays and latest date per (account, guid number): per account one Float64Array holding
- * `[plays, latest viewed_at]` for each guid, side by side (one cache line per row's update).
+ * One thread's rows, listed per bucket of guid numbers: each row as a key (its guid's place in
+ * the bucket and its account's slot) and its date. The rows arrive in rowid order, that is in
+ * no order of guid; adding each to a (account, guid) cell at once costs a cache miss per row
+ * (the cells of 200,000 guids × 50 accounts are 160 MB: ~1.5 s of 5M rows' 5 s). Appending to
+ * one of a few hundred lists is sequential, and eachPair() then combines one bucket at a time.
  */
-export class PlayCells {
-  readonly byAccount = new Map<number, Float64Array>();
+export class PlayRows {
+  /** The account of each slot, in the order first seen. */
+  readonly accounts: number[] = [];
+  /** Per bucket, its blocks of keys (`place | slot << BUCKET_BITS`) and of dates. */
+  readonly keys: Int32Array[][];
+  readonly dates: Float64Array[][];
+  /** Per bucket, the rows in its last block. */
+  readonly fill: Int32Array;
   /** Rows the collector skips (no valid account or guid): plays, and one warning. */
   skippedRows = 0;
-  private lastAccount = Number.NaN;
-  private lastCells: Float64Array = new Float64Array(0);
+  private readonly slots = new Map<number, number>();
 
-  constructor(readonly guidCount: number) {}
-
-  of(account: number): Float64Array {
-    if (account === this.lastAccount) return this.lastCells;
-    let cells = this.byAccount.get(account);
-    if (cells === undefined) {
-      if ((this.byAccount.size + 1) * 2 * this.guidCount > MAX_CELLS)
-        throw new OddRow("too many accounts × guids");
-      cells = new Float64Array(2 * this.guidCount);
-      this.byAccount.set(account, cells);
-    }
-    this.lastAccount = account;
-    this.lastCells = cells;
-    return cells;
+  constructor(readonly guidCount: number) {
+    const buckets = Math.ceil(guidCount / BUCKET_GUIDS);
+    this.keys = Array.from({ length: buckets }, () => []);
+    this.dates = Array.from({ length: buckets }, () => []);
+    this.fill = new Int32Array(buckets).fill(BLOCK_ROWS);
   }
 
-  /** Adds another thread's cells of the same guid numbers. */
-  merge(other: PlayCells | HistorySums["accounts"]): void {
-    const entries = other instanceof PlayCells ? other.byAccount : other;
-    if (other instanceof PlayCells) this.skippedRows += other.skippedRows;
-    for (const [account, theirs] of entries) {
-      const ours = this.of(account);
-      for (let i = 0; i < theirs.length; i += 2) {
-        const plays = theirs[i]!;
+  add(guid: number, account: number, viewedAt: number): void {
+    let slot = this.slots.get(account);
+    if (slot === undefined) {
+      slot = this.accounts.length;
+      // eachPair() walks guids × accounts: the bound one array per account had before.
+      if (slot === MAX_SLOTS || (slot + 1) * 2 * this.guidCount > MAX_CELLS)
+        throw new OddRow("too many accounts × guids");
+      this.accounts.push(account);
+      this.slots.set(account, slot);
+    }
+    const bucket = guid >>> BUCKET_BITS;
+    let at = this.fill[bucket]!;
+    if (at === BLOCK_ROWS) {
+      this.keys[bucket]!.push(new Int32Array(BLOCK_ROWS));
+      this.dates[bucket]!.push(new Float64Array(BLOCK_ROWS));
+      at = 0;
+    }
+    const blocks = this.keys[bucket]!.length - 1;
+    this.keys[bucket]![blocks]![at] = (guid & (BUCKET_GUIDS - 1)) | (slot << BUCKET_BITS);
+    this.dates[bucket]![blocks]![at] = viewedAt;
+    this.fill[bucket] = at + 1;
+  }
+
+  /** What the worker posts; the blocks' buffers can be transferred. */
+  data(): PlayRowsData {
+    return {
+      accounts: this.accounts,
+      keys: this.keys,
+      dates: this.dates,
+      fill: this.fill,
+      skippedRows: this.skippedRows,
+    };
+  }
+}
+
+/** A PlayRows as plain data, as it crosses threads. */
+export type PlayRowsData = Pick<PlayRows, "accounts" | "keys" | "dates" | "fill" | "skippedRows">;
+
+/** The buffers of `rows`' blocks, to transfer rather than copy. */
+export function rowBuffers(rows: PlayRowsData): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const list of [rows.keys, rows.dates])
+    for (const blocks of list) for (const block of blocks) buffers.push(block.buffer as ArrayBuffer);
+  return buffers;
+}
+
+/**
+ * Every (guid, account) pair of the rows of all `parts` (one per thread), combined: `visit`
+ * gets the pair's plays and latest date, by guid number, then by account ascending, which is
+ * HISTORY_SQL's order (the guids are numbered in SQLite's order of guid).
+ */
+export function eachPair(
+  guidCount: number,
+  parts: readonly PlayRowsData[],
+  visit: (account: number, guid: number, plays: number, latest: number) => void,
+): void {
+  // Accounts ascending, and each part's slots mapped to their rank.
+  const accounts = [...new Set(parts.flatMap((part) => part.accounts))].sort((a, b) => a - b);
+  const rankOf = new Map(accounts.map((account, rank) => [account, rank]));
+  const ranks = parts.map((part) => Int32Array.from(part.accounts, (account) => rankOf.get(account)!));
+  const width = accounts.length;
+  // Per place in the bucket, per account rank: plays, latest date.
+  const cells = new Float64Array(2 * BUCKET_GUIDS * width);
+  const buckets = Math.ceil(guidCount / BUCKET_GUIDS);
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    let rows = 0;
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k]!;
+      const rank = ranks[k]!;
+      const keys = part.keys[bucket]!;
+      const dates = part.dates[bucket]!;
+      for (let b = 0; b < keys.length; b++) {
+        const blockKeys = keys[b]!;
+        const blockDates = dates[b]!;
+        const count = b === keys.length - 1 ? part.fill[bucket]! : BLOCK_ROWS;
+        rows += count;
+        for (let i = 0; i < count; i++) {
+          const key = blockKeys[i]!;
+          const at = 2 * ((key & (BUCKET_GUIDS - 1)) * width + rank[key >>> BUCKET_BITS]!);
+          const viewedAt = blockDates[i]!;
+          if (cells[at] === 0 || viewedAt > cells[at + 1]!) cells[at + 1] = viewedAt;
+          cells[at]!++;
+        }
+      }
+    }
+    if (rows === 0) continue;
+    const first = bucket * BUCKET_GUIDS;
+    const places = Math.min(BUCKET_GUIDS, guidCount - first);
+    for (let place = 0; place < places; place++) {
+      for (let rank = 0; rank < width; rank++) {
+        const at = 2 * (place * width + rank);
+        const plays = cells[at]!;
         if (plays === 0) continue;
-        if (ours[i] === 0 || theirs[i + 1]! > ours[i + 1]!) ours[i + 1] = theirs[i + 1]!;
-        ours[i]! += plays;
+        visit(accounts[rank]!, first + place, plays, cells[at + 1]!);
+        cells[at] = 0;
       }
     }
   }
@@ -238,9 +330,8 @@ export class PlayCells {
 export interface HistorySums {
   /** The guid of each number (SQLite's order); non-text ones have no plays. */
   guids: unknown[];
-  /** Each account's cells (PlayCells). */
-  accounts: Array<[number, Float64Array]>;
-  skippedRows: number;
+  /** The rows each thread summed. */
+  parts: PlayRowsData[];
 }
 
 /** Rowids per chunk of the second scan: the threads claim chunks until none are left. */
@@ -289,28 +380,25 @@ const SUM_FUNCTION = "plexodus_sum_history";
 
 /**
  * Claims chunks of the second scan until none are left or a row somewhere was odd, adding
- * each row to `cells`. Returns false when a row was odd (here or in the other thread).
+ * each row to `rows`. Returns false when a row was odd (here or in the other thread).
  */
-export function sumChunks(db: Database.Database, cells: PlayCells, shared: SharedHistory): boolean {
+export function sumChunks(db: Database.Database, rows: PlayRows, shared: SharedHistory): boolean {
   const { low, rowGuids, control, chunks } = shared;
   const step = (_total: unknown, rowid: unknown, account: unknown, viewedAt: unknown) => {
     const guid = rowGuids[(rowid as number) - low];
     if (guid === undefined || guid === NO_ROW) throw new OddRow("a row the guid index did not list");
     if (guid === SKIPPED_GUID) {
-      cells.skippedRows++;
+      rows.skippedRows++;
       return;
     }
     if (typeof account !== "number" || !(account > 0) || !Number.isSafeInteger(account)) {
       if (accountKind(account) !== "skipped") throw new OddRow("an account that is not a whole number");
-      cells.skippedRows++;
+      rows.skippedRows++;
       return;
     }
     if (typeof viewedAt !== "number" || !Number.isFinite(viewedAt))
       throw new OddRow("a date that is not a number");
-    const sums = cells.of(account);
-    const at = 2 * guid;
-    if (sums[at] === 0 || viewedAt > sums[at + 1]!) sums[at + 1] = viewedAt;
-    sums[at]!++;
+    rows.add(guid, account, viewedAt);
   };
   db.aggregate(SUM_FUNCTION, { varargs: true, start: 0, step: step as (total: number) => void });
   const query = db
@@ -347,9 +435,9 @@ export function sumHistory(db: Database.Database, shared: SharedHistory): Histor
   }
   Atomics.store(shared.control, GUID_COUNT, guids.length);
   Atomics.store(shared.control, NUMBERED, 1);
-  const cells = new PlayCells(guids.length);
-  if (!sumChunks(db, cells, shared)) return undefined;
-  return { guids, accounts: [...cells.byAccount], skippedRows: cells.skippedRows };
+  const rows = new PlayRows(guids.length);
+  if (!sumChunks(db, rows, shared)) return undefined;
+  return { guids, parts: [rows.data()] };
 }
 
 /** What the history worker starts with. */
@@ -397,8 +485,7 @@ function run(data: HistoryWorkerData): void {
     }
     const sums = data.shared && sumHistory(db, data.shared);
     if (sums) {
-      const buffers = sums.accounts.map(([, cells]) => cells.buffer as ArrayBuffer);
-      post({ type: "sums", sums }, buffers);
+      post({ type: "sums", sums }, sums.parts.flatMap(rowBuffers));
       return;
     }
     let groups: unknown[][] = [];

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
 import { HISTORY_SQL, type HistoryCollector, type HistoryResult, readHistory } from "./history.js";
 import {
+  eachPair,
   GUID_COUNT,
   type GuidNumbers,
   type HistorySums,
@@ -10,7 +11,7 @@ import {
   NEXT_CHUNK,
   NUMBERED,
   ODD_FLAG,
-  PlayCells,
+  PlayRows,
   type SharedHistory,
   shareHistory,
   sumChunks,
@@ -75,14 +76,8 @@ export function startHistoryReading(
       }
       // The worker ran out of chunks before this thread found an odd row.
       if (!answer.sums || Atomics.load(shared!.control, ODD_FLAG) !== 0) return readHistory(db, collector);
-      if (own) {
-        own.merge(answer.sums.accounts);
-        own.skippedRows += answer.sums.skippedRows;
-        feedSums(
-          { guids: answer.sums.guids, accounts: [...own.byAccount], skippedRows: own.skippedRows },
-          collector,
-        );
-      } else feedSums(answer.sums, collector);
+      const { guids, parts } = answer.sums;
+      feedSums({ guids, parts: own ? [...parts, own.data()] : parts }, collector);
       return collector.result;
     },
     async stateNumbers() {
@@ -98,49 +93,23 @@ export function startHistoryReading(
 }
 
 /** The main thread's share of the chunks, once the worker has numbered the guids. */
-function joinIn(db: Database.Database, shared: SharedHistory): PlayCells | undefined {
+function joinIn(db: Database.Database, shared: SharedHistory): PlayRows | undefined {
   if (Atomics.load(shared.control, NUMBERED) === 0 || Atomics.load(shared.control, ODD_FLAG) !== 0)
     return undefined;
-  const cells = new PlayCells(Atomics.load(shared.control, GUID_COUNT));
-  sumChunks(db, cells, shared);
-  return cells;
+  const rows = new PlayRows(Atomics.load(shared.control, GUID_COUNT));
+  sumChunks(db, rows, shared);
+  return rows;
 }
 
 /** The sums as HistoryCollector takes HISTORY_SQL's groups: by guid in SQLite's order, then account. */
 export function feedSums(sums: HistorySums, collector: HistoryCollector): void {
   // Skipped rows make one warning and count as plays, whichever groups they came in.
-  if (sums.skippedRows > 0) collector.add(null, null, sums.skippedRows, null, null, 0);
+  const skipped = sums.parts.reduce((total, part) => total + part.skippedRows, 0);
+  if (skipped > 0) collector.add(null, null, skipped, null, null, 0);
   const { guids } = sums;
-  const accounts = [...sums.accounts].sort((a, b) => a[0] - b[0]);
-  // The pairs listed per guid, account by account, each account's cells read in order: walking
-  // guid by guid across all the accounts' cells costs a cache miss per cell instead.
-  let pairCount = 0;
-  for (const [, cells] of accounts) for (let i = 0; i < cells.length; i += 2) if (cells[i] !== 0) pairCount++;
-  const first = new Int32Array(guids.length).fill(-1);
-  const last = new Int32Array(guids.length);
-  const next = new Int32Array(pairCount);
-  const pairAccount = new Float64Array(pairCount);
-  const pairPlays = new Float64Array(pairCount);
-  const pairLatest = new Float64Array(pairCount);
-  let pair = 0;
-  for (const [account, cells] of accounts) {
-    for (let guid = 0; guid < guids.length; guid++) {
-      const plays = cells[2 * guid]!;
-      if (plays === 0) continue;
-      pairAccount[pair] = account;
-      pairPlays[pair] = plays;
-      pairLatest[pair] = cells[2 * guid + 1]!;
-      next[pair] = -1;
-      if (first[guid] === -1) first[guid] = pair;
-      else next[last[guid]!] = pair;
-      last[guid] = pair++;
-    }
-  }
-  for (let guid = 0; guid < guids.length; guid++) {
-    for (let p = first[guid]!; p !== -1; p = next[p]!) {
-      collector.add(pairAccount[p], guids[guid], pairPlays[p], pairLatest[p], null, 0);
-    }
-  }
+  eachPair(guids.length, sums.parts, (account, guid, plays, latest) => {
+    collector.add(account, guids[guid], plays, latest, null, 0);
+  });
 }
 
 interface WorkerAnswer {

@@ -24,8 +24,10 @@ const tempDir = tempDirs();
  * whose rules tie, rows the readers skip, and guids whose UTF-8 order differs from JavaScript's
  * (U+E000 sorts after 😀 in UTF-16, before it in UTF-8). `odd` adds one text date as the very
  * last history row, which the summing cannot take, so it must hand everything to SQL.
+ * `moreGuids` adds that many guids no item has, so the guid numbers span several of the
+ * buckets the summing lists rows in (1,024 numbers each).
  */
-function interleavedDb(dir: string, { odd = false, historyRows = 140_000 } = {}): string {
+function interleavedDb(dir: string, { odd = false, historyRows = 140_000, moreGuids = 0 } = {}): string {
   const path = join(dir, "com.plexapp.plugins.library.db");
   writeSampleDatabase(path, { timeZone: "UTC" });
   const db = new Database(path);
@@ -39,6 +41,7 @@ function interleavedDb(dir: string, { odd = false, historyRows = 140_000 } = {})
       "plex://movie/ünïcødé",
       "plex://x/not-in-library",
     );
+    for (let i = 0; i < moreGuids; i++) guids.push(`plex://x/orphan-${i}`);
     const accounts = [OWNER, MANAGED, FRIEND, 99, 12_345_678_901];
     const skippedAccounts: unknown[] = [null, 0, -3, -0.5, 0.5, "-7", "x", Buffer.from([1])];
     const skippedGuids: unknown[] = [null, "", Buffer.from([0, 255])];
@@ -104,8 +107,11 @@ function withoutGuidIndexes(path: string, dir: string): string {
 const withoutReadAt = (snapshot: Snapshot) => ({ ...snapshot, source: { ...snapshot.source, readAt: null } });
 
 describe("history summed in rowid order", () => {
-  it("gives HISTORY_SQL's groups, in its order, on one thread or two", async () => {
-    const path = interleavedDb(tempDir());
+  it.each([
+    ["a few guids", {}],
+    ["guids in several buckets", { moreGuids: 3000 }],
+  ])("gives HISTORY_SQL's groups, in its order, on one thread or two (%s)", async (_, sizes) => {
+    const path = interleavedDb(tempDir(), sizes);
     const db = new Database(path, { readonly: true });
     try {
       const shared = shareHistory(db);
