@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 /**
  * History rows summed per (guid, account) without SQLite's sorter, in two scans: Plex's index
  * on guid numbers the guids in SQLite's own order (numberGuids), then the table is read in
- * rowid order and each row listed under its bucket of guid numbers (PlayRows), and finally
+ * rowid order and each row listed under its bucket of guid numbers (BucketRows), and finally
  * each bucket's rows are combined per pair (eachPair), in guid order. On 1M rows:
  * SQLite's GROUP BY guid, account_id ~2.1 s of CPU, these two scans ~1.2 s (load 10). A hash
  * table keyed by each row's guid text was no faster than the sort: each row's fresh text must
@@ -31,7 +31,7 @@ export class OddRow extends Error {
 /** A row whose guid is not a non-empty text: the readers skip it. */
 export const SKIPPED_GUID = -2;
 /** No row (never numbered). */
-const NO_ROW = -1;
+export const NO_ROW = -1;
 
 /** Largest number of (account × guid) cells, and of rowids, the arrays may hold: 256 MiB each. */
 const MAX_CELLS = 2 ** 26;
@@ -147,38 +147,6 @@ export function guidIndex(db: Database.Database, table: string): string | undefi
 }
 
 /**
- * Per account, an Int32Array over the guid numbers holding the pair's index (or -1), created
- * when the account is first seen: a handful of accounts in practice.
- */
-export class PairIndex {
-  private readonly byAccount = new Map<number, Int32Array>();
-  private lastAccount = Number.NaN;
-  private lastPairs: Int32Array = new Int32Array(0);
-
-  constructor(private readonly guidCount: number) {}
-
-  /** The pair-index array of `account`. */
-  of(account: number): Int32Array {
-    if (account === this.lastAccount) return this.lastPairs;
-    let pairs = this.byAccount.get(account);
-    if (pairs === undefined) {
-      if ((this.byAccount.size + 1) * this.guidCount > MAX_CELLS)
-        throw new OddRow("too many accounts × guids");
-      pairs = new Int32Array(this.guidCount).fill(-1);
-      this.byAccount.set(account, pairs);
-    }
-    this.lastAccount = account;
-    this.lastPairs = pairs;
-    return pairs;
-  }
-
-  /** Accounts in ascending order, each with its pair indexes. */
-  accounts(): Array<[number, Int32Array]> {
-    return [...this.byAccount].sort((a, b) => a[0] - b[0]);
-  }
-}
-
-/**
  * Whether the readers skip a row for its account: what values.ts `int()` makes of it is null
  * or not positive. (Repeated here: this module may import nothing of plexodus.) Other
  * accounts that are not positive safe integers are odd.
@@ -193,83 +161,109 @@ export function accountKind(account: unknown): "valid" | "skipped" | "odd" {
 }
 
 /** Guid numbers per bucket (a power of two): one bucket's pairs fit in the cache while its rows are combined. */
-const BUCKET_BITS = 10;
-const BUCKET_GUIDS = 1 << BUCKET_BITS;
+export const BUCKET_BITS = 10;
+export const BUCKET_GUIDS = 1 << BUCKET_BITS;
 /** Rows per block of a bucket's list. */
-const BLOCK_ROWS = 4096;
+export const BLOCK_ROWS = 4096;
 /** Accounts one thread may number: the slot must fit beside the guid in a key. */
 const MAX_SLOTS = 1 << (31 - BUCKET_BITS);
+/** Largest accounts × guid numbers of one bucket (per thread): bounds the arrays a bucket is combined in. */
+const MAX_BUCKET_CELLS = 2 ** 21;
 
 /**
- * One thread's rows, listed per bucket of guid numbers: each row as a key (its guid's place in
- * the bucket and its account's slot) and its date. The rows arrive in rowid order, that is in
- * no order of guid; adding each to a (account, guid) cell at once costs a cache miss per row
- * (the cells of 200,000 guids × 50 accounts are 160 MB: ~1.5 s of 5M rows' 5 s). Appending to
- * one of a few hundred lists is sequential, and eachPair() then combines one bucket at a time.
+ * One thread's rows of a table, listed per bucket of guid numbers: each row as a key (its
+ * guid's place in the bucket and its account's slot) and `fields` numbers. The rows arrive in
+ * rowid order, that is in no order of guid; adding each to its (account, guid) pair at once
+ * costs a cache miss per row (history: the cells of 200,000 guids × 50 accounts are 160 MB,
+ * ~1.5 s of 5M rows' 5 s; states: 2M rows 3.5 → 2.2 s of CPU for the scan, load 9). Appending
+ * to one of a few hundred lists is sequential, and the rows are then combined one bucket at a
+ * time (eachPair(), state-sums.ts), in guid order.
  */
-export class PlayRows {
+export class BucketRows {
   /** The account of each slot, in the order first seen. */
   readonly accounts: number[] = [];
-  /** Per bucket, its blocks of keys (`place | slot << BUCKET_BITS`) and of dates. */
+  /** Per bucket, its blocks of keys (`place | slot << BUCKET_BITS`) and of values (`fields` per row). */
   readonly keys: Int32Array[][];
-  readonly dates: Float64Array[][];
+  readonly values: Float64Array[][];
   /** Per bucket, the rows in its last block. */
   readonly fill: Int32Array;
-  /** Rows the collector skips (no valid account or guid): plays, and one warning. */
+  /** Rows the readers skip (no valid account or guid): only counted. */
   skippedRows = 0;
+  /** The block add() listed the last row in: its values go from the position add() returned. */
+  block: Float64Array = new Float64Array(0);
   private readonly slots = new Map<number, number>();
 
-  constructor(readonly guidCount: number) {
+  constructor(
+    readonly guidCount: number,
+    readonly fields: number,
+  ) {
     const buckets = Math.ceil(guidCount / BUCKET_GUIDS);
     this.keys = Array.from({ length: buckets }, () => []);
-    this.dates = Array.from({ length: buckets }, () => []);
+    this.values = Array.from({ length: buckets }, () => []);
     this.fill = new Int32Array(buckets).fill(BLOCK_ROWS);
   }
 
-  add(guid: number, account: number, viewedAt: number): void {
+  /** Lists a row; its values go to `block` from the position returned. */
+  add(guid: number, account: number): number {
     let slot = this.slots.get(account);
-    if (slot === undefined) {
-      slot = this.accounts.length;
-      // eachPair() walks guids × accounts: the bound one array per account had before.
-      if (slot === MAX_SLOTS || (slot + 1) * 2 * this.guidCount > MAX_CELLS)
-        throw new OddRow("too many accounts × guids");
-      this.accounts.push(account);
-      this.slots.set(account, slot);
-    }
+    if (slot === undefined) slot = this.newSlot(account);
     const bucket = guid >>> BUCKET_BITS;
+    const keys = this.keys[bucket]!;
+    const values = this.values[bucket]!;
     let at = this.fill[bucket]!;
     if (at === BLOCK_ROWS) {
-      this.keys[bucket]!.push(new Int32Array(BLOCK_ROWS));
-      this.dates[bucket]!.push(new Float64Array(BLOCK_ROWS));
+      keys.push(new Int32Array(BLOCK_ROWS));
+      values.push(new Float64Array(BLOCK_ROWS * this.fields));
       at = 0;
     }
-    const blocks = this.keys[bucket]!.length - 1;
-    this.keys[bucket]![blocks]![at] = (guid & (BUCKET_GUIDS - 1)) | (slot << BUCKET_BITS);
-    this.dates[bucket]![blocks]![at] = viewedAt;
+    keys[keys.length - 1]![at] = (guid & (BUCKET_GUIDS - 1)) | (slot << BUCKET_BITS);
+    this.block = values[values.length - 1]!;
     this.fill[bucket] = at + 1;
+    return at * this.fields;
   }
 
-  /** What the worker posts; the blocks' buffers can be transferred. */
-  data(): PlayRowsData {
-    return {
-      accounts: this.accounts,
-      keys: this.keys,
-      dates: this.dates,
-      fill: this.fill,
-      skippedRows: this.skippedRows,
-    };
+  private newSlot(account: number): number {
+    const slot = this.accounts.length;
+    // The pairs are found by walking guids × accounts, each bucket in arrays of its guids × accounts.
+    const bucketGuids = Math.min(this.guidCount, BUCKET_GUIDS);
+    if (
+      slot === MAX_SLOTS ||
+      (slot + 1) * this.guidCount > MAX_CELLS ||
+      (slot + 1) * bucketGuids > MAX_BUCKET_CELLS
+    )
+      throw new OddRow("too many accounts × guids");
+    this.accounts.push(account);
+    this.slots.set(account, slot);
+    return slot;
+  }
+
+  /** What a worker posts; the blocks' buffers can be transferred (rowBuffers()). */
+  data(): BucketRowsData {
+    const { accounts, keys, values, fill, skippedRows, fields } = this;
+    return { accounts, keys, values, fill, skippedRows, fields };
   }
 }
 
-/** A PlayRows as plain data, as it crosses threads. */
-export type PlayRowsData = Pick<PlayRows, "accounts" | "keys" | "dates" | "fill" | "skippedRows">;
+/** BucketRows as plain data, as it crosses threads. */
+export type BucketRowsData = Pick<
+  BucketRows,
+  "accounts" | "keys" | "values" | "fill" | "skippedRows" | "fields"
+>;
 
 /** The buffers of `rows`' blocks, to transfer rather than copy. */
-export function rowBuffers(rows: PlayRowsData): ArrayBuffer[] {
+export function rowBuffers(rows: BucketRowsData): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
-  for (const list of [rows.keys, rows.dates])
+  for (const list of [rows.keys, rows.values])
     for (const blocks of list) for (const block of blocks) buffers.push(block.buffer as ArrayBuffer);
   return buffers;
+}
+
+/** The accounts of all `parts`, ascending, and per part each slot's rank among them. */
+export function accountRanks(parts: readonly BucketRowsData[]): { accounts: number[]; ranks: Int32Array[] } {
+  const accounts = [...new Set(parts.flatMap((part) => part.accounts))].sort((a, b) => a - b);
+  const rankOf = new Map(accounts.map((account, rank) => [account, rank]));
+  const ranks = parts.map((part) => Int32Array.from(part.accounts, (account) => rankOf.get(account)!));
+  return { accounts, ranks };
 }
 
 /**
@@ -279,13 +273,10 @@ export function rowBuffers(rows: PlayRowsData): ArrayBuffer[] {
  */
 export function eachPair(
   guidCount: number,
-  parts: readonly PlayRowsData[],
+  parts: readonly BucketRowsData[],
   visit: (account: number, guid: number, plays: number, latest: number) => void,
 ): void {
-  // Accounts ascending, and each part's slots mapped to their rank.
-  const accounts = [...new Set(parts.flatMap((part) => part.accounts))].sort((a, b) => a - b);
-  const rankOf = new Map(accounts.map((account, rank) => [account, rank]));
-  const ranks = parts.map((part) => Int32Array.from(part.accounts, (account) => rankOf.get(account)!));
+  const { accounts, ranks } = accountRanks(parts);
   const width = accounts.length;
   // Per place in the bucket, per account rank: plays, latest date.
   const cells = new Float64Array(2 * BUCKET_GUIDS * width);
@@ -296,7 +287,7 @@ export function eachPair(
       const part = parts[k]!;
       const rank = ranks[k]!;
       const keys = part.keys[bucket]!;
-      const dates = part.dates[bucket]!;
+      const dates = part.values[bucket]!;
       for (let b = 0; b < keys.length; b++) {
         const blockKeys = keys[b]!;
         const blockDates = dates[b]!;
@@ -330,8 +321,8 @@ export function eachPair(
 export interface HistorySums {
   /** The guid of each number (SQLite's order); non-text ones have no plays. */
   guids: unknown[];
-  /** The rows each thread summed. */
-  parts: PlayRowsData[];
+  /** The rows each thread listed (BucketRows of one field, the date). */
+  parts: BucketRowsData[];
 }
 
 /** Rowids per chunk of the second scan: the threads claim chunks until none are left. */
@@ -382,7 +373,7 @@ const SUM_FUNCTION = "plexodus_sum_history";
  * Claims chunks of the second scan until none are left or a row somewhere was odd, adding
  * each row to `rows`. Returns false when a row was odd (here or in the other thread).
  */
-export function sumChunks(db: Database.Database, rows: PlayRows, shared: SharedHistory): boolean {
+export function sumChunks(db: Database.Database, rows: BucketRows, shared: SharedHistory): boolean {
   const { low, rowGuids, control, chunks } = shared;
   const step = (_total: unknown, rowid: unknown, account: unknown, viewedAt: unknown) => {
     const guid = rowGuids[(rowid as number) - low];
@@ -398,7 +389,8 @@ export function sumChunks(db: Database.Database, rows: PlayRows, shared: SharedH
     }
     if (typeof viewedAt !== "number" || !Number.isFinite(viewedAt))
       throw new OddRow("a date that is not a number");
-    rows.add(guid, account, viewedAt);
+    const at = rows.add(guid, account);
+    rows.block[at] = viewedAt;
   };
   db.aggregate(SUM_FUNCTION, { varargs: true, start: 0, step: step as (total: number) => void });
   const query = db
@@ -435,7 +427,7 @@ export function sumHistory(db: Database.Database, shared: SharedHistory): Histor
   }
   Atomics.store(shared.control, GUID_COUNT, guids.length);
   Atomics.store(shared.control, NUMBERED, 1);
-  const rows = new PlayRows(guids.length);
+  const rows = new BucketRows(guids.length, 1);
   if (!sumChunks(db, rows, shared)) return undefined;
   return { guids, parts: [rows.data()] };
 }

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
 import { HISTORY_SQL, type HistoryCollector, type HistoryResult, readHistory } from "./history.js";
 import {
+  BucketRows,
   eachPair,
   GUID_COUNT,
   type GuidNumbers,
@@ -11,7 +12,6 @@ import {
   NEXT_CHUNK,
   NUMBERED,
   ODD_FLAG,
-  PlayRows,
   type SharedHistory,
   shareHistory,
   sumChunks,
@@ -93,10 +93,10 @@ export function startHistoryReading(
 }
 
 /** The main thread's share of the chunks, once the worker has numbered the guids. */
-function joinIn(db: Database.Database, shared: SharedHistory): PlayRows | undefined {
+function joinIn(db: Database.Database, shared: SharedHistory): BucketRows | undefined {
   if (Atomics.load(shared.control, NUMBERED) === 0 || Atomics.load(shared.control, ODD_FLAG) !== 0)
     return undefined;
-  const rows = new PlayRows(Atomics.load(shared.control, GUID_COUNT));
+  const rows = new BucketRows(Atomics.load(shared.control, GUID_COUNT), 1);
   sumChunks(db, rows, shared);
   return rows;
 }

@@ -3,10 +3,15 @@ import type { WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
 import {
   accountKind,
+  accountRanks,
+  BLOCK_ROWS,
+  BUCKET_BITS,
+  BUCKET_GUIDS,
+  BucketRows,
   type GuidNumbers,
+  NO_ROW,
   numberTable,
   OddRow,
-  PairIndex,
   SKIPPED_GUID,
 } from "./history-sums.js";
 import { eachRow } from "./rows.js";
@@ -16,10 +21,10 @@ import { int, type Notes, num } from "./values.js";
 
 /**
  * readStates() without SQLite's sort: Plex's index on guid numbers the guids in SQLite's order
- * (history-sums.ts), then the rows are read in rowid order and combined per (guid, account) in
- * arrays indexed by those numbers, and handed on in (guid, account) order: the states, their
- * order and every count are those of readStates() (measured at 440,000 rows, load 10: the
- * sorted query ~1.2 s of CPU, the two scans ~0.6 s).
+ * (history-sums.ts), then the rows are read in rowid order and listed per bucket of guid numbers
+ * (BucketRows), and each bucket's rows are combined per (guid, account) and handed on in
+ * (guid, account) order: the states, their order and every count are those of readStates()
+ * (measured at 440,000 rows, load 10: the sorted query ~1.2 s of CPU, the two scans ~0.6 s).
  *
  * Combining a pair's rows does not depend on their order (each rule takes a maximum, ties
  * broken by the unique rowid). Rows that make readStates() warn or decode local-time text
@@ -38,41 +43,41 @@ export function sumStates(
   numbered?: GuidNumbers,
 ): { result: StateResult } | { gaveUpAfter: number } {
   let seen = 0;
-  let table: StateTable;
+  let numbers: GuidNumbers;
+  let rows: BucketRows;
   try {
-    const numbers = numbered ?? numberTable(db, SETTINGS);
-    const rows = db.prepare(`SELECT count(*) FROM ${SETTINGS}`).pluck().get() as number;
-    table = new StateTable(numbers, rows);
+    numbers = numbered ?? numberTable(db, SETTINGS);
+    const { low, rowGuids } = numbers;
+    rows = new BucketRows(numbers.guids.length, ROW_FIELDS);
     eachRow(
       db,
       stateColumns(schema, false),
       (account, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt) => {
         if (++seen % 50_000 === 0) task.tick(50_000);
-        const number = table.guidOf(rowid as number);
+        const number = rowGuids[(rowid as number) - low];
+        if (number === undefined || number === NO_ROW) throw new OddRow("a row the guid index did not list");
         if (number === SKIPPED_GUID) {
-          table.skipped++;
+          rows.skippedRows++;
           return;
         }
         if (typeof account !== "number" || !(account > 0) || !Number.isSafeInteger(account)) {
           if (accountKind(account) !== "skipped") throw new OddRow("an account that is not a whole number");
-          table.skipped++;
+          rows.skippedRows++;
           return;
         }
         const value = num(rating) ?? Number.NaN;
         // Out of range: readStates() warns.
         if (value < 0 || value > 10) throw new OddRow("a rating out of range");
         const rated = !Number.isNaN(value);
-        table.add(
-          number,
-          account,
-          rowid as number,
-          Math.max(0, int(viewCount) ?? 0),
-          Math.max(0, num(viewOffset) ?? 0),
-          plainMs(lastViewedAt),
-          value,
-          rated ? plainMs(lastRatedAt) : NONE,
-          rated ? plainMs(updatedAt) : NONE,
-        );
+        const at = rows.add(number, account);
+        const values = rows.block;
+        values[at + ROW_ID] = rowid as number;
+        values[at + ROW_PLAY_COUNT] = Math.max(0, int(viewCount) ?? 0);
+        values[at + ROW_POSITION_MS] = Math.max(0, num(viewOffset) ?? 0);
+        values[at + ROW_VIEWED_MS] = plainMs(lastViewedAt);
+        values[at + ROW_RATING] = value;
+        values[at + ROW_RATED_MS] = rated ? plainMs(lastRatedAt) : NONE;
+        values[at + ROW_UPDATED_MS] = rated ? plainMs(updatedAt) : NONE;
       },
     );
   } catch (error) {
@@ -86,14 +91,14 @@ export function sumStates(
     accountIds: new Set(),
     undated: new Map(),
   };
-  if (table.skipped > 0) {
+  if (rows.skippedRows > 0) {
     notes.add(
       "state-row-skipped",
       (n) => `${n} state row(s) without a valid account or guid were skipped`,
-      table.skipped,
+      rows.skippedRows,
     );
   }
-  table.emit(guids, result, sink ?? ((state) => result.states.push(state)));
+  emitStates(numbers.guids, rows, guids, result, sink ?? ((state) => result.states.push(state)));
   return { result };
 }
 
@@ -110,174 +115,146 @@ function plainMs(value: unknown): number {
   throw new OddRow("a date that is not a number");
 }
 
-/** The fields of one pair in StateTable's cells, side by side. */
-const ACCOUNT = 0;
-const ROWS = 1;
-const PLAY_COUNT = 2;
-const LAST_VIEWED_MS = 3;
+/** The values of a listed row (BucketRows). */
+const ROW_ID = 0;
+const ROW_PLAY_COUNT = 1;
+const ROW_POSITION_MS = 2;
+const ROW_VIEWED_MS = 3;
+/** NaN when the row has no rating; then its dates are NONE. */
+const ROW_RATING = 4;
+const ROW_RATED_MS = 5;
+const ROW_UPDATED_MS = 6;
+const ROW_FIELDS = 7;
+
+/** The fields of a pair combined from its rows, as readStates() combines them (state.ts). */
+const ROWS = 0;
+const PLAY_COUNT = 1;
+const LAST_VIEWED_MS = 2;
 /** The position of the row with the largest (last_viewed_at, rowid); its date is LAST_VIEWED_MS. */
-const POSITION_MS = 4;
-const POSITION_ROW_ID = 5;
+const POSITION_MS = 3;
+const POSITION_ROW_ID = 4;
 /** NaN while no row has a rating; then the rating of the largest (last_rated_at, updated_at, rowid). */
-const RATING = 6;
-const RATING_RATED_MS = 7;
-const RATING_UPDATED_MS = 8;
-const RATING_ROW_ID = 9;
-const FIELDS = 10;
+const RATING = 5;
+const RATING_RATED_MS = 6;
+const RATING_UPDATED_MS = 7;
+const RATING_ROW_ID = 8;
+const PAIR_FIELDS = 9;
 
 /**
- * Combined rows per (guid, account), as readStates() combines them (state.ts). A pair's fields
- * lie side by side in one array: the pairs are numbered in row order but handed on in guid
- * order, and one array per field cost a cache miss per field and pair there (measured at 1.8M
- * pairs: emitting took ~2.4 s of CPU with ten arrays).
+ * Every pair of the listed rows through state.ts's flush(), by guid in SQLite's order, then by
+ * account: bucket by bucket, its rows combined in arrays of the bucket's guids × accounts.
  */
-class StateTable {
-  skipped = 0;
-  private readonly pairIndex: PairIndex;
-  private readonly cells: Float64Array;
-  private readonly capacity: number;
-  private pairs = 0;
-
-  /** `capacity`: the table's row count, which no number of pairs can exceed. */
-  constructor(
-    private readonly numbers: GuidNumbers,
-    capacity: number,
-  ) {
-    this.pairIndex = new PairIndex(numbers.guids.length);
-    this.capacity = Math.max(1, capacity);
-    this.cells = new Float64Array(FIELDS * this.capacity);
-  }
-
-  /** The guid number of a row, or SKIPPED_GUID. */
-  guidOf(rowid: number): number {
-    const number = this.numbers.rowGuids[rowid - this.numbers.low];
-    if (number === undefined || number < SKIPPED_GUID) throw new OddRow("a row the guid index did not list");
-    return number;
-  }
-
-  add(
-    guid: number,
-    account: number,
-    rowId: number,
-    playCount: number,
-    positionMs: number,
-    viewedMs: number,
-    rating: number,
-    ratedMs: number,
-    updatedMs: number,
-  ): void {
-    const pairs = this.pairIndex.of(account);
-    const p = pairs[guid]!;
-    const cells = this.cells;
-    if (p === -1) {
-      // More rows than count(*) said: the file changed under the read, which then starts over.
-      if (this.pairs === this.capacity) throw new OddRow("more rows than counted");
-      const q = this.pairs++;
-      pairs[guid] = q;
-      const at = FIELDS * q;
-      cells[at + ACCOUNT] = account;
-      cells[at + ROWS] = 1;
-      cells[at + PLAY_COUNT] = playCount;
-      cells[at + LAST_VIEWED_MS] = viewedMs;
-      cells[at + POSITION_MS] = positionMs;
-      cells[at + POSITION_ROW_ID] = rowId;
-      cells[at + RATING] = rating;
-      cells[at + RATING_RATED_MS] = ratedMs;
-      cells[at + RATING_UPDATED_MS] = updatedMs;
-      cells[at + RATING_ROW_ID] = rowId;
-      return;
+function emitStates(
+  texts: readonly unknown[],
+  rows: BucketRows,
+  guids: ReadonlyMap<string, GuidInfo>,
+  result: StateResult,
+  emit: (state: WatchState) => void,
+): void {
+  const { accounts, ranks } = accountRanks([rows]);
+  const rank = ranks[0]!;
+  const userIds = accounts.map(String);
+  const width = accounts.length;
+  // Per (place in the bucket, account rank): the pair's index in `pairs`, or -1.
+  const pairOf = new Int32Array(Math.min(BUCKET_GUIDS, texts.length) * width).fill(-1);
+  let most = 0;
+  for (const blocks of rows.keys) most = Math.max(most, blocks.length * BLOCK_ROWS);
+  const pairs = new Float64Array(PAIR_FIELDS * most);
+  const group = newGroup();
+  for (let bucket = 0; bucket < rows.keys.length; bucket++) {
+    const keys = rows.keys[bucket]!;
+    if (keys.length === 0) continue;
+    const values = rows.values[bucket]!;
+    let count = 0;
+    for (let b = 0; b < keys.length; b++) {
+      const blockKeys = keys[b]!;
+      const v = values[b]!;
+      const end = b === keys.length - 1 ? rows.fill[bucket]! : BLOCK_ROWS;
+      for (let i = 0; i < end; i++) {
+        const key = blockKeys[i]!;
+        const cell = (key & (BUCKET_GUIDS - 1)) * width + rank[key >>> BUCKET_BITS]!;
+        const r = i * ROW_FIELDS;
+        const p = pairOf[cell]!;
+        if (p === -1) {
+          pairOf[cell] = count;
+          const at = PAIR_FIELDS * count++;
+          pairs[at + ROWS] = 1;
+          pairs[at + PLAY_COUNT] = v[r + ROW_PLAY_COUNT]!;
+          pairs[at + LAST_VIEWED_MS] = v[r + ROW_VIEWED_MS]!;
+          pairs[at + POSITION_MS] = v[r + ROW_POSITION_MS]!;
+          pairs[at + POSITION_ROW_ID] = v[r + ROW_ID]!;
+          pairs[at + RATING] = v[r + ROW_RATING]!;
+          pairs[at + RATING_RATED_MS] = v[r + ROW_RATED_MS]!;
+          pairs[at + RATING_UPDATED_MS] = v[r + ROW_UPDATED_MS]!;
+          pairs[at + RATING_ROW_ID] = v[r + ROW_ID]!;
+        } else combine(pairs, PAIR_FIELDS * p, v, r);
+      }
     }
-    const at = FIELDS * p;
-    cells[at + ROWS]!++;
-    if (playCount > cells[at + PLAY_COUNT]!) cells[at + PLAY_COUNT] = playCount;
-    const lastViewed = cells[at + LAST_VIEWED_MS]!;
-    if (viewedMs > lastViewed || (viewedMs === lastViewed && rowId > cells[at + POSITION_ROW_ID]!)) {
-      cells[at + LAST_VIEWED_MS] = viewedMs;
-      cells[at + POSITION_MS] = positionMs;
-      cells[at + POSITION_ROW_ID] = rowId;
-    }
-    if (
-      !Number.isNaN(rating) &&
-      (Number.isNaN(cells[at + RATING]!) || this.ratedLater(at, ratedMs, updatedMs, rowId))
-    ) {
-      cells[at + RATING] = rating;
-      cells[at + RATING_RATED_MS] = ratedMs;
-      cells[at + RATING_UPDATED_MS] = updatedMs;
-      cells[at + RATING_ROW_ID] = rowId;
-    }
-  }
-
-  private ratedLater(at: number, rated: number, updated: number, rowId: number): boolean {
-    const cells = this.cells;
-    if (rated !== cells[at + RATING_RATED_MS]) return rated > cells[at + RATING_RATED_MS]!;
-    if (updated !== cells[at + RATING_UPDATED_MS]) return updated > cells[at + RATING_UPDATED_MS]!;
-    return rowId > cells[at + RATING_ROW_ID]!;
-  }
-
-  /** Every pair through state.ts's flush(), by guid in SQLite's order, then by account. */
-  emit(guids: ReadonlyMap<string, GuidInfo>, result: StateResult, emit: (state: WatchState) => void): void {
-    const texts = this.numbers.guids;
-    const { first, next } = pairsByGuid(this.pairIndex.accounts(), texts.length, this.pairs);
-    const cells = this.cells;
-    const group = newGroup();
-    const userIds = new Map<number, string>();
-    for (let number = 0; number < texts.length; number++) {
-      const guid = texts[number];
+    const first = bucket * BUCKET_GUIDS;
+    const places = Math.min(BUCKET_GUIDS, texts.length - first);
+    for (let place = 0; place < places; place++) {
+      const guid = texts[first + place];
       // Skipped guids have no pairs.
       if (typeof guid !== "string") continue;
-      group.guid = guid;
-      group.info = guids.get(guid);
-      for (let p = first[number]!; p !== -1; p = next[p]!) {
-        const at = FIELDS * p;
-        const account = cells[at + ACCOUNT]!;
-        let userId = userIds.get(account);
-        if (userId === undefined) {
-          userId = String(account);
-          userIds.set(account, userId);
+      let info: GuidInfo | undefined | null = null;
+      for (let k = 0; k < width; k++) {
+        const cell = place * width + k;
+        const p = pairOf[cell]!;
+        if (p === -1) continue;
+        pairOf[cell] = -1;
+        if (info === null) {
+          info = guids.get(guid);
+          group.guid = guid;
+          group.info = info;
         }
-        group.account = account;
-        group.userId = userId;
-        group.rows = cells[at + ROWS]!;
-        group.playCount = cells[at + PLAY_COUNT]!;
-        group.lastViewedMs = cells[at + LAST_VIEWED_MS]!;
-        group.positionMs = cells[at + POSITION_MS]!;
-        group.positionViewedMs = cells[at + LAST_VIEWED_MS]!;
-        group.positionRowId = cells[at + POSITION_ROW_ID]!;
-        group.rating = cells[at + RATING]!;
-        group.ratingRatedMs = cells[at + RATING_RATED_MS]!;
-        group.ratingUpdatedMs = cells[at + RATING_UPDATED_MS]!;
-        group.ratingRowId = cells[at + RATING_ROW_ID]!;
+        const at = PAIR_FIELDS * p;
+        group.account = accounts[k]!;
+        group.userId = userIds[k]!;
+        group.rows = pairs[at + ROWS]!;
+        group.playCount = pairs[at + PLAY_COUNT]!;
+        group.lastViewedMs = pairs[at + LAST_VIEWED_MS]!;
+        group.positionMs = pairs[at + POSITION_MS]!;
+        group.positionViewedMs = pairs[at + LAST_VIEWED_MS]!;
+        group.positionRowId = pairs[at + POSITION_ROW_ID]!;
+        group.rating = pairs[at + RATING]!;
+        group.ratingRatedMs = pairs[at + RATING_RATED_MS]!;
+        group.ratingUpdatedMs = pairs[at + RATING_UPDATED_MS]!;
+        group.ratingRowId = pairs[at + RATING_ROW_ID]!;
         flush(group, result, emit);
       }
     }
   }
 }
 
-/**
- * The pairs of each guid number as a list (`first[number]`, then `next[pair]`, -1 ends it) in
- * account order. Built account by account, each account's array read in order: walking guid
- * by guid across all the accounts' arrays instead costs a cache miss per cell (measured at
- * 200,000 guids × 50 accounts: seconds).
- */
-function pairsByGuid(
-  accounts: ReadonlyArray<[number, Int32Array]>,
-  guidCount: number,
-  pairCount: number,
-): { first: Int32Array; next: Int32Array } {
-  const first = new Int32Array(guidCount).fill(-1);
-  const last = new Int32Array(guidCount);
-  const next = new Int32Array(pairCount);
-  for (const [, pairs] of accounts) {
-    for (let number = 0; number < guidCount; number++) {
-      const p = pairs[number]!;
-      if (p === -1) continue;
-      next[p] = -1;
-      if (first[number] === -1) first[number] = p;
-      else next[last[number]!] = p;
-      last[number] = p;
-    }
+/** Adds listed row `v[r…]` to the pair at `pairs[at…]`, as readStates() adds a row to its group. */
+function combine(pairs: Float64Array, at: number, v: Float64Array, r: number): void {
+  pairs[at + ROWS]!++;
+  const playCount = v[r + ROW_PLAY_COUNT]!;
+  if (playCount > pairs[at + PLAY_COUNT]!) pairs[at + PLAY_COUNT] = playCount;
+  const viewedMs = v[r + ROW_VIEWED_MS]!;
+  const rowId = v[r + ROW_ID]!;
+  const lastViewed = pairs[at + LAST_VIEWED_MS]!;
+  if (viewedMs > lastViewed || (viewedMs === lastViewed && rowId > pairs[at + POSITION_ROW_ID]!)) {
+    pairs[at + LAST_VIEWED_MS] = viewedMs;
+    pairs[at + POSITION_MS] = v[r + ROW_POSITION_MS]!;
+    pairs[at + POSITION_ROW_ID] = rowId;
   }
-  return { first, next };
+  const rating = v[r + ROW_RATING]!;
+  if (Number.isNaN(rating)) return;
+  const rated = v[r + ROW_RATED_MS]!;
+  const updated = v[r + ROW_UPDATED_MS]!;
+  if (Number.isNaN(pairs[at + RATING]!) || ratedLater(pairs, at, rated, updated, rowId)) {
+    pairs[at + RATING] = rating;
+    pairs[at + RATING_RATED_MS] = rated;
+    pairs[at + RATING_UPDATED_MS] = updated;
+    pairs[at + RATING_ROW_ID] = rowId;
+  }
+}
+
+function ratedLater(pairs: Float64Array, at: number, rated: number, updated: number, rowId: number): boolean {
+  if (rated !== pairs[at + RATING_RATED_MS]) return rated > pairs[at + RATING_RATED_MS]!;
+  if (updated !== pairs[at + RATING_UPDATED_MS]) return updated > pairs[at + RATING_UPDATED_MS]!;
+  return rowId > pairs[at + RATING_ROW_ID]!;
 }
 
 /** `task` for a read that starts over: the first `shown` rows it ticks were shown already. */

@@ -27,7 +27,10 @@ const tempDir = tempDirs();
  * `moreGuids` adds that many guids no item has, so the guid numbers span several of the
  * buckets the summing lists rows in (1,024 numbers each).
  */
-function interleavedDb(dir: string, { odd = false, historyRows = 140_000, moreGuids = 0 } = {}): string {
+function interleavedDb(
+  dir: string,
+  { odd = false, historyRows = 140_000, stateRows = 3000, moreGuids = 0 } = {},
+): string {
   const path = join(dir, "com.plexapp.plugins.library.db");
   writeSampleDatabase(path, { timeZone: "UTC" });
   const db = new Database(path);
@@ -63,7 +66,7 @@ function interleavedDb(dir: string, { odd = false, historyRows = 140_000, moreGu
         else view.run(pick(accounts), pick(guids), pick(dates));
       }
       if (odd) view.run(OWNER, guids[0], "2019-03-04 05:06:07");
-      for (let i = 0; i < 3000; i++) {
+      for (let i = 0; i < stateRows; i++) {
         const rated = i % 3 === 0;
         setting.run(
           i % 401 === 0 ? pick(skippedAccounts) : pick(accounts),
@@ -167,8 +170,11 @@ describe("history summed in rowid order", () => {
 });
 
 describe("states combined in rowid order", () => {
-  it("give readStates()'s states, order, counts and warnings", () => {
-    const path = interleavedDb(tempDir(), { historyRows: 10 });
+  it.each([
+    ["a few guids", {}],
+    ["guids in several buckets", { moreGuids: 3000, stateRows: 30_000 }],
+  ])("give readStates()'s states, order, counts and warnings (%s)", (_, sizes) => {
+    const path = interleavedDb(tempDir(), { historyRows: 10, ...sizes });
     const db = new Database(path, { readonly: true });
     try {
       const schema = detectSchema(db, path);
@@ -180,6 +186,9 @@ describe("states combined in rowid order", () => {
       for (const [guid, type] of items) {
         if (typeof guid === "string") guids.set(guid, { identity: guid, leaf: type === 1 || type === 4 });
       }
+      // Most of the added guids as if items had them: their states are handed on, not only counted.
+      for (let i = 0; i < 3000; i += 4)
+        guids.set(`plex://x/orphan-${i}`, { identity: `i${i}`, leaf: i % 8 === 0 });
       const sortedNotes = new Notes();
       const sorted = readStates(
         db,
