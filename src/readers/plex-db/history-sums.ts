@@ -57,28 +57,6 @@ export function rowidRange(db: Database.Database, table: string): [number, numbe
   return [low, high];
 }
 
-/** What numberGuids() needs to number `table` in another thread, or undefined when it cannot. */
-export interface TableToNumber {
-  table: string;
-  index: string;
-  low: number;
-  /** In a SharedArrayBuffer: filled by the thread that numbers. */
-  rowGuids: Int32Array;
-}
-
-export function tableToNumber(db: Database.Database, table: string): TableToNumber | undefined {
-  try {
-    const index = guidIndex(db, table);
-    const range = rowidRange(db, table);
-    if (index === undefined || range === null) return undefined;
-    const rowGuids = new Int32Array(new SharedArrayBuffer(4 * (range[1] - range[0] + 1)));
-    return { table, index, low: range[0], rowGuids };
-  } catch (error) {
-    if (error instanceof OddRow) return undefined;
-    throw error;
-  }
-}
-
 /** numberGuids() of a whole table on this thread; throws OddRow without a guid index. */
 export function numberTable(db: Database.Database, table: string): GuidNumbers {
   const index = guidIndex(db, table);
@@ -189,6 +167,8 @@ export class BucketRows {
   readonly fill: Int32Array;
   /** Rows the readers skip (no valid account or guid): only counted. */
   skippedRows = 0;
+  /** Rows seen, listed or skipped (the states count them for progress). */
+  seen = 0;
   /** The block add() listed the last row in: its values go from the position add() returned. */
   block: Float64Array = new Float64Array(0);
   private readonly slots = new Map<number, number>();
@@ -239,15 +219,15 @@ export class BucketRows {
 
   /** What a worker posts; the blocks' buffers can be transferred (rowBuffers()). */
   data(): BucketRowsData {
-    const { accounts, keys, values, fill, skippedRows, fields } = this;
-    return { accounts, keys, values, fill, skippedRows, fields };
+    const { accounts, keys, values, fill, skippedRows, seen, fields } = this;
+    return { accounts, keys, values, fill, skippedRows, seen, fields };
   }
 }
 
 /** BucketRows as plain data, as it crosses threads. */
 export type BucketRowsData = Pick<
   BucketRows,
-  "accounts" | "keys" | "values" | "fill" | "skippedRows" | "fields"
+  "accounts" | "keys" | "values" | "fill" | "skippedRows" | "seen" | "fields"
 >;
 
 /** The buffers of `rows`' blocks, to transfer rather than copy. */
@@ -337,8 +317,12 @@ export const NUMBERED = 2;
 /** How many guid numbers there are, once NUMBERED. */
 export const GUID_COUNT = 3;
 
-/** What both threads share: the rows' guid numbers and the control slots. */
-export interface SharedHistory {
+/**
+ * A table both threads read in chunks of rowids (the history, the states): its guid numbers,
+ * in SharedArrayBuffers, and the control slots.
+ */
+export interface SharedTable {
+  table: string;
   index: string;
   low: number;
   chunks: number;
@@ -346,14 +330,15 @@ export interface SharedHistory {
   control: Int32Array;
 }
 
-/** The shared arrays for summing metadata_item_views, or undefined when only SQL can group it. */
-export function shareHistory(db: Database.Database): SharedHistory | undefined {
+/** The shared arrays for reading `table` in chunks, or undefined when only SQL can combine it. */
+export function shareTable(db: Database.Database, table: string): SharedTable | undefined {
   try {
-    const index = guidIndex(db, VIEWS);
+    const index = guidIndex(db, table);
     if (index === undefined) return undefined;
-    const range = rowidRange(db, VIEWS);
+    const range = rowidRange(db, table);
     const size = range === null ? 0 : range[1] - range[0] + 1;
     return {
+      table,
       index,
       low: range?.[0] ?? 0,
       chunks: Math.ceil(size / CHUNK_ROWIDS),
@@ -366,6 +351,50 @@ export function shareHistory(db: Database.Database): SharedHistory | undefined {
   }
 }
 
+/** shareTable() of metadata_item_views. */
+export function shareHistory(db: Database.Database): SharedTable | undefined {
+  return shareTable(db, VIEWS);
+}
+
+/**
+ * Numbers the guids of a shared table on this thread and tells the other (NUMBERED,
+ * GUID_COUNT); the guid of each number.
+ */
+export function numberShared(db: Database.Database, shared: SharedTable): unknown[] {
+  const guids = numberGuids(db, shared.table, shared.index, shared.low, shared.rowGuids);
+  Atomics.store(shared.control, GUID_COUNT, guids.length);
+  Atomics.store(shared.control, NUMBERED, 1);
+  return guids;
+}
+
+/**
+ * Claims chunks of `shared` until none are left or a row somewhere was odd, running `query`
+ * (which takes the chunk's first and past-the-end rowid) on each. The number of chunks this
+ * thread ran, or undefined when a row was odd (here or in the other thread).
+ */
+function claimChunks(
+  shared: SharedTable,
+  query: Database.Statement,
+  onChunk?: () => void,
+): number | undefined {
+  const { low, control, chunks } = shared;
+  let ran = 0;
+  while (Atomics.load(control, ODD_FLAG) === 0) {
+    const chunk = Atomics.add(control, NEXT_CHUNK, 1);
+    if (chunk >= chunks) return ran;
+    const from = low + chunk * CHUNK_ROWIDS;
+    try {
+      query.get(from, from + CHUNK_ROWIDS);
+      ran++;
+      onChunk?.();
+    } catch (error) {
+      if (!(error instanceof OddRow)) throw error;
+      Atomics.store(control, ODD_FLAG, 1);
+    }
+  }
+  return undefined;
+}
+
 const VIEWS = "metadata_item_views";
 const SUM_FUNCTION = "plexodus_sum_history";
 
@@ -373,8 +402,8 @@ const SUM_FUNCTION = "plexodus_sum_history";
  * Claims chunks of the second scan until none are left or a row somewhere was odd, adding
  * each row to `rows`. Returns false when a row was odd (here or in the other thread).
  */
-export function sumChunks(db: Database.Database, rows: BucketRows, shared: SharedHistory): boolean {
-  const { low, rowGuids, control, chunks } = shared;
+export function sumChunks(db: Database.Database, rows: BucketRows, shared: SharedTable): boolean {
+  const { low, rowGuids } = shared;
   const step = (_total: unknown, rowid: unknown, account: unknown, viewedAt: unknown) => {
     const guid = rowGuids[(rowid as number) - low];
     if (guid === undefined || guid === NO_ROW) throw new OddRow("a row the guid index did not list");
@@ -398,35 +427,117 @@ export function sumChunks(db: Database.Database, rows: BucketRows, shared: Share
       `SELECT ${SUM_FUNCTION}(rowid, account_id, viewed_at) FROM ${VIEWS} NOT INDEXED WHERE rowid >= ? AND rowid < ?`,
     )
     .pluck();
-  while (Atomics.load(control, ODD_FLAG) === 0) {
-    const chunk = Atomics.add(control, NEXT_CHUNK, 1);
-    if (chunk >= chunks) return true;
-    const from = low + chunk * CHUNK_ROWIDS;
-    try {
-      query.get(from, from + CHUNK_ROWIDS);
-    } catch (error) {
-      if (!(error instanceof OddRow)) throw error;
-      Atomics.store(control, ODD_FLAG, 1);
+  return claimChunks(shared, query) !== undefined;
+}
+
+/** The values of a listed state row (BucketRows), in this order. */
+export const STATE_ROW = {
+  id: 0,
+  playCount: 1,
+  positionMs: 2,
+  viewedMs: 3,
+  /** NaN when the row has no rating; then its dates are NONE_MS. */
+  rating: 4,
+  ratedMs: 5,
+  updatedMs: 6,
+} as const;
+export const STATE_ROW_FIELDS = 7;
+/** An empty date (state.ts's NONE). */
+export const NONE_MS = Number.NEGATIVE_INFINITY;
+const LIST_FUNCTION = "plexodus_list_states";
+
+/**
+ * Claims chunks of the states' table (`shared`) until none are left, listing each row in
+ * `rows` as state.ts's readStates() reads it: `sql` is stateColumns() without the guid, with
+ * `WHERE rowid >= ? AND rowid < ?`. It takes only rows whose values readStates() reads without
+ * a side effect: numbers or empty, a rating within 0–10, numeric dates; anything else (text,
+ * which values.ts may read as a number, a local-time date, a warning) makes it give up, and
+ * the caller runs readStates(). The number of chunks this thread ran, or undefined then.
+ * `onChunk` is called after each chunk (progress).
+ */
+export function listStateChunks(
+  db: Database.Database,
+  rows: BucketRows,
+  shared: SharedTable,
+  sql: string,
+  onChunk?: () => void,
+): number | undefined {
+  const { low, rowGuids } = shared;
+  const step = (
+    _total: unknown,
+    account: unknown,
+    rowid: unknown,
+    viewCount: unknown,
+    viewOffset: unknown,
+    lastViewedAt: unknown,
+    rating: unknown,
+    lastRatedAt: unknown,
+    updatedAt: unknown,
+  ) => {
+    rows.seen++;
+    const guid = rowGuids[(rowid as number) - low];
+    if (guid === undefined || guid === NO_ROW) throw new OddRow("a row the guid index did not list");
+    if (guid === SKIPPED_GUID) {
+      rows.skippedRows++;
+      return;
     }
-  }
-  return false;
+    if (typeof account !== "number" || !(account > 0) || !Number.isSafeInteger(account)) {
+      if (accountKind(account) !== "skipped") throw new OddRow("an account that is not a whole number");
+      rows.skippedRows++;
+      return;
+    }
+    // As values.ts num() reads a number or empty (a non-finite number is empty).
+    const value = plainNumber(rating);
+    // Out of range: readStates() warns.
+    if (value < 0 || value > 10) throw new OddRow("a rating out of range");
+    const rated = !Number.isNaN(value);
+    // As values.ts int() reads a number: whole numbers truncated.
+    const count = plainNumber(viewCount, true);
+    const offset = plainNumber(viewOffset);
+    const at = rows.add(guid, account);
+    const values = rows.block;
+    values[at + STATE_ROW.id] = rowid as number;
+    values[at + STATE_ROW.playCount] = Number.isNaN(count) ? 0 : Math.max(0, count);
+    values[at + STATE_ROW.positionMs] = Number.isNaN(offset) ? 0 : Math.max(0, offset);
+    values[at + STATE_ROW.viewedMs] = plainMs(lastViewedAt);
+    values[at + STATE_ROW.rating] = value;
+    values[at + STATE_ROW.ratedMs] = rated ? plainMs(lastRatedAt) : NONE_MS;
+    values[at + STATE_ROW.updatedMs] = rated ? plainMs(updatedAt) : NONE_MS;
+  };
+  db.aggregate(LIST_FUNCTION, { varargs: true, start: 0, step: step as (total: number) => void });
+  const names = "c0, c1, c2, c3, c4, c5, c6, c7";
+  const query = db.prepare(`WITH q(${names}) AS (${sql}) SELECT ${LIST_FUNCTION}(${names}) FROM q`).pluck();
+  return claimChunks(shared, query, onChunk);
+}
+
+/**
+ * A number column's value as values.ts reads a number (`int()` when `whole`, else `num()`),
+ * NaN when empty; throws OddRow for any other kind of value, which values.ts may read too.
+ */
+function plainNumber(value: unknown, whole = false): number {
+  if (value === null || value === undefined) return Number.NaN;
+  if (typeof value !== "number") throw new OddRow("a number column holding another kind of value");
+  if (whole) return Number.isInteger(value) ? value : Math.trunc(value);
+  return Number.isFinite(value) ? value : Number.NaN;
+}
+
+/**
+ * A Plex timestamp as TimeDecoder.ms() reads it when that has no side effect: empty is NONE_MS,
+ * a finite number is epoch seconds. Anything else (local-time text, which TimeDecoder counts,
+ * or an unreadable value, which it warns about) throws OddRow.
+ */
+function plainMs(value: unknown): number {
+  if (value === null || value === undefined || value === "") return NONE_MS;
+  if (typeof value === "number" && Number.isFinite(value)) return Math.trunc(value * 1000);
+  throw new OddRow("a date that is not a number");
 }
 
 /**
  * The whole history summed on one thread (the worker, or the main thread when there is none):
  * numbers the guids, then claims chunks. Undefined when a row needs SQL's grouping.
  */
-export function sumHistory(db: Database.Database, shared: SharedHistory): HistorySums | undefined {
-  let guids: unknown[];
-  try {
-    guids = numberGuids(db, VIEWS, shared.index, shared.low, shared.rowGuids);
-  } catch (error) {
-    if (!(error instanceof OddRow)) throw error;
-    Atomics.store(shared.control, ODD_FLAG, 1);
-    return undefined;
-  }
-  Atomics.store(shared.control, GUID_COUNT, guids.length);
-  Atomics.store(shared.control, NUMBERED, 1);
+export function sumHistory(db: Database.Database, shared: SharedTable): HistorySums | undefined {
+  const guids = numberShared(db, shared);
   const rows = new BucketRows(guids.length, 1);
   if (!sumChunks(db, rows, shared)) return undefined;
   return { guids, parts: [rows.data()] };
@@ -439,9 +550,15 @@ export interface HistoryWorkerData {
   dbPath: string;
   cacheSize: number;
   /** Undefined when only SQL can group the table. */
-  shared: SharedHistory | undefined;
-  /** The states' table, numbered first for the main thread (it posts "numbered"). */
-  states: TableToNumber | undefined;
+  shared: SharedTable | undefined;
+  /**
+   * The states' table, numbered first for the main thread (it posts "numbered"), then listed
+   * in the chunks the main thread has not claimed (it posts "states"); undefined without a
+   * guid index.
+   */
+  states: SharedTable | undefined;
+  /** The query listStateChunks() runs. */
+  stateSql: string;
   /** HISTORY_SQL, run when a row was odd: its groups go back as they are. */
   groupSql: string;
 }
@@ -451,6 +568,8 @@ export const GROUP_BATCH = 65_536;
 
 export type WorkerMessage =
   | { type: "numbered"; guids: unknown[] }
+  /** The states this thread listed; undefined when a row was odd. */
+  | { type: "states"; rows: BucketRowsData | undefined }
   | { type: "sums"; sums: HistorySums }
   | { type: "groups"; groups: unknown[][] }
   | { type: "done" }
@@ -461,9 +580,11 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 /**
- * The worker: numbers the states' guids for the main thread, then the history's, sums chunks (the main thread joins in when it can) and posts
- * its sums; or, when a row was odd (here or on the main thread, before this one ran out of
- * chunks), HISTORY_SQL's groups and then "done".
+ * The worker: numbers the states' guids for the main thread, then the history's; lists the
+ * states' chunks the main thread has not claimed yet (it reads the items meanwhile) and posts
+ * them; sums history chunks (the main thread joins in when it can) and posts its sums; or,
+ * when a history row was odd (here or on the main thread, before this one ran out of chunks),
+ * HISTORY_SQL's groups and then "done".
  */
 function run(data: HistoryWorkerData): void {
   let db: Database.Database | undefined;
@@ -471,14 +592,22 @@ function run(data: HistoryWorkerData): void {
     db = new Database(data.dbPath, { readonly: true, fileMustExist: true });
     db.pragma("query_only = 1");
     db.pragma(`cache_size = ${Number(data.cacheSize)}`);
-    if (data.states) {
-      const { table, index, low, rowGuids } = data.states;
-      post({ type: "numbered", guids: numberGuids(db, table, index, low, rowGuids) });
+    const stateGuids = data.states && numberShared(db, data.states);
+    if (stateGuids) post({ type: "numbered", guids: stateGuids });
+    const historyGuids = data.shared && numberShared(db, data.shared);
+    if (data.states && stateGuids) {
+      const rows = new BucketRows(stateGuids.length, STATE_ROW_FIELDS);
+      const ran = listStateChunks(db, rows, data.states, data.stateSql);
+      const listed = ran === undefined ? undefined : rows.data();
+      post({ type: "states", rows: listed }, listed ? rowBuffers(listed) : []);
     }
-    const sums = data.shared && sumHistory(db, data.shared);
-    if (sums) {
-      post({ type: "sums", sums }, sums.parts.flatMap(rowBuffers));
-      return;
+    if (data.shared && historyGuids) {
+      const rows = new BucketRows(historyGuids.length, 1);
+      if (sumChunks(db, rows, data.shared)) {
+        const sums = { guids: historyGuids, parts: [rows.data()] };
+        post({ type: "sums", sums }, rowBuffers(sums.parts[0]!));
+        return;
+      }
     }
     let groups: unknown[][] = [];
     for (const group of db.prepare(data.groupSql).raw().iterate() as IterableIterator<unknown[]>) {

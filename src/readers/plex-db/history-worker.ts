@@ -1,26 +1,27 @@
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SourceError } from "../../errors.js";
+import type { ProgressTask } from "../../progress.js";
 import { HISTORY_SQL, type HistoryCollector, type HistoryResult, readHistory } from "./history.js";
 import {
   BucketRows,
+  type BucketRowsData,
   eachPair,
   GUID_COUNT,
-  type GuidNumbers,
   type HistorySums,
   type HistoryWorkerData,
   NEXT_CHUNK,
   NUMBERED,
   ODD_FLAG,
-  type SharedHistory,
+  type SharedTable,
   shareHistory,
+  shareTable,
   sumChunks,
   sumHistory,
-  type TableToNumber,
-  tableToNumber,
   type WorkerMessage,
 } from "./history-sums.js";
 import { SNAPSHOT_CACHE_SIZE } from "./open.js";
+import { type ListedStates, listStatesHere, SETTINGS } from "./state-sums.js";
 
 /**
  * Reads the history: summed per (guid, account) without a sort (history-sums.ts) by a worker
@@ -33,10 +34,11 @@ export interface HistoryReading {
   /** Feeds every group to the collector in HISTORY_SQL's order; rejects with the worker's failure. */
   collect(collector: HistoryCollector): Promise<HistoryResult>;
   /**
-   * The states' guid numbers, made by the worker while the main thread reads items (undefined
-   * without a worker or a guid index: then sumStates() makes them or gives up itself).
+   * The states' rows listed for sumStates(): numbered by the worker while the main thread reads
+   * items, then listed in chunks by both threads (or all on this thread without a worker).
+   * Undefined when only readStates() can combine them (no guid index, an odd row).
    */
-  stateNumbers(): Promise<GuidNumbers | undefined>;
+  listStates(task: ProgressTask): Promise<ListedStates | undefined>;
   /** Stops the worker (also mid-query) and waits until it has let go of the database. */
   stop(): Promise<void>;
 }
@@ -49,8 +51,11 @@ export function startHistoryReading(
   db: Database.Database,
   dbPath: string,
   inWorker: boolean,
+  /** stateChunkSql() of the database. */
+  stateSql: string,
 ): HistoryReading {
   const shared = shareHistory(db);
+  const states = shareTable(db, SETTINGS);
   if (!inWorker) {
     return {
       async collect(collector) {
@@ -59,12 +64,11 @@ export function startHistoryReading(
         feedSums(sums, collector);
         return collector.result;
       },
-      stateNumbers: async () => undefined,
+      listStates: async (task) => states && listStatesHere(db, states, stateSql, task),
       async stop() {},
     };
   }
-  const states = tableToNumber(db, "metadata_item_settings");
-  const worker = startWorker(dbPath, shared, states);
+  const worker = startWorker(dbPath, shared, states, stateSql);
   return {
     async collect(collector) {
       const own = shared && joinIn(db, shared);
@@ -80,20 +84,27 @@ export function startHistoryReading(
       feedSums({ guids, parts: own ? [...parts, own.data()] : parts }, collector);
       return collector.result;
     },
-    async stateNumbers() {
+    async listStates(task) {
       if (!states) return undefined;
-      return { guids: await worker.stateGuids, low: states.low, rowGuids: states.rowGuids };
+      const own = listStatesHere(db, states, stateSql, task, await worker.stateGuids);
+      if (own === undefined) return undefined;
+      // The worker claimed the chunks this thread did not run.
+      if (own.ran === states.chunks) return own;
+      const theirs = await worker.stateRows;
+      if (theirs === undefined) return undefined;
+      task.tick(theirs.seen);
+      return { guids: own.guids, parts: [...own.parts, theirs] };
     },
     async stop() {
-      // A worker still summing must not claim more chunks.
-      if (shared) Atomics.store(shared.control, NEXT_CHUNK, shared.chunks);
+      // A worker still listing or summing must not claim more chunks.
+      for (const table of [shared, states]) if (table) Atomics.store(table.control, NEXT_CHUNK, table.chunks);
       await worker.stop();
     },
   };
 }
 
 /** The main thread's share of the chunks, once the worker has numbered the guids. */
-function joinIn(db: Database.Database, shared: SharedHistory): BucketRows | undefined {
+function joinIn(db: Database.Database, shared: SharedTable): BucketRows | undefined {
   if (Atomics.load(shared.control, NUMBERED) === 0 || Atomics.load(shared.control, ODD_FLAG) !== 0)
     return undefined;
   const rows = new BucketRows(Atomics.load(shared.control, GUID_COUNT), 1);
@@ -119,15 +130,22 @@ interface WorkerAnswer {
 
 function startWorker(
   dbPath: string,
-  shared: SharedHistory | undefined,
-  states: TableToNumber | undefined,
-): { answer: Promise<WorkerAnswer>; stateGuids: Promise<unknown[]>; stop: () => Promise<void> } {
+  shared: SharedTable | undefined,
+  states: SharedTable | undefined,
+  stateSql: string,
+): {
+  answer: Promise<WorkerAnswer>;
+  stateGuids: Promise<unknown[]>;
+  stateRows: Promise<BucketRowsData | undefined>;
+  stop: () => Promise<void>;
+} {
   const workerData: HistoryWorkerData = {
     plexodusHistorySums: true,
     dbPath,
     cacheSize: SNAPSHOT_CACHE_SIZE,
     shared,
     states,
+    stateSql,
     groupSql: HISTORY_SQL,
   };
   const worker = new Worker(new URL("./history-sums.js", import.meta.url), { workerData });
@@ -137,9 +155,14 @@ function startWorker(
   const stateGuids = new Promise<unknown[]>((resolve) => {
     numbered = resolve;
   });
+  let listed: (rows: BucketRowsData | undefined) => void = () => {};
+  const stateRows = new Promise<BucketRowsData | undefined>((resolve) => {
+    listed = resolve;
+  });
   const answer = new Promise<WorkerAnswer>((resolve, reject) => {
     worker.on("message", (message: WorkerMessage) => {
       if (message.type === "numbered") numbered(message.guids);
+      else if (message.type === "states") listed(message.rows);
       else if (message.type === "sums") resolve({ sums: message.sums });
       else if (message.type === "groups") for (const group of message.groups) groups.push(group);
       else if (message.type === "done") resolve({ groups });
@@ -157,14 +180,16 @@ function startWorker(
       );
     });
   });
-  // A worker that fails before numbering the states' guids rejects these too.
+  // A worker that fails before numbering or listing the states rejects these too (it posts
+  // both before its answer).
   const guidsOrFailure = Promise.race([stateGuids, answer.then(() => stateGuids)]);
-  // The reader may fail before it asks for either; that must not be an unhandled rejection.
-  answer.catch(() => {});
-  guidsOrFailure.catch(() => {});
+  const rowsOrFailure = Promise.race([stateRows, answer.then(() => stateRows)]);
+  // The reader may fail before it asks for any; that must not be an unhandled rejection.
+  for (const promise of [answer, guidsOrFailure, rowsOrFailure]) promise.catch(() => {});
   return {
     answer,
     stateGuids: guidsOrFailure,
+    stateRows: rowsOrFailure,
     async stop() {
       stopped = true;
       await worker.terminate();

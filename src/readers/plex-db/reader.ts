@@ -15,7 +15,7 @@ import { readCollections, readPlaylists } from "./lists.js";
 import { asSourceError, type OpenedSnapshot, openSnapshot } from "./open.js";
 import { detectSchema, type SchemaInfo } from "./schema.js";
 import { type GuidInfo, readStates } from "./state.js";
-import { startingOver, sumStates } from "./state-sums.js";
+import { countingTicks, startingOver, stateChunkSql, sumStates } from "./state-sums.js";
 import { machineTimeZone } from "./timezone.js";
 import { Notes, TimeDecoder } from "./values.js";
 
@@ -171,7 +171,7 @@ async function readSnapshot(
   // the state query in a second worker was measured (2M states, 5M history, SQL sorts then):
   // 0.7–1.1 s slower wall and 1.3–1.6 s more CPU, because packing rows costs more than it
   // frees and a third thread slows the others. SQLite's own sort threads lost too.
-  const history = startHistoryReading(db, path, historyInWorker);
+  const history = startHistoryReading(db, path, historyInWorker, stateChunkSql(schema));
   try {
     return await readWith(db, schema, source, timeZone, start, progress, history);
   } finally {
@@ -208,12 +208,13 @@ async function readWith(
 
   task = progress.task("reading Plex watch state");
   const emitState = (s: WatchState) => sink.state(s);
-  const numbered = await historyReading.stateNumbers();
-  const summed = sumStates(db, schema, guids, notes, task, emitState, numbered);
+  const counting = countingTicks(task);
+  const listed = await historyReading.listStates(counting);
+  const summed = listed && sumStates(db, schema, guids, notes, task, emitState, listed);
   const state =
-    "result" in summed
+    summed && "result" in summed
       ? summed.result
-      : readStates(db, schema, guids, times, notes, startingOver(task, summed.gaveUpAfter), emitState);
+      : readStates(db, schema, guids, times, notes, startingOver(task, counting.shown), emitState);
   task.finish();
   task = progress.task("reading Plex history");
   const collector = new HistoryCollector(times, notes, task, state.undated, (h) => sink.history(h));

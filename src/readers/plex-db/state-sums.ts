@@ -2,34 +2,35 @@ import type Database from "better-sqlite3";
 import type { WatchState } from "../../model/index.js";
 import type { ProgressTask } from "../../progress.js";
 import {
-  accountKind,
   accountRanks,
   BLOCK_ROWS,
   BUCKET_BITS,
   BUCKET_GUIDS,
   BucketRows,
-  type GuidNumbers,
-  NO_ROW,
-  numberTable,
-  OddRow,
-  SKIPPED_GUID,
+  type BucketRowsData,
+  listStateChunks,
+  numberShared,
+  type SharedTable,
+  STATE_ROW,
+  STATE_ROW_FIELDS,
+  shareTable,
 } from "./history-sums.js";
-import { eachRow } from "./rows.js";
 import type { SchemaInfo } from "./schema.js";
-import { flush, type GuidInfo, NONE, newGroup, type StateResult, stateColumns } from "./state.js";
-import { int, type Notes, num } from "./values.js";
+import { flush, type GuidInfo, newGroup, type StateResult, stateColumns } from "./state.js";
+import type { Notes } from "./values.js";
 
 /**
  * readStates() without SQLite's sort: Plex's index on guid numbers the guids in SQLite's order
- * (history-sums.ts), then the rows are read in rowid order and listed per bucket of guid numbers
- * (BucketRows), and each bucket's rows are combined per (guid, account) and handed on in
- * (guid, account) order: the states, their order and every count are those of readStates()
- * (measured at 440,000 rows, load 10: the sorted query ~1.2 s of CPU, the two scans ~0.6 s).
+ * (history-sums.ts), then the rows are read in rowid order, in chunks that both threads may
+ * claim (listStateChunks()), and listed per bucket of guid numbers (BucketRows); each bucket's
+ * rows are combined per (guid, account) and handed on in (guid, account) order: the states,
+ * their order and every count are those of readStates() (measured at 440,000 rows, load 10:
+ * the sorted query ~1.2 s of CPU, the two scans ~0.6 s).
  *
  * Combining a pair's rows does not depend on their order (each rule takes a maximum, ties
  * broken by the unique rowid). Rows that make readStates() warn or decode local-time text
- * would make the warnings' order depend on the row order: at such a row this gives up, as
- * without the guid index, and the caller runs readStates(), the same result the slower way.
+ * would make the warnings' order depend on the row order: at such a row the listing gives up,
+ * as without the guid index, and the caller runs readStates(), the same result the slower way.
  * Rows without a valid account or guid are only counted, as readStates() does.
  */
 export function sumStates(
@@ -39,92 +40,70 @@ export function sumStates(
   notes: Notes,
   task: ProgressTask,
   sink?: (state: WatchState) => void,
-  /** The rows' guid numbers if another thread has made them (history-worker.ts); else made here. */
-  numbered?: GuidNumbers,
+  /** The rows as the threads listed them (history-worker.ts); else listed here. */
+  listed?: ListedStates,
 ): { result: StateResult } | { gaveUpAfter: number } {
-  let seen = 0;
-  let numbers: GuidNumbers;
-  let rows: BucketRows;
-  try {
-    numbers = numbered ?? numberTable(db, SETTINGS);
-    const { low, rowGuids } = numbers;
-    rows = new BucketRows(numbers.guids.length, ROW_FIELDS);
-    eachRow(
-      db,
-      stateColumns(schema, false),
-      (account, rowid, viewCount, viewOffset, lastViewedAt, rating, lastRatedAt, updatedAt) => {
-        if (++seen % 50_000 === 0) task.tick(50_000);
-        const number = rowGuids[(rowid as number) - low];
-        if (number === undefined || number === NO_ROW) throw new OddRow("a row the guid index did not list");
-        if (number === SKIPPED_GUID) {
-          rows.skippedRows++;
-          return;
-        }
-        if (typeof account !== "number" || !(account > 0) || !Number.isSafeInteger(account)) {
-          if (accountKind(account) !== "skipped") throw new OddRow("an account that is not a whole number");
-          rows.skippedRows++;
-          return;
-        }
-        const value = num(rating) ?? Number.NaN;
-        // Out of range: readStates() warns.
-        if (value < 0 || value > 10) throw new OddRow("a rating out of range");
-        const rated = !Number.isNaN(value);
-        const at = rows.add(number, account);
-        const values = rows.block;
-        values[at + ROW_ID] = rowid as number;
-        values[at + ROW_PLAY_COUNT] = Math.max(0, int(viewCount) ?? 0);
-        values[at + ROW_POSITION_MS] = Math.max(0, num(viewOffset) ?? 0);
-        values[at + ROW_VIEWED_MS] = plainMs(lastViewedAt);
-        values[at + ROW_RATING] = value;
-        values[at + ROW_RATED_MS] = rated ? plainMs(lastRatedAt) : NONE;
-        values[at + ROW_UPDATED_MS] = rated ? plainMs(updatedAt) : NONE;
-      },
-    );
-  } catch (error) {
-    if (error instanceof OddRow) return { gaveUpAfter: seen - (seen % 50_000) };
-    throw error;
+  if (listed === undefined) {
+    const counting = countingTicks(task);
+    const shared = shareTable(db, SETTINGS);
+    const here = shared && listStatesHere(db, shared, stateChunkSql(schema), counting);
+    if (!here) return { gaveUpAfter: counting.shown };
+    listed = here;
   }
-  task.tick(seen % 50_000);
   const result: StateResult = {
     states: [],
     orphanedStateCount: 0,
     accountIds: new Set(),
     undated: new Map(),
   };
-  if (rows.skippedRows > 0) {
+  const skipped = listed.parts.reduce((total, part) => total + part.skippedRows, 0);
+  if (skipped > 0) {
     notes.add(
       "state-row-skipped",
       (n) => `${n} state row(s) without a valid account or guid were skipped`,
-      rows.skippedRows,
+      skipped,
     );
   }
-  emitStates(numbers.guids, rows, guids, result, sink ?? ((state) => result.states.push(state)));
+  emitStates(listed, guids, result, sink ?? ((state) => result.states.push(state)));
   return { result };
 }
 
-const SETTINGS = "metadata_item_settings";
-
-/**
- * A Plex timestamp as TimeDecoder.ms() reads it when that has no side effect: empty is NONE, a
- * finite number is epoch seconds. Anything else (local-time text, which TimeDecoder counts, or
- * an unreadable value, which it warns about) throws OddRow.
- */
-function plainMs(value: unknown): number {
-  if (value === null || value === undefined || value === "") return NONE;
-  if (typeof value === "number" && Number.isFinite(value)) return Math.trunc(value * 1000);
-  throw new OddRow("a date that is not a number");
+/** The states' rows listed per bucket (BucketRows), by one thread or both. */
+export interface ListedStates {
+  /** The guid of each number. */
+  guids: unknown[];
+  /** Each thread's rows. */
+  parts: BucketRowsData[];
 }
 
-/** The values of a listed row (BucketRows). */
-const ROW_ID = 0;
-const ROW_PLAY_COUNT = 1;
-const ROW_POSITION_MS = 2;
-const ROW_VIEWED_MS = 3;
-/** NaN when the row has no rating; then its dates are NONE. */
-const ROW_RATING = 4;
-const ROW_RATED_MS = 5;
-const ROW_UPDATED_MS = 6;
-const ROW_FIELDS = 7;
+export const SETTINGS = "metadata_item_settings";
+
+/** What listStateChunks() runs for each chunk. */
+export function stateChunkSql(schema: SchemaInfo): string {
+  return `${stateColumns(schema, false)} WHERE rowid >= ? AND rowid < ?`;
+}
+
+/**
+ * Numbers the guids of the states' table and lists the chunks not claimed yet on this thread;
+ * undefined when a row needs readStates().
+ */
+export function listStatesHere(
+  db: Database.Database,
+  shared: SharedTable,
+  sql: string,
+  task: ProgressTask,
+  numbered?: unknown[],
+): (ListedStates & { ran: number }) | undefined {
+  const guids = numbered ?? numberShared(db, shared);
+  const rows = new BucketRows(guids.length, STATE_ROW_FIELDS);
+  let shown = 0;
+  const ran = listStateChunks(db, rows, shared, sql, () => {
+    task.tick(rows.seen - shown);
+    shown = rows.seen;
+  });
+  if (ran === undefined) return undefined;
+  return { guids, parts: [rows.data()], ran };
+}
 
 /** The fields of a pair combined from its rows, as readStates() combines them (state.ts). */
 const ROWS = 0;
@@ -145,51 +124,58 @@ const PAIR_FIELDS = 9;
  * account: bucket by bucket, its rows combined in arrays of the bucket's guids × accounts.
  */
 function emitStates(
-  texts: readonly unknown[],
-  rows: BucketRows,
+  { guids: texts, parts }: ListedStates,
   guids: ReadonlyMap<string, GuidInfo>,
   result: StateResult,
   emit: (state: WatchState) => void,
 ): void {
-  const { accounts, ranks } = accountRanks([rows]);
-  const rank = ranks[0]!;
+  const { accounts, ranks } = accountRanks(parts);
   const userIds = accounts.map(String);
   const width = accounts.length;
   // Per (place in the bucket, account rank): the pair's index in `pairs`, or -1.
   const pairOf = new Int32Array(Math.min(BUCKET_GUIDS, texts.length) * width).fill(-1);
+  const buckets = Math.ceil(texts.length / BUCKET_GUIDS);
   let most = 0;
-  for (const blocks of rows.keys) most = Math.max(most, blocks.length * BLOCK_ROWS);
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    let rows = 0;
+    for (const part of parts) rows += part.keys[bucket]!.length * BLOCK_ROWS;
+    most = Math.max(most, rows);
+  }
   const pairs = new Float64Array(PAIR_FIELDS * most);
   const group = newGroup();
-  for (let bucket = 0; bucket < rows.keys.length; bucket++) {
-    const keys = rows.keys[bucket]!;
-    if (keys.length === 0) continue;
-    const values = rows.values[bucket]!;
+  for (let bucket = 0; bucket < buckets; bucket++) {
     let count = 0;
-    for (let b = 0; b < keys.length; b++) {
-      const blockKeys = keys[b]!;
-      const v = values[b]!;
-      const end = b === keys.length - 1 ? rows.fill[bucket]! : BLOCK_ROWS;
-      for (let i = 0; i < end; i++) {
-        const key = blockKeys[i]!;
-        const cell = (key & (BUCKET_GUIDS - 1)) * width + rank[key >>> BUCKET_BITS]!;
-        const r = i * ROW_FIELDS;
-        const p = pairOf[cell]!;
-        if (p === -1) {
-          pairOf[cell] = count;
-          const at = PAIR_FIELDS * count++;
-          pairs[at + ROWS] = 1;
-          pairs[at + PLAY_COUNT] = v[r + ROW_PLAY_COUNT]!;
-          pairs[at + LAST_VIEWED_MS] = v[r + ROW_VIEWED_MS]!;
-          pairs[at + POSITION_MS] = v[r + ROW_POSITION_MS]!;
-          pairs[at + POSITION_ROW_ID] = v[r + ROW_ID]!;
-          pairs[at + RATING] = v[r + ROW_RATING]!;
-          pairs[at + RATING_RATED_MS] = v[r + ROW_RATED_MS]!;
-          pairs[at + RATING_UPDATED_MS] = v[r + ROW_UPDATED_MS]!;
-          pairs[at + RATING_ROW_ID] = v[r + ROW_ID]!;
-        } else combine(pairs, PAIR_FIELDS * p, v, r);
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k]!;
+      const rank = ranks[k]!;
+      const keys = part.keys[bucket]!;
+      const values = part.values[bucket]!;
+      for (let b = 0; b < keys.length; b++) {
+        const blockKeys = keys[b]!;
+        const v = values[b]!;
+        const end = b === keys.length - 1 ? part.fill[bucket]! : BLOCK_ROWS;
+        for (let i = 0; i < end; i++) {
+          const key = blockKeys[i]!;
+          const cell = (key & (BUCKET_GUIDS - 1)) * width + rank[key >>> BUCKET_BITS]!;
+          const r = i * STATE_ROW_FIELDS;
+          const p = pairOf[cell]!;
+          if (p === -1) {
+            pairOf[cell] = count;
+            const at = PAIR_FIELDS * count++;
+            pairs[at + ROWS] = 1;
+            pairs[at + PLAY_COUNT] = v[r + STATE_ROW.playCount]!;
+            pairs[at + LAST_VIEWED_MS] = v[r + STATE_ROW.viewedMs]!;
+            pairs[at + POSITION_MS] = v[r + STATE_ROW.positionMs]!;
+            pairs[at + POSITION_ROW_ID] = v[r + STATE_ROW.id]!;
+            pairs[at + RATING] = v[r + STATE_ROW.rating]!;
+            pairs[at + RATING_RATED_MS] = v[r + STATE_ROW.ratedMs]!;
+            pairs[at + RATING_UPDATED_MS] = v[r + STATE_ROW.updatedMs]!;
+            pairs[at + RATING_ROW_ID] = v[r + STATE_ROW.id]!;
+          } else combine(pairs, PAIR_FIELDS * p, v, r);
+        }
       }
     }
+    if (count === 0) continue;
     const first = bucket * BUCKET_GUIDS;
     const places = Math.min(BUCKET_GUIDS, texts.length - first);
     for (let place = 0; place < places; place++) {
@@ -229,20 +215,20 @@ function emitStates(
 /** Adds listed row `v[r…]` to the pair at `pairs[at…]`, as readStates() adds a row to its group. */
 function combine(pairs: Float64Array, at: number, v: Float64Array, r: number): void {
   pairs[at + ROWS]!++;
-  const playCount = v[r + ROW_PLAY_COUNT]!;
+  const playCount = v[r + STATE_ROW.playCount]!;
   if (playCount > pairs[at + PLAY_COUNT]!) pairs[at + PLAY_COUNT] = playCount;
-  const viewedMs = v[r + ROW_VIEWED_MS]!;
-  const rowId = v[r + ROW_ID]!;
+  const viewedMs = v[r + STATE_ROW.viewedMs]!;
+  const rowId = v[r + STATE_ROW.id]!;
   const lastViewed = pairs[at + LAST_VIEWED_MS]!;
   if (viewedMs > lastViewed || (viewedMs === lastViewed && rowId > pairs[at + POSITION_ROW_ID]!)) {
     pairs[at + LAST_VIEWED_MS] = viewedMs;
-    pairs[at + POSITION_MS] = v[r + ROW_POSITION_MS]!;
+    pairs[at + POSITION_MS] = v[r + STATE_ROW.positionMs]!;
     pairs[at + POSITION_ROW_ID] = rowId;
   }
-  const rating = v[r + ROW_RATING]!;
+  const rating = v[r + STATE_ROW.rating]!;
   if (Number.isNaN(rating)) return;
-  const rated = v[r + ROW_RATED_MS]!;
-  const updated = v[r + ROW_UPDATED_MS]!;
+  const rated = v[r + STATE_ROW.ratedMs]!;
+  const updated = v[r + STATE_ROW.updatedMs]!;
   if (Number.isNaN(pairs[at + RATING]!) || ratedLater(pairs, at, rated, updated, rowId)) {
     pairs[at + RATING] = rating;
     pairs[at + RATING_RATED_MS] = rated;
@@ -255,6 +241,20 @@ function ratedLater(pairs: Float64Array, at: number, rated: number, updated: num
   if (rated !== pairs[at + RATING_RATED_MS]) return rated > pairs[at + RATING_RATED_MS]!;
   if (updated !== pairs[at + RATING_UPDATED_MS]) return updated > pairs[at + RATING_UPDATED_MS]!;
   return rowId > pairs[at + RATING_ROW_ID]!;
+}
+
+/** `task`, counting what it has been ticked (`shown`): what a read that starts over showed. */
+export function countingTicks(task: ProgressTask): ProgressTask & { shown: number } {
+  const counting = {
+    shown: 0,
+    tick(count = 1) {
+      counting.shown += count;
+      task.tick(count);
+    },
+    setTotal: (total: number) => task.setTotal(total),
+    finish: () => task.finish(),
+  };
+  return counting;
 }
 
 /** `task` for a read that starts over: the first `shown` rows it ticks were shown already. */

@@ -9,6 +9,8 @@ import { SILENT_PROGRESS } from "../../../src/progress.js";
 import { HistoryCollector } from "../../../src/readers/plex-db/history.js";
 import { startHistoryReading } from "../../../src/readers/plex-db/history-worker.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
+import { detectSchema } from "../../../src/readers/plex-db/schema.js";
+import { stateChunkSql } from "../../../src/readers/plex-db/state-sums.js";
 import { Notes, TimeDecoder } from "../../../src/readers/plex-db/values.js";
 import { busyHistoryDb, tempDirs } from "./helpers.js";
 
@@ -64,14 +66,15 @@ describe("history summed in a worker thread", () => {
   it("rejects instead of hanging when the worker cannot open the file or is stopped early", async () => {
     const path = busyHistoryDb(tempDir());
     const db = new Database(path, { readonly: true });
+    const stateSql = stateChunkSql(detectSchema(db, path));
     try {
-      const missing = startHistoryReading(db, join(tempDir(), "missing.db"), true);
+      const missing = startHistoryReading(db, join(tempDir(), "missing.db"), true, stateSql);
       const failure = await missing.collect(collectorForTest()).catch((e: unknown) => e);
       await missing.stop();
       expect(failure).toBeInstanceOf(Database.SqliteError);
       expect((failure as { code: string }).code).toMatch(/^SQLITE_CANTOPEN/);
 
-      const stopped = startHistoryReading(db, path, true);
+      const stopped = startHistoryReading(db, path, true, stateSql);
       await stopped.stop();
       await expect(stopped.collect(collectorForTest())).rejects.toBeInstanceOf(SourceError);
     } finally {

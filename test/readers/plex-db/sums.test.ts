@@ -6,12 +6,26 @@ import { writeSampleDatabase } from "../../../fixtures/plex/write.js";
 import type { Snapshot } from "../../../src/model/index.js";
 import { SILENT_PROGRESS } from "../../../src/progress.js";
 import { HistoryCollector, readHistory } from "../../../src/readers/plex-db/history.js";
-import { shareHistory, sumHistory } from "../../../src/readers/plex-db/history-sums.js";
-import { startHistoryReading } from "../../../src/readers/plex-db/history-worker.js";
+import {
+  BucketRows,
+  CHUNK_ROWIDS,
+  numberShared,
+  type SharedTable,
+  shareHistory,
+  shareTable,
+  sumChunks,
+  sumHistory,
+} from "../../../src/readers/plex-db/history-sums.js";
+import { feedSums, startHistoryReading } from "../../../src/readers/plex-db/history-worker.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
 import { detectSchema } from "../../../src/readers/plex-db/schema.js";
 import { type GuidInfo, readStates } from "../../../src/readers/plex-db/state.js";
-import { sumStates } from "../../../src/readers/plex-db/state-sums.js";
+import {
+  listStatesHere,
+  SETTINGS,
+  stateChunkSql,
+  sumStates,
+} from "../../../src/readers/plex-db/state-sums.js";
 import { Notes, TimeDecoder } from "../../../src/readers/plex-db/values.js";
 import { FRIEND, MANAGED, OWNER } from "../../../src/sample/index.js";
 import { busyHistoryDb, tempDirs } from "./helpers.js";
@@ -23,7 +37,8 @@ const tempDir = tempDirs();
  * per (guid, account), in an order far from (guid, account) order, with duplicate state rows
  * whose rules tie, rows the readers skip, and guids whose UTF-8 order differs from JavaScript's
  * (U+E000 sorts after 😀 in UTF-16, before it in UTF-8). `odd` adds one text date as the very
- * last history row, which the summing cannot take, so it must hand everything to SQL.
+ * last history row, which the summing cannot take, so it must hand everything to SQL, and a
+ * state row with a text rating, which the states' listing does not take either.
  * `moreGuids` adds that many guids no item has, so the guid numbers span several of the
  * buckets the summing lists rows in (1,024 numbers each).
  */
@@ -66,6 +81,8 @@ function interleavedDb(
         else view.run(pick(accounts), pick(guids), pick(dates));
       }
       if (odd) view.run(OWNER, guids[0], "2019-03-04 05:06:07");
+      // A rating as text, which readStates() reads as none: the states' listing gives up too.
+      if (odd) setting.run(MANAGED, guids[1], 3, null, 1_600_000_000, "n/a", null, null);
       for (let i = 0; i < stateRows; i++) {
         const rated = i % 3 === 0;
         setting.run(
@@ -132,7 +149,7 @@ describe("history summed in rowid order", () => {
       );
 
       for (const inWorker of [false, true]) {
-        const reading = startHistoryReading(db, path, inWorker);
+        const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
         const summed = collector();
         try {
           expect(await reading.collect(summed.collector)).toEqual(expected);
@@ -151,10 +168,14 @@ describe("history summed in rowid order", () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(sumHistory(db, shareHistory(db)!)).toBeUndefined();
+      const task = SILENT_PROGRESS.task("states");
+      expect(sumStates(db, detectSchema(db, path), new Map(), new Notes(), task)).toHaveProperty(
+        "gaveUpAfter",
+      );
       const bySql = collector();
       const expected = readHistory(db, bySql.collector);
       for (const inWorker of [false, true]) {
-        const reading = startHistoryReading(db, path, inWorker);
+        const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
         const summed = collector();
         try {
           expect(await reading.collect(summed.collector)).toEqual(expected);
@@ -231,3 +252,67 @@ describe("a read with Plex's guid indexes (summed) and without them (grouped by 
     }
   });
 });
+
+describe("rows listed by two threads", () => {
+  it("combine into the same states and history as rows listed by one", () => {
+    const path = interleavedDb(tempDir(), { stateRows: 140_000, moreGuids: 1500 });
+    const db = new Database(path, { readonly: true });
+    try {
+      const schema = detectSchema(db, path);
+      const guids = new Map<string, GuidInfo>();
+      for (let i = 0; i < 1500; i += 3)
+        guids.set(`plex://x/orphan-${i}`, { identity: `i${i}`, leaf: i % 2 === 0 });
+      const oneNotes = new Notes();
+      const one = sumStates(db, schema, guids, oneNotes, SILENT_PROGRESS.task("states"));
+      if (!("result" in one)) throw new Error("the listing gave up");
+      expect(one.result.states.length).toBeGreaterThan(100);
+
+      // Each "thread" claims its own chunks: the first two, and the rest.
+      const states = shareTable(db, SETTINGS)!;
+      expect(states.chunks).toBeGreaterThan(2);
+      const [first, rest] = splitChunks(states, 2);
+      const task = SILENT_PROGRESS.task("states");
+      const a = listStatesHere(db, first, stateChunkSql(schema), task)!;
+      const b = listStatesHere(db, rest, stateChunkSql(schema), task, a.guids)!;
+      const twoNotes = new Notes();
+      const listed = { guids: a.guids, parts: [...b.parts, ...a.parts] };
+      const two = sumStates(db, schema, guids, twoNotes, task, undefined, listed);
+      expect(two).toEqual(one);
+      expect(twoNotes.warnings()).toEqual(oneNotes.warnings());
+
+      const history = shareHistory(db)!;
+      const whole = sumHistory(db, history)!;
+      const [early, late] = splitChunks(shareHistory(db)!, 1);
+      const historyGuids = numberShared(db, early);
+      const parts = [early, late].map((part) => {
+        const rows = new BucketRows(historyGuids.length, 1);
+        expect(sumChunks(db, rows, part)).toBe(true);
+        return rows.data();
+      });
+      const bySql = collector();
+      const byOne = collector();
+      const byTwo = collector();
+      feedSums(whole, byOne.collector);
+      feedSums({ guids: historyGuids, parts }, byTwo.collector);
+      expect(byTwo.collector.result).toEqual(readHistory(db, bySql.collector));
+      expect(byOne.collector.result).toEqual(bySql.collector.result);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+/** `shared` as two tables of its own chunks: the first `count` chunks, and the others. */
+function splitChunks(shared: SharedTable, count: number): [SharedTable, SharedTable] {
+  const fresh = () => new Int32Array(new SharedArrayBuffer(16));
+  return [
+    { ...shared, chunks: count, control: fresh() },
+    {
+      ...shared,
+      low: shared.low + count * CHUNK_ROWIDS,
+      rowGuids: shared.rowGuids.subarray(count * CHUNK_ROWIDS),
+      chunks: shared.chunks - count,
+      control: fresh(),
+    },
+  ];
+}
