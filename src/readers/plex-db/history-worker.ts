@@ -28,7 +28,9 @@ import { type ListedStates, listStatesHere, SETTINGS } from "./state-sums.js";
  * thread while the main thread reads items and states, the main thread claiming chunks of the
  * rows too once it is done with those; or, when a row needs it, grouped by SQL (HISTORY_SQL).
  * The threads only sum; every decision (dates, warnings, skips) stays in HistoryCollector on
- * the main thread, which takes the groups in HISTORY_SQL's order either way.
+ * the main thread, which takes the groups in HISTORY_SQL's order either way. The same worker
+ * numbers the states' guids first and lists the states' chunks the main thread has not reached
+ * (listStates()); their combining and every decision about them stay on the main thread too.
  */
 export interface HistoryReading {
   /** Feeds every group to the collector in HISTORY_SQL's order; rejects with the worker's failure. */
