@@ -31,6 +31,8 @@ import { FRIEND, MANAGED, OWNER } from "../../../src/sample/index.js";
 import { busyHistoryDb, tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();
+/** A test that writes a database of 140,000 rows or more: minutes on a loaded machine, seconds alone. */
+const BIG_DATABASE_TIMEOUT = 180_000;
 
 /**
  * The sample database plus rows summed in rowid order (history-sums.ts, state-sums.ts): many
@@ -130,64 +132,72 @@ describe("history summed in rowid order", () => {
   it.each([
     ["a few guids", {}],
     ["guids in several buckets", { moreGuids: 3000 }],
-  ])("gives HISTORY_SQL's groups, in its order, on one thread or two (%s)", async (_, sizes) => {
-    const path = interleavedDb(tempDir(), sizes);
-    const db = new Database(path, { readonly: true });
-    try {
-      const shared = shareHistory(db);
-      expect(shared?.chunks).toBeGreaterThan(2);
-      // The summing takes this table (no odd row), so what follows compares two ways.
-      expect(sumHistory(db, shared!)).toBeDefined();
+  ])(
+    "gives HISTORY_SQL's groups, in its order, on one thread or two (%s)",
+    async (_, sizes) => {
+      const path = interleavedDb(tempDir(), sizes);
+      const db = new Database(path, { readonly: true });
+      try {
+        const shared = shareHistory(db);
+        expect(shared?.chunks).toBeGreaterThan(2);
+        // The summing takes this table (no odd row), so what follows compares two ways.
+        expect(sumHistory(db, shared!)).toBeDefined();
 
-      const bySql = collector();
-      const expected = readHistory(db, bySql.collector);
-      expect(expected.summaries.length).toBeGreaterThan(100);
-      expect(bySql.notes.warnings().map((w) => w.code)).toEqual(["history-row-skipped"]);
-      const order = expected.summaries.map((s) => s.identity);
-      expect(order.indexOf("plex://movie/\uE000-private")).toBeLessThan(
-        order.indexOf("plex://movie/😀-emoji"),
-      );
+        const bySql = collector();
+        const expected = readHistory(db, bySql.collector);
+        expect(expected.summaries.length).toBeGreaterThan(100);
+        expect(bySql.notes.warnings().map((w) => w.code)).toEqual(["history-row-skipped"]);
+        const order = expected.summaries.map((s) => s.identity);
+        expect(order.indexOf("plex://movie/\uE000-private")).toBeLessThan(
+          order.indexOf("plex://movie/😀-emoji"),
+        );
 
-      for (const inWorker of [false, true]) {
-        const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
-        const summed = collector();
-        try {
-          expect(await reading.collect(summed.collector)).toEqual(expected);
-        } finally {
-          await reading.stop();
+        for (const inWorker of [false, true]) {
+          const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
+          const summed = collector();
+          try {
+            expect(await reading.collect(summed.collector)).toEqual(expected);
+          } finally {
+            await reading.stop();
+          }
+          expect(summed.notes.warnings()).toEqual(bySql.notes.warnings());
         }
-        expect(summed.notes.warnings()).toEqual(bySql.notes.warnings());
+      } finally {
+        db.close();
       }
-    } finally {
-      db.close();
-    }
-  });
+    },
+    BIG_DATABASE_TIMEOUT,
+  );
 
-  it("hands the whole table to SQL when one row is odd, even the last one", async () => {
-    const path = interleavedDb(tempDir(), { odd: true });
-    const db = new Database(path, { readonly: true });
-    try {
-      expect(sumHistory(db, shareHistory(db)!)).toBeUndefined();
-      const task = SILENT_PROGRESS.task("states");
-      expect(sumStates(db, detectSchema(db, path), new Map(), new Notes(), task)).toHaveProperty(
-        "gaveUpAfter",
-      );
-      const bySql = collector();
-      const expected = readHistory(db, bySql.collector);
-      for (const inWorker of [false, true]) {
-        const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
-        const summed = collector();
-        try {
-          expect(await reading.collect(summed.collector)).toEqual(expected);
-        } finally {
-          await reading.stop();
+  it(
+    "hands the whole table to SQL when one row is odd, even the last one",
+    async () => {
+      const path = interleavedDb(tempDir(), { odd: true });
+      const db = new Database(path, { readonly: true });
+      try {
+        expect(sumHistory(db, shareHistory(db)!)).toBeUndefined();
+        const task = SILENT_PROGRESS.task("states");
+        expect(sumStates(db, detectSchema(db, path), new Map(), new Notes(), task)).toHaveProperty(
+          "gaveUpAfter",
+        );
+        const bySql = collector();
+        const expected = readHistory(db, bySql.collector);
+        for (const inWorker of [false, true]) {
+          const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
+          const summed = collector();
+          try {
+            expect(await reading.collect(summed.collector)).toEqual(expected);
+          } finally {
+            await reading.stop();
+          }
+          expect(summed.notes.warnings()).toEqual(bySql.notes.warnings());
         }
-        expect(summed.notes.warnings()).toEqual(bySql.notes.warnings());
+      } finally {
+        db.close();
       }
-    } finally {
-      db.close();
-    }
-  });
+    },
+    BIG_DATABASE_TIMEOUT,
+  );
 });
 
 describe("states combined in rowid order", () => {
@@ -234,72 +244,80 @@ describe("states combined in rowid order", () => {
 });
 
 describe("a read with Plex's guid indexes (summed) and without them (grouped by SQL)", () => {
-  it("gives the same snapshot, with odd rows and without, on one thread or two", async () => {
-    for (const make of [
-      (dir: string) => interleavedDb(dir, { historyRows: 20_000 }),
-      (dir: string) => interleavedDb(dir, { historyRows: 20_000, odd: true }),
-      busyHistoryDb,
-    ]) {
-      const dir = tempDir();
-      const path = make(dir);
-      const plain = withoutGuidIndexes(path, dir);
-      const expected = await openPlexDatabase(plain, { timeZone: "UTC", historyInWorker: false }).read();
-      expect(expected.history.length).toBeGreaterThan(50);
-      for (const historyInWorker of [false, true]) {
-        const read = await openPlexDatabase(path, { timeZone: "UTC", historyInWorker }).read();
-        expect(withoutReadAt(read)).toEqual(withoutReadAt(expected));
+  it(
+    "gives the same snapshot, with odd rows and without, on one thread or two",
+    async () => {
+      for (const make of [
+        (dir: string) => interleavedDb(dir, { historyRows: 20_000 }),
+        (dir: string) => interleavedDb(dir, { historyRows: 20_000, odd: true }),
+        busyHistoryDb,
+      ]) {
+        const dir = tempDir();
+        const path = make(dir);
+        const plain = withoutGuidIndexes(path, dir);
+        const expected = await openPlexDatabase(plain, { timeZone: "UTC", historyInWorker: false }).read();
+        expect(expected.history.length).toBeGreaterThan(50);
+        for (const historyInWorker of [false, true]) {
+          const read = await openPlexDatabase(path, { timeZone: "UTC", historyInWorker }).read();
+          expect(withoutReadAt(read)).toEqual(withoutReadAt(expected));
+        }
       }
-    }
-  });
+    },
+    BIG_DATABASE_TIMEOUT,
+  );
 });
 
 describe("rows listed by two threads", () => {
-  it("combine into the same states and history as rows listed by one", () => {
-    const path = interleavedDb(tempDir(), { stateRows: 140_000, moreGuids: 1500 });
-    const db = new Database(path, { readonly: true });
-    try {
-      const schema = detectSchema(db, path);
-      const guids = new Map<string, GuidInfo>();
-      for (let i = 0; i < 1500; i += 3)
-        guids.set(`plex://x/orphan-${i}`, { identity: `i${i}`, leaf: i % 2 === 0 });
-      const oneNotes = new Notes();
-      const one = sumStates(db, schema, guids, oneNotes, SILENT_PROGRESS.task("states"));
-      if (!("result" in one)) throw new Error("the listing gave up");
-      expect(one.result.states.length).toBeGreaterThan(100);
+  it(
+    "combine into the same states and history as rows listed by one",
+    () => {
+      const path = interleavedDb(tempDir(), { stateRows: 140_000, moreGuids: 1500 });
+      const db = new Database(path, { readonly: true });
+      try {
+        const schema = detectSchema(db, path);
+        const guids = new Map<string, GuidInfo>();
+        for (let i = 0; i < 1500; i += 3)
+          guids.set(`plex://x/orphan-${i}`, { identity: `i${i}`, leaf: i % 2 === 0 });
+        const oneNotes = new Notes();
+        const one = sumStates(db, schema, guids, oneNotes, SILENT_PROGRESS.task("states"));
+        if (!("result" in one)) throw new Error("the listing gave up");
+        expect(one.result.states.length).toBeGreaterThan(100);
 
-      // Each "thread" claims its own chunks: the first two, and the rest.
-      const states = shareTable(db, SETTINGS)!;
-      expect(states.chunks).toBeGreaterThan(2);
-      const [first, rest] = splitChunks(states, 2);
-      const task = SILENT_PROGRESS.task("states");
-      const a = listStatesHere(db, first, stateChunkSql(schema), task)!;
-      const b = listStatesHere(db, rest, stateChunkSql(schema), task, a.guids)!;
-      const twoNotes = new Notes();
-      const listed = { guids: a.guids, parts: [...b.parts, ...a.parts] };
-      const two = sumStates(db, schema, guids, twoNotes, task, undefined, listed);
-      expect(two).toEqual(one);
-      expect(twoNotes.warnings()).toEqual(oneNotes.warnings());
+        // Each "thread" claims its own chunks: the first two, and the rest.
+        const states = shareTable(db, SETTINGS)!;
+        expect(states.chunks).toBeGreaterThan(2);
+        const [first, rest] = splitChunks(states, 2);
+        const task = SILENT_PROGRESS.task("states");
+        const a = listStatesHere(db, first, stateChunkSql(schema), task)!;
+        const b = listStatesHere(db, rest, stateChunkSql(schema), task, a.guids)!;
+        const twoNotes = new Notes();
+        const listed = { guids: a.guids, parts: [...b.parts, ...a.parts] };
+        const two = sumStates(db, schema, guids, twoNotes, task, undefined, listed);
+        expect(two).toEqual(one);
+        expect(twoNotes.warnings()).toEqual(oneNotes.warnings());
 
-      const history = shareHistory(db)!;
-      const whole = sumHistory(db, history)!;
-      const [early, late] = splitChunks(shareHistory(db)!, 1);
-      const historyGuids = numberShared(db, early);
-      const parts = [early, late].map((part) => {
-        const rows = new BucketRows(historyGuids.length, 1);
-        expect(sumChunks(db, rows, part)).toBe(true);
-        return rows.data();
-      });
-      const bySql = collector();
-      const byOne = collector();
-      const byTwo = collector();
-      feedSums(whole, byOne.collector);
-      feedSums({ guids: historyGuids, parts }, byTwo.collector);
-      expect(byTwo.collector.result).toEqual(readHistory(db, bySql.collector));
-      expect(byOne.collector.result).toEqual(bySql.collector.result);
-    } finally {
-      db.close();
-    }
-  });
+        const history = shareHistory(db)!;
+        const whole = sumHistory(db, history)!;
+        const [early, late] = splitChunks(shareHistory(db)!, 1);
+        const historyGuids = numberShared(db, early);
+        const parts = [early, late].map((part) => {
+          const rows = new BucketRows(historyGuids.length, 1);
+          expect(sumChunks(db, rows, part)).toBe(true);
+          return rows.data();
+        });
+        const bySql = collector();
+        const byOne = collector();
+        const byTwo = collector();
+        feedSums(whole, byOne.collector);
+        feedSums({ guids: historyGuids, parts }, byTwo.collector);
+        expect(byTwo.collector.result).toEqual(readHistory(db, bySql.collector));
+        expect(byOne.collector.result).toEqual(bySql.collector.result);
+      } finally {
+        db.close();
+      }
+    },
+    BIG_DATABASE_TIMEOUT,
+  );
 });
 
 /** `shared` as two tables of its own chunks: the first `count` chunks, and the others. */
