@@ -47,7 +47,7 @@ export async function run(): Promise<void> {
       server.once("exit", (code) => reject(new Error(`the target process ended (${code})`)));
     });
     const { url, apiKey } = JSON.parse(first) as { url: string; apiKey: string };
-    // No heap option: the rehearsal keeps its memory down by itself (src/pipeline/rehearse-memory.ts).
+    // No heap option: the rehearsal keeps its memory down by itself (src/pipeline/memory.ts).
     const rehearsal = spawnSync(process.execPath, [child, "rehearse", plexDb, url, apiKey], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],

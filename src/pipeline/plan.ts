@@ -1,6 +1,7 @@
 import type { Config } from "../config/load.js";
 import type { Interaction } from "./interaction.js";
 import { recordPlanDecisions, requestObserver } from "./log.js";
+import { collectSooner } from "./memory.js";
 import { writePlanFile } from "./plan-file.js";
 import { type Prepared, preparePlan } from "./prepare.js";
 import { connectConfiguredTarget } from "./target.js";
@@ -10,6 +11,8 @@ export async function makePlan(config: Config, interaction: Interaction): Promis
   const progress = interaction.progress();
   const onResponse = requestObserver(interaction);
   const target = await connectConfiguredTarget(config, interaction);
+  // Reading a big library and the target's pages holds the model while turning over much more.
+  const restoreCollector = collectSooner();
   try {
     const prepared = await preparePlan(config, target, progress, new Date(), undefined, onResponse);
     if (interaction.record) recordPlanDecisions(prepared, interaction.record);
@@ -17,6 +20,7 @@ export async function makePlan(config: Config, interaction: Interaction): Promis
   } finally {
     progress.stop();
     target.close();
+    restoreCollector();
   }
 }
 

@@ -16,9 +16,9 @@ import {
 } from "../sandbox/index.js";
 import { executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
+import { collectSooner } from "./memory.js";
 import { type Prepared, preparePlan } from "./prepare.js";
 import { type RehearsalOutcome, rehearsalOutcome } from "./rehearsal-outcome.js";
-import { collectSooner } from "./rehearse-memory.js";
 import {
   connectReadOnly,
   ReadOnlyGuard,
@@ -78,7 +78,7 @@ export interface Rehearsal {
  * Memory: what was read of the real target is dropped once the copy holds it (each step is a
  * function of its own, so nothing it read stays reachable from a suspended caller's frame);
  * the Plex source, the copy and one plan's reads of it are what a rehearsal holds, and the
- * collector runs sooner meanwhile (rehearse-memory.ts).
+ * collector runs sooner meanwhile (memory.ts).
  */
 export async function rehearse(
   config: Config,

@@ -15,18 +15,27 @@ export function intentDigest(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
 }
 
-export const userKey = (userKey: string) => `user/${keyPart(userKey)}`;
+/**
+ * Joins a key's parts into one flat string. A template literal gives V8 a chain of pieces
+ * (about 200 bytes for a user-data key), joining gives one string (about 80): two million
+ * actions at 200,000 items × 50 users hold a key each (issue 14, scale).
+ */
+function key(...parts: string[]): string {
+  return parts.join("/");
+}
+
+export const userKey = (userKey: string) => key("user", keyPart(userKey));
 
 export const userDataKey = (userKey: string, itemId: string, set: unknown) =>
-  `userdata/${keyPart(userKey)}/${keyPart(itemId)}/${intentDigest(set)}`;
+  key("userdata", keyPart(userKey), keyPart(itemId), intentDigest(set));
 
 export const createPlaylistKey = (userKey: string, title: string) =>
-  `playlist/${keyPart(userKey)}/${keyPart(title)}`;
+  key("playlist", keyPart(userKey), keyPart(title));
 
 export const playlistEntriesKey = (userKey: string, title: string, itemIds: readonly string[]) =>
-  `playlist-entries/${keyPart(userKey)}/${keyPart(title)}/${intentDigest(itemIds)}`;
+  key("playlist-entries", keyPart(userKey), keyPart(title), intentDigest(itemIds));
 
-export const createCollectionKey = (title: string) => `collection/${keyPart(title)}`;
+export const createCollectionKey = (title: string) => key("collection", keyPart(title));
 
 export const collectionMembersKey = (title: string, itemIds: readonly string[]) =>
-  `collection-members/${keyPart(title)}/${intentDigest(itemIds)}`;
+  key("collection-members", keyPart(title), intentDigest(itemIds));

@@ -31,7 +31,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
     const config = ctx.config(flags);
     checkOutputFiles(config, ctx.io.cwd);
     const dryRun = Boolean(flags.dryRun);
-    const { prepared, result } = await migrate(config, interactionFor(ctx, config), {
+    const migration = await migrate(config, interactionFor(ctx, config), {
       dryRun,
       cwd: ctx.io.cwd,
       events: applyEvents(ctx),
@@ -42,13 +42,14 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
         if (!dryRun && plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
       },
     });
-    const document = planDocument(prepared, null);
-    if (result === undefined) {
+    const { plan } = migration;
+    const document = planDocument(plan, null);
+    if (!migration.applied) {
       if (ctx.globals.json) ctx.printJson({ ...document, command: "migrate", dryRun: true });
     } else {
       const { summary, unmatched, skipped, limitations } = document;
       registration.setExitCode(
-        reportApply(ctx, prepared.plan, result, {
+        reportApply(ctx, plan, migration.result, {
           command: "migrate",
           planned: summary,
           unmatched,
@@ -57,7 +58,13 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
         }),
       );
     }
+    const result = migration.applied ? migration.result : undefined;
     const stage = result ? "apply" : "plan";
-    writeRunOutputs(ctx, config, { command: "migrate", stage, plan: prepared.plan, result }, prepared);
+    writeRunOutputs(
+      ctx,
+      config,
+      { command: "migrate", stage, plan, result },
+      migration.prepared ?? undefined,
+    );
   });
 };

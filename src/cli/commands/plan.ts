@@ -35,7 +35,7 @@ export const registerPlan: RegisterCommand = (program, registration) => {
     const outFile = flags.out ? resolve(ctx.io.cwd, flags.out) : null;
     const prepared = await planMigration(config, interactionFor(ctx, config), outFile);
     if (ctx.globals.json) {
-      ctx.printJson(planDocument(prepared, outFile));
+      ctx.printJson(planDocument(prepared.plan, outFile));
     } else {
       ctx.say(renderPlan(prepared.plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
       if (outFile) ctx.say(planSavedLine(outFile));

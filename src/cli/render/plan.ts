@@ -1,5 +1,4 @@
 import type { MatchRule } from "../../match/types.js";
-import type { Prepared } from "../../pipeline/prepare.js";
 import {
   type Action,
   comparedOf,
@@ -240,8 +239,7 @@ function userDataTouchLine(plan: Plan): string | null {
 }
 
 /** The `plan --json` document (docs/json-output.md). */
-export function planDocument(prepared: Prepared, outFile: string | null) {
-  const { plan } = prepared;
+export function planDocument(plan: Plan, outFile: string | null) {
   return {
     version: 1 as const,
     command: "plan",
