@@ -52,7 +52,10 @@ export class Deadlines {
     this.timer =
       first === undefined || this.options.timer === false
         ? undefined
-        : setTimeout(() => this.wake(), Math.max(1, Math.ceil(first - performance.now())));
+        : // One millisecond more than the wait: a Node timer can fire up to a millisecond
+          // early, which would wake both threads for nothing. It is there for when the helper
+          // is late, not to race it.
+          setTimeout(() => this.wake(), Math.max(0, Math.ceil(first - performance.now())) + 1);
   }
 
   private wake(): void {
