@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import type { TargetAdapter } from "../../src/targets/types.js";
 import type { BenchGoal, GoalRow } from "../goal.js";
 import { load } from "../process.js";
@@ -55,7 +56,8 @@ export const goal: BenchGoal = {
         target: { atLeast: 0.9 },
         note:
           `whole apply (connection check, batched re-checks, journal): ${b.writes} writes in ${(b.durationMs / 1000).toFixed(2)} s, ` +
-          `of which ${b.startMs.toFixed(0)} ms before the first write and ${b.phasePerSecond.toFixed(0)} writes/s from the first write on; ` +
+          `of which ${b.startMs.toFixed(0)} ms before the first write and ${b.phasePerSecond.toFixed(0)} writes/s ` +
+          `(${Math.round((b.phasePerSecond / ((concurrency / LATENCY_MS) * 1000)) * 100)} % of the ideal) from the first write on; ` +
           `CPU per write ${b.clientCpuMs.toFixed(2)} ms plexodus, ${b.sandboxCpuMs === null ? "?" : b.sandboxCpuMs.toFixed(2)} ms sandbox; ` +
           `a bare client sending only the same POSTs reached ${bare.toFixed(0)} writes/s; best of ${context.runs}; load ${load()}`,
       });
@@ -121,29 +123,50 @@ function cpuMsOf(pid: number): number | null {
 
 /**
  * What this machine allows right now: the same number of user-data POSTs from a bare loop
- * (fetch, no journal, no re-check) at the same concurrency, to items of the admin, whose state
- * the plan does not touch, authenticated as plexodus is (Jellyfin 12 refuses the legacy
- * X-Emby-Token: a bare loop sending it measures 401 answers). Said beside the figure, so a
- * loaded machine is visible as such.
+ * (node:http on kept-alive sockets, no journal, no re-check, nothing parsed) at the same
+ * concurrency, to items of the admin, whose state the plan does not touch, authenticated as
+ * plexodus is (Jellyfin 12 refuses the legacy X-Emby-Token: a bare loop sending it measures
+ * 401 answers). Said beside the figure, so a loaded machine is visible as such. (fetch costs
+ * more CPU per request than node:http and reached 5–15 % fewer writes per second.)
  */
 async function bareWrites(box: SandboxProcess, adapter: TargetAdapter, concurrency: number): Promise<number> {
   const admin = (await adapter.listUsers()).find((user) => user.isAdmin)!;
   const ids = (await adapter.index()).items.filter((item) => item.kind === "movie").map((item) => item.id);
   const authorization = `MediaBrowser Client="bench", Device="bench", DeviceId="bench-bare", Version="1", Token="${box.apiKey}"`;
+  const agent = new http.Agent({ keepAlive: true, noDelay: true, maxSockets: concurrency });
+  const body = JSON.stringify({ Played: true, PlayCount: 1 });
+  const headers = {
+    Authorization: authorization,
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(body)),
+  };
+  const post = (id: string) =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(
+        `${box.url}/UserItems/${id}/UserData?userId=${admin.id}`,
+        { method: "POST", agent, headers },
+        (answer) => {
+          answer.resume();
+          answer.on("end", () => {
+            const status = answer.statusCode ?? 0;
+            if (status < 200 || status >= 300)
+              reject(new Error(`the bare client's write was answered HTTP ${status}`));
+            else resolve();
+          });
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
   let next = 0;
   const started = performance.now();
   const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      const answer = await fetch(`${box.url}/UserItems/${id}/UserData?userId=${admin.id}`, {
-        method: "POST",
-        headers: { Authorization: authorization, "Content-Type": "application/json" },
-        body: JSON.stringify({ Played: true, PlayCount: 1 }),
-      });
-      await answer.text();
-      if (!answer.ok) throw new Error(`the bare client's write was answered HTTP ${answer.status}`);
-    }
+    while (next < ids.length) await post(ids[next++]!);
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
   return ids.length / ((performance.now() - started) / 1000);
 }

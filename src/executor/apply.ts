@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.js";
+import type { TargetUser } from "../model/index.js";
 import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import { planDigests } from "../planner/digest.js";
@@ -78,16 +79,26 @@ export async function applyPlan(
 ): Promise<ApplyResult> {
   const now = options.now ?? (() => new Date());
   const started = Date.now();
-  const server = await adapter.check();
+  const checked = adapter.check();
+  checked.catch(() => undefined);
+  // The local work before the first write (digests, opening the journal) is done while the
+  // target answers the reads that must come first, not after them: each read is a round trip.
+  await requestsSent();
+  // Computed once per plan (already when a saved plan was read): the journal's fingerprints.
+  const digests = planDigests(plan);
+  const server = await checked;
   if (server.serverId !== plan.target.serverId) {
     throw new ConfigError(
       `the plan was made for target server ${plan.target.serverId} (${plan.target.url}), but ${server.url} is ${server.serverId}`,
       { hint: "Make a new plan against this server, or point the tool at the server the plan was made for." },
     );
   }
-  // Computed once per plan (already when a saved plan was read): the journal's fingerprints.
-  const digests = planDigests(plan);
   const prints = new Map(plan.actions.map((action, i) => [action.key, digests.actions[i]!]));
+  // Without user creations, the users the first pass resolves are those of the server now.
+  const creates = plan.actions.some((action) => action.type === "create-user");
+  const usersAhead = creates || plan.actions.length === 0 ? undefined : adapter.listUsers();
+  usersAhead?.catch(() => undefined);
+  if (usersAhead !== undefined) await requestsSent();
   const journal = Journal.open(
     options.journalPath,
     { serverId: server.serverId, url: server.url, kind: server.kind },
@@ -112,6 +123,7 @@ export async function applyPlan(
       outcomes,
       creations: plan.actions.filter((a) => a.type === "create-user"),
       fingerprintOf: (action) => prints.get(action.key)!,
+      usersAhead,
     };
     const earlier = await finishUsersWithoutPassword(
       ctx,
@@ -156,6 +168,13 @@ interface Run {
   /** The plan's create-user actions. */
   creations: readonly Action[];
   fingerprintOf(action: Action): string;
+  /** The target's users, read while the run started; taken by the first user resolution. */
+  usersAhead: Promise<TargetUser[]> | undefined;
+}
+
+/** Lets the requests just made go out before synchronous work holds the event loop. */
+function requestsSent(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -218,9 +237,11 @@ async function runPass(run: Run, actions: readonly Action[], task: ProgressTask)
   let held = new Set<string>();
   if (!ctx.stopped && rest.length > 0) {
     try {
-      ({ ids: userIds, held } = await retrying(ctx, runOptions, () =>
-        resolveUsers(ctx, unconfirmedUsers(run)),
-      ));
+      ({ ids: userIds, held } = await retrying(ctx, runOptions, () => {
+        const ahead = run.usersAhead;
+        run.usersAhead = undefined;
+        return resolveUsers(ctx, unconfirmedUsers(run), ahead);
+      }));
     } catch (error) {
       if (!(error instanceof Stopped)) ctx.stop(error);
     }
@@ -276,10 +297,11 @@ function actionInfo(action: Action, userIds: Map<string, string>): Omit<ActionIn
 async function resolveUsers(
   ctx: RunContext,
   unconfirmed: ReadonlySet<string>,
+  ahead: Promise<TargetUser[]> | undefined,
 ): Promise<{ ids: Map<string, string>; held: Set<string> }> {
   const ids = new Map<string, string>();
   const held = new Set<string>();
-  for (const user of await ctx.lookup(() => ctx.adapter.listUsers())) {
+  for (const user of await (ahead ?? ctx.lookup(() => ctx.adapter.listUsers()))) {
     const name = nameKey(user.name);
     if (unconfirmed.has(name)) held.add(name);
     else ids.set(name, user.id);

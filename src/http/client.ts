@@ -103,7 +103,14 @@ export class HttpClient {
   /** Base URL for messages: no credentials, no trailing slash. */
   readonly serverUrl: string;
   readonly service: Service;
-  private readonly axios: AxiosInstance;
+  /** Reads follow redirects (a proxy's http → https, a missing trailing slash). */
+  private readonly reads: AxiosInstance;
+  /**
+   * Writes never do: follow-redirects turns a POST answered 301 or 302 into a GET (the write
+   * is lost and the GET's answer read as its result), and following costs about a third of
+   * the client's CPU per request. A redirected write is reported instead (redirectError).
+   */
+  private readonly writes: AxiosInstance;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly retry: RetryPolicy;
   private readonly secrets: readonly string[];
@@ -123,20 +130,25 @@ export class HttpClient {
     this.serverUrl = url.toString().replace(/\/+$/, "");
     this.service = options.service;
     const ca = options.caFile === undefined ? undefined : [...rootCertificates, readCa(options.caFile)];
-    const pool = { keepAlive: true, maxSockets: Math.max(1, options.concurrency) };
+    // Small requests on kept-alive sockets: no Nagle delay, one socket per request in flight.
+    const pool = { keepAlive: true, noDelay: true, maxSockets: Math.max(1, options.concurrency) };
     this.agents = {
       http: new http.Agent(pool),
       https: new https.Agent({ ...pool, ca, rejectUnauthorized: options.insecure !== true }),
     };
-    this.axios = axios.create({
+    const defaults = {
       baseURL: this.serverUrl,
       timeout: options.timeoutSeconds * 1000,
       httpAgent: this.agents.http,
       httpsAgent: this.agents.https,
       headers: { Accept: "application/json", ...options.headers },
       validateStatus: () => true,
-      responseType: "json",
-    });
+      responseType: "json" as const,
+      // axios looks for a proxy in the environment on every request; with none set, once here.
+      ...(proxyInEnvironment(url.protocol) ? {} : { proxy: false as const }),
+    };
+    this.reads = axios.create(defaults);
+    this.writes = axios.create({ ...defaults, maxRedirects: 0 });
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.secrets = options.secrets ?? [];
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -188,7 +200,8 @@ export class HttpClient {
     let response: AxiosResponse<unknown>;
     const started = performance.now();
     try {
-      response = await this.axios.request({ method, url: path, params, data: options.body });
+      const instance = method === "GET" ? this.reads : this.writes;
+      response = await instance.request({ method, url: path, params, data: options.body });
     } catch (error) {
       const code = axios.isAxiosError(error) ? (error.code ?? "error") : "error";
       this.tell(method, path, params, null, started, code);
@@ -199,6 +212,7 @@ export class HttpClient {
     const { status } = response;
     if (status >= 200 && status < 300) return this.parse(response.data, options.schema, what);
     if (status === 401 || status === 403) throw authError(this.service, this.serverUrl, status, what);
+    if (status >= 300 && status < 400 && method !== "GET") throw this.redirectError(response, what);
     const detail = this.redact(serverMessage(response.data));
     const suffix = detail ? `: ${detail}` : "";
     if (status === 429 || status >= 500) {
@@ -225,6 +239,41 @@ export class HttpClient {
       `unexpected answer from ${this.server} to ${what}${where}: ${this.redact(issue?.message ?? "invalid")}`,
       {
         hint: "The server's answer does not have the shape plexodus expects; report it with the server version.",
+      },
+    );
+  }
+
+  /**
+   * A write answered with a redirect: not followed (see `writes`), and the run stops, since
+   * every later write would be redirected alike. The fix is the address the server sends
+   * writes to, named from its Location header.
+   */
+  private redirectError(response: AxiosResponse<unknown>, what: string): ServiceError {
+    const { status } = response;
+    const location = response.headers.location;
+    let target = "";
+    if (typeof location === "string" && location !== "") {
+      try {
+        const url = new URL(location, `${this.serverUrl}/`);
+        url.username = "";
+        url.password = "";
+        url.search = "";
+        url.hash = "";
+        target = this.redact(url.toString());
+      } catch {
+        target = this.redact(location);
+      }
+    }
+    const where = target === "" ? "" : ` to ${target}`;
+    return new ServiceError(
+      "config",
+      `${this.server} redirected ${what} (HTTP ${status})${where}; plexodus does not follow redirects of writes`,
+      {
+        status,
+        hint:
+          `Set ${this.service.urlOption} to the address the server answers at without redirecting` +
+          `${target === "" ? "" : ` (the scheme, host, port and base path of ${target})`}, then rerun: ` +
+          "the journal keeps what already succeeded.",
       },
     );
   }
@@ -284,6 +333,16 @@ export class HttpClient {
   private redact(text: string): string {
     return redactCredentials(text, this.secrets);
   }
+}
+
+/**
+ * Whether a proxy variable that axios (through proxy-from-env) would use for this protocol
+ * is set: `<protocol>_proxy` or `all_proxy`, in lower or upper case. When none is, no request
+ * goes through a proxy, whatever NO_PROXY says.
+ */
+export function proxyInEnvironment(protocol: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const scheme = protocol.replace(/:$/, "").toLowerCase();
+  return [`${scheme}_proxy`, "all_proxy"].some((name) => (env[name] || env[name.toUpperCase()] || "") !== "");
 }
 
 function readCa(file: string): string {

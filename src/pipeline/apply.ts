@@ -4,6 +4,7 @@ import { type ApplyResult, applyPlan, type ResumeState } from "../executor/index
 import type { Plan } from "../planner/index.js";
 import type { Interaction } from "./interaction.js";
 import { recordOutcomes } from "./log.js";
+import { collectSooner } from "./memory.js";
 import { connectConfiguredTarget } from "./target.js";
 
 /** Steps of a run the person should hear of as they happen. */
@@ -27,6 +28,8 @@ export async function executePlan(
   const target = await connectConfiguredTarget(config, interaction);
   const progress = interaction.progress();
   const interrupt = interaction.interrupt();
+  // A big plan's digests and journal rows are made at the start and mostly thrown away (memory.ts).
+  const restoreCollector = collectSooner();
   try {
     if (plan.actions.length > 0) {
       if (!(await interaction.confirm({ kind: "apply", plan, target: target.info }))) return null;
@@ -45,6 +48,7 @@ export async function executePlan(
     if (interaction.record) recordOutcomes(plan, result, interaction.record);
     return result;
   } finally {
+    restoreCollector();
     interrupt.dispose();
     progress.stop();
     target.close();

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import { type AuthSettings, credentialForms, resolveCaller } from "./auth.js";
+import { Deadlines } from "./deadlines.js";
 import type { Faults } from "./faults.js";
 import { badRequest, forbidden, HttpError, notFound, renderError, unauthorized } from "./http-error.js";
 import {
@@ -78,6 +79,8 @@ export class SandboxServer {
   private traceCounter = 0;
   /** Jellyfin 12.0 or later: decided once, not per request (comparing versions is not free). */
   private readonly jellyfin12: boolean;
+  /** When answers are due (the latency), kept to a fraction of a millisecond. */
+  private readonly deadlines = new Deadlines();
 
   constructor(private readonly deps: ServerDeps) {
     // Literal routes win over templated ones ("/Users/Query" before "/Users/{Id}").
@@ -123,6 +126,8 @@ export class SandboxServer {
     server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    // Answers still waiting out their latency find their connection gone.
+    this.deadlines.close();
     await closed;
   }
 
@@ -175,13 +180,13 @@ export class SandboxServer {
       return;
     }
     if (decision.action === "reset") {
-      await until(due);
+      await this.deadlines.until(due);
       entry.fault = "reset";
       req.socket.destroy();
       return;
     }
     if (decision.action === "503") {
-      await until(due);
+      await this.deadlines.until(due);
       entry.fault = "503";
       entry.status = 503;
       res.writeHead(503, {
@@ -192,9 +197,7 @@ export class SandboxServer {
       return;
     }
     const reply = await this.answer(method, url, req, rawBody);
-    await until(due);
-    entry.status = reply.status;
-    if (res.destroyed) return;
+    // Rendered before the wait, so that only sending is left when the answer is due.
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     let payload = "";
     if (reply.json !== undefined) {
@@ -204,6 +207,9 @@ export class SandboxServer {
       headers["Content-Type"] ??= "text/plain; charset=utf-8";
       payload = reply.text;
     }
+    await this.deadlines.until(due);
+    entry.status = reply.status;
+    if (res.destroyed) return;
     res.writeHead(reply.status, headers);
     res.end(payload);
   }
@@ -316,15 +322,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", () => resolve(""));
   });
-}
-
-/**
- * Resolves at `deadline` (a performance.now() time), never before: a timer can fire up to a
- * millisecond early (it counts from the event loop's cached time), so it is set again for
- * what is left.
- */
-async function until(deadline: number): Promise<void> {
-  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) {
-    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
-  }
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { HttpClient, type HttpClientOptions } from "../../src/http/client.js";
+import { HttpClient, type HttpClientOptions, proxyInEnvironment } from "../../src/http/client.js";
 import { PLEX_SERVICE } from "../../src/readers/plex-api/client.js";
 import { TAUTULLI_SERVICE } from "../../src/readers/tautulli/reader.js";
 import { JELLYFIN } from "../../src/targets/jellyfin/dialect.js";
@@ -235,6 +235,71 @@ describe("HttpClient", () => {
     expect(gone.message).toContain(`cannot reach the Plex server ${url}`);
     expect(gone.hint).toMatch(/--plex-url/);
     expect(gone.hint).not.toMatch(/--target-url/);
+  });
+
+  it("reports a write answered with a redirect instead of following it, and stops (config)", async () => {
+    let status = 301;
+    const s = await stub((request) =>
+      request.path === "/old/UserItems/1/UserData"
+        ? { status, body: "", headers: { Location: `${s.url}/new/UserItems/1/UserData?api_key=${KEY}` } }
+        : { status: 200, body: { ok: true } },
+    );
+    const { c } = client(`${s.url}/old`);
+    // 301 and 302 would turn the POST into a GET; 307 and 308 would send it again elsewhere.
+    for (status of [301, 302, 307, 308]) {
+      s.requests.length = 0;
+      const write = await failure(c.post("/UserItems/1/UserData", { body: { Played: true } }));
+      expect(write.category).toBe("config");
+      expect(write.exitCode).toBe(3);
+      expect(write.message).toBe(
+        `the Jellyfin server ${s.url}/old redirected POST /UserItems/1/UserData (HTTP ${status}) to ${s.url}/new/UserItems/1/UserData; plexodus does not follow redirects of writes`,
+      );
+      expect(write.hint).toContain(
+        "Set --target-url / PLEXODUS_TARGET_URL to the address the server answers at",
+      );
+      expect(write.hint).toContain(`base path of ${s.url}/new/UserItems/1/UserData`);
+      // Sent once, never re-sent (as a GET or otherwise) to where the redirect points.
+      expect(s.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /old/UserItems/1/UserData"]);
+      expect(`${write.message} ${write.hint}`).not.toContain(KEY);
+    }
+    const removal = await failure(c.delete("/UserItems/1/UserData"));
+    expect(removal.category).toBe("config");
+  });
+
+  it("still follows a redirect of a read", async () => {
+    const s = await stub((request) =>
+      request.path === "/old/System/Info/Public"
+        ? { status: 302, body: "", headers: { Location: "/new/System/Info/Public" } }
+        : { status: 200, body: { ok: true } },
+    );
+    const { c } = client(`${s.url}/old`);
+    expect(await c.get("/System/Info/Public", { schema: Ok })).toEqual({ ok: true });
+    expect(s.requests.map((r) => r.path)).toEqual(["/old/System/Info/Public", "/new/System/Info/Public"]);
+  });
+
+  it("goes through the proxy the environment names, and through none when it names none", async () => {
+    expect(proxyInEnvironment("http:", {})).toBe(false);
+    expect(proxyInEnvironment("http:", { NO_PROXY: "*", https_proxy: "http://p:1" })).toBe(false);
+    expect(proxyInEnvironment("https:", { https_proxy: "http://p:1" })).toBe(true);
+    expect(proxyInEnvironment("http:", { HTTP_PROXY: "http://p:1" })).toBe(true);
+    expect(proxyInEnvironment("https:", { ALL_PROXY: "http://p:1" })).toBe(true);
+    expect(proxyInEnvironment("http:", { http_proxy: "" })).toBe(false);
+    const proxy = await stub(() => ({ status: 200, body: { ok: true } }));
+    const saved = process.env.HTTP_PROXY;
+    process.env.HTTP_PROXY = proxy.url;
+    try {
+      // Nothing listens there: only the proxy can answer.
+      const { c } = client("http://plexodus-target.invalid:8096");
+      expect(await c.get("/System/Info/Public", { schema: Ok })).toEqual({ ok: true });
+      await c.post("/UserItems/1/UserData", { body: { Played: true } });
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+    }
+    expect(proxy.requests.map((r) => [r.method, r.headers.host, r.path])).toEqual([
+      ["GET", "plexodus-target.invalid:8096", "/System/Info/Public"],
+      ["POST", "plexodus-target.invalid:8096", "/UserItems/1/UserData"],
+    ]);
   });
 
   it("reports every request to the hook, without headers", async () => {

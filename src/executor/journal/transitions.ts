@@ -66,10 +66,13 @@ export class Journal {
   private readonly wal: WalSync | undefined;
   /** Prepared once per journal: preparing is most of the cost of a small statement. */
   private readonly statements = new Map<string, Database.Statement>();
+  /** The deferred records in one transaction (made once, like the statements). */
+  private readonly commitPending: () => void;
 
   private constructor(path: string, file: JournalFile, options: OpenOptions) {
     this.path = path;
     this.db = file.db;
+    this.commitPending = this.db.transaction(() => this.runPending());
     this.target = file.target;
     this.now = options.now ?? (() => new Date());
     this.toolVersion = options.toolVersion;
@@ -167,9 +170,7 @@ export class Journal {
       return;
     }
     try {
-      this.write("record prior values and confirmations", () =>
-        this.db.transaction(() => this.runPending())(),
-      );
+      this.write("record prior values and confirmations", () => this.commitPending());
     } catch (error) {
       for (const waiter of waiting) waiter.reject(error);
       throw error;
@@ -305,11 +306,12 @@ export class Journal {
     if (this.pending.length > 0) {
       try {
         this.write("record prior values and confirmations", () => {
-          this.db.pragma("synchronous = NORMAL");
+          // Prepared once, like the other statements (db.pragma prepares on every call).
+          this.statement("PRAGMA synchronous = NORMAL").run();
           try {
-            this.db.transaction(() => this.runPending())();
+            this.commitPending();
           } finally {
-            this.db.pragma("synchronous = FULL");
+            this.statement("PRAGMA synchronous = FULL").run();
           }
         });
       } catch (error) {

@@ -73,8 +73,12 @@ export class MediaBrowserAdapter implements TargetAdapter {
   /** Reachability, identity (must still be the server this adapter was built for), admin key. */
   async check(): Promise<TargetServerInfo> {
     const { http, dialect } = this.wire;
-    const pub = await http.get("/System/Info/Public", { schema: PublicSystemInfoWire });
-    const found = identify(pub, http.serverUrl);
+    // Both reads at once (one round trip, not two); their failures are judged in this order.
+    const identity = http.get("/System/Info/Public", { schema: PublicSystemInfoWire });
+    // An admin-only read: a valid key of a non-admin fails here (403 → exit 4), not mid-run.
+    const adminRead = this.libraries();
+    adminRead.catch(() => undefined);
+    const found = identify(await identity, http.serverUrl);
     checkSupported(found.kind, found.version, http.serverUrl);
     if (found.kind !== dialect.kind || found.version !== dialect.version) {
       throw new ServiceError(
@@ -82,8 +86,7 @@ export class MediaBrowserAdapter implements TargetAdapter {
         `${http.serverUrl} is now ${found.kind} ${found.version}, not ${dialect.kind} ${dialect.version}`,
       );
     }
-    // An admin-only read: a valid key of a non-admin fails here (403 → exit 4), not mid-run.
-    await this.libraries();
+    await adminRead;
     return this.info;
   }
 

@@ -63,8 +63,20 @@ export const ItemWire = z.object({
 });
 export type ItemWire = z.infer<typeof ItemWire>;
 
-export function queryResult<T extends z.ZodType>(item: T) {
+function makeQueryResult<T extends z.ZodType>(item: T) {
   return z.object({ Items: z.array(item), TotalRecordCount: z.number().int().nullish() });
+}
+
+/** One list schema per item schema: making a zod schema costs more than a page's parse. */
+const queryResults = new WeakMap<z.ZodType, unknown>();
+
+export function queryResult<T extends z.ZodType>(item: T): ReturnType<typeof makeQueryResult<T>> {
+  let schema = queryResults.get(item) as ReturnType<typeof makeQueryResult<T>> | undefined;
+  if (schema === undefined) {
+    schema = makeQueryResult(item);
+    queryResults.set(item, schema);
+  }
+  return schema;
 }
 
 export const VirtualFolderWire = z.object({

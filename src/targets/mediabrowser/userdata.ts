@@ -5,6 +5,9 @@ import type { UserDataChange } from "../types.js";
 import { batches, checkId, fetchAll, listing, mapLimit, type Wire } from "./context.js";
 import { INDEXED_TYPES, ItemWire, msToTicks, toUserData, UserDataWire } from "./schema.js";
 
+/** A write's answer: the stored state, or nothing. Built once: a zod schema is costly to make. */
+const WriteAnswer = UserDataWire.nullish();
+
 /** User data of many items, read in id batches through the list route (field gating applied). */
 export async function readUserData(
   wire: Wire,
@@ -99,7 +102,7 @@ export async function setUserData(
     const answer = await http.post(route.path, {
       query: route.query,
       body,
-      ...(dialect.userDataWriteAnswers ? { schema: UserDataWire.nullish() } : {}),
+      ...(dialect.userDataWriteAnswers ? { schema: WriteAnswer } : {}),
     });
     if (answer) stored = toUserData(answer);
   }
