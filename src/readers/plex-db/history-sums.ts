@@ -399,26 +399,33 @@ const VIEWS = "metadata_item_views";
 const SUM_FUNCTION = "plexodus_sum_history";
 
 /**
+ * The guid number of a listed row, or SKIPPED_GUID when the reader skips the row (no guid, or
+ * an account it skips: counted in `rows`). Throws OddRow where the SQL path must decide: a row
+ * the guid index did not list, an account that is not a positive whole number.
+ */
+function guidOfRow(rows: BucketRows, guid: number | undefined, account: unknown): number {
+  if (guid === undefined || guid === NO_ROW) throw new OddRow("a row the guid index did not list");
+  if (guid !== SKIPPED_GUID) {
+    if (typeof account === "number" && account > 0 && Number.isSafeInteger(account)) return guid;
+    if (accountKind(account) !== "skipped") throw new OddRow("an account that is not a whole number");
+  }
+  rows.skippedRows++;
+  return SKIPPED_GUID;
+}
+
+/**
  * Claims chunks of the second scan until none are left or a row somewhere was odd, adding
  * each row to `rows`. Returns false when a row was odd (here or in the other thread).
  */
 export function sumChunks(db: Database.Database, rows: BucketRows, shared: SharedTable): boolean {
   const { low, rowGuids } = shared;
   const step = (_total: unknown, rowid: unknown, account: unknown, viewedAt: unknown) => {
-    const guid = rowGuids[(rowid as number) - low];
-    if (guid === undefined || guid === NO_ROW) throw new OddRow("a row the guid index did not list");
-    if (guid === SKIPPED_GUID) {
-      rows.skippedRows++;
-      return;
-    }
-    if (typeof account !== "number" || !(account > 0) || !Number.isSafeInteger(account)) {
-      if (accountKind(account) !== "skipped") throw new OddRow("an account that is not a whole number");
-      rows.skippedRows++;
-      return;
-    }
+    const guid = guidOfRow(rows, rowGuids[(rowid as number) - low], account);
+    if (guid === SKIPPED_GUID) return;
     if (typeof viewedAt !== "number" || !Number.isFinite(viewedAt))
       throw new OddRow("a date that is not a number");
-    const at = rows.add(guid, account);
+    // guidOfRow took only a positive whole account.
+    const at = rows.add(guid, account as number);
     rows.block[at] = viewedAt;
   };
   db.aggregate(SUM_FUNCTION, { varargs: true, start: 0, step: step as (total: number) => void });
@@ -475,17 +482,8 @@ export function listStateChunks(
     updatedAt: unknown,
   ) => {
     rows.seen++;
-    const guid = rowGuids[(rowid as number) - low];
-    if (guid === undefined || guid === NO_ROW) throw new OddRow("a row the guid index did not list");
-    if (guid === SKIPPED_GUID) {
-      rows.skippedRows++;
-      return;
-    }
-    if (typeof account !== "number" || !(account > 0) || !Number.isSafeInteger(account)) {
-      if (accountKind(account) !== "skipped") throw new OddRow("an account that is not a whole number");
-      rows.skippedRows++;
-      return;
-    }
+    const guid = guidOfRow(rows, rowGuids[(rowid as number) - low], account);
+    if (guid === SKIPPED_GUID) return;
     // As values.ts num() reads a number or empty (a non-finite number is empty).
     const value = plainNumber(rating);
     // Out of range: readStates() warns.
@@ -494,7 +492,8 @@ export function listStateChunks(
     // As values.ts int() reads a number: whole numbers truncated.
     const count = plainNumber(viewCount, true);
     const offset = plainNumber(viewOffset);
-    const at = rows.add(guid, account);
+    // guidOfRow took only a positive whole account.
+    const at = rows.add(guid, account as number);
     const values = rows.block;
     values[at + STATE_ROW.id] = rowid as number;
     values[at + STATE_ROW.playCount] = Number.isNaN(count) ? 0 : Math.max(0, count);
