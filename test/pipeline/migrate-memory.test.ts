@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { writeSampleDatabase } from "../../fixtures/plex/write.js";
-import { loadConfig } from "../../src/config/load.js";
+import type { Config } from "../../src/config/load.js";
 import { migrate } from "../../src/pipeline/migrate.js";
-import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary } from "../../src/sample/index.js";
-import { startSandbox } from "../../src/sandbox/index.js";
 import { QUIET } from "../helpers/interaction.js";
+import { collectGarbage, sampleRun } from "../helpers/sample-run.js";
 
 /**
  * `migrate` must not hold what the plan read (the Plex source, the target's index and state)
@@ -33,10 +26,6 @@ vi.mock("../../src/pipeline/prepare.js", async (importOriginal) => {
   };
 });
 
-/** A full collection on demand, without starting the test process with --expose-gc. */
-setFlagsFromString("--expose-gc");
-const collect = runInNewContext("gc") as () => void;
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   seen.snapshot.length = 0;
@@ -44,39 +33,15 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function setUp(
-  flags: Record<string, unknown> = {},
-): Promise<{ config: ReturnType<typeof loadConfig>; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "plexodus-migrate-memory-"));
-  const plexDb = join(dir, "com.plexapp.plugins.library.db");
-  writeSampleDatabase(plexDb);
-  const box = await startSandbox({
-    kind: "jellyfin",
-    version: "10.10",
-    library: sampleTargetLibrary(),
-    validate: false,
+async function setUp(flags: Record<string, unknown> = {}) {
+  // Relative to the run's folder: the journal and credentials stay inside it.
+  return sampleRun(cleanups, {
+    flags: { journal: "run.journal", credentialsFile: "credentials.txt", ...flags },
   });
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  cleanups.push(() => box.stop());
-  const config = loadConfig({
-    env: {},
-    flags: {
-      plexDb,
-      targetUrl: box.url,
-      targetApiKey: box.apiKey,
-      pathMap: DEMO_PATH_MAP.map((m) => `${m.from}=${m.to}`),
-      userMap: DEMO_USER_MAP.map((m) => `${m.from}=${m.to}`),
-      createUsers: true,
-      journal: join(dir, "run.journal"),
-      credentialsFile: join(dir, "credentials.txt"),
-      ...flags,
-    },
-  });
-  return { config, dir };
 }
 
 /** Migrates, collecting garbage once the journal is open; whether the plan's reads were still alive then. */
-async function aliveWhileApplying(config: ReturnType<typeof loadConfig>, dir: string) {
+async function aliveWhileApplying(config: Config, dir: string) {
   let alive: { snapshot: boolean; index: boolean } | undefined;
   const migration = await migrate(config, QUIET, {
     dryRun: false,
@@ -84,7 +49,7 @@ async function aliveWhileApplying(config: ReturnType<typeof loadConfig>, dir: st
     planned: () => undefined,
     events: {
       started() {
-        collect();
+        collectGarbage();
         alive = {
           snapshot: seen.snapshot[0]!.deref() !== undefined,
           index: seen.index[0]!.deref() !== undefined,

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { writeSampleDatabase } from "../../fixtures/plex/write.js";
-import { loadConfig } from "../../src/config/load.js";
+import type { Config } from "../../src/config/load.js";
 import { type RehearsalEvent, rehearse } from "../../src/pipeline/rehearse.js";
-import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary } from "../../src/sample/index.js";
-import { startSandbox } from "../../src/sandbox/index.js";
 import { QUIET } from "../helpers/interaction.js";
+import { collectGarbage, sampleRun } from "../helpers/sample-run.js";
 
 /**
  * A rehearsal must not keep what it read of the real target once the copy holds it: for a big
@@ -45,10 +40,6 @@ vi.mock("../../src/sandbox/index.js", async (importOriginal) => {
   };
 });
 
-/** A full collection on demand, without starting the test process with --expose-gc. */
-setFlagsFromString("--expose-gc");
-const collect = runInNewContext("gc") as () => void;
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   seen.prepared.length = 0;
@@ -56,40 +47,18 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function setUp(flags: Record<string, unknown> = {}): Promise<ReturnType<typeof loadConfig>> {
-  const dir = mkdtempSync(join(tmpdir(), "plexodus-rehearse-memory-"));
-  const plexDb = join(dir, "com.plexapp.plugins.library.db");
-  writeSampleDatabase(plexDb);
-  const box = await startSandbox({
-    kind: "jellyfin",
-    version: "10.10",
-    library: sampleTargetLibrary(),
-    validate: false,
-  });
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  cleanups.push(() => box.stop());
-  return loadConfig({
-    env: {},
-    flags: {
-      plexDb,
-      targetUrl: box.url,
-      targetApiKey: box.apiKey,
-      pathMap: DEMO_PATH_MAP.map((m) => `${m.from}=${m.to}`),
-      userMap: DEMO_USER_MAP.map((m) => `${m.from}=${m.to}`),
-      createUsers: true,
-      ...flags,
-    },
-  });
+async function setUp(flags: Record<string, unknown> = {}): Promise<Config> {
+  return (await sampleRun(cleanups, { flags })).config;
 }
 
 /** Rehearses, collecting garbage when the copy's plan is about to be applied; what was still alive then. */
 async function aliveWhileApplying(
-  config: ReturnType<typeof loadConfig>,
+  config: Config,
 ): Promise<{ realIndex: boolean; library: boolean; rehearsal: Awaited<ReturnType<typeof rehearse>> }> {
   let alive: { realIndex: boolean; library: boolean } | undefined;
   const rehearsal = await rehearse(config, QUIET, (event: RehearsalEvent) => {
     if (event.type !== "applying") return;
-    collect();
+    collectGarbage();
     alive = {
       realIndex: seen.prepared[0]!.deref() !== undefined,
       library: seen.libraries[0]!.deref() !== undefined,

@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeSampleDatabase } from "../../fixtures/plex/write.js";
-import { loadConfig } from "../../src/config/load.js";
+import type { Config } from "../../src/config/load.js";
 import { PlexodusError } from "../../src/errors.js";
 import { makePlan } from "../../src/pipeline/plan.js";
 import { rehearse } from "../../src/pipeline/rehearse.js";
 import { connectReadOnly, ReadOnlyGuard } from "../../src/pipeline/snapshot.js";
-import { DEMO_PATH_MAP, DEMO_USER_MAP, sampleTargetLibrary } from "../../src/sample/index.js";
-import { type Sandbox, type SandboxLibrary, startSandbox } from "../../src/sandbox/index.js";
+import { sampleTargetLibrary } from "../../src/sample/index.js";
+import type { Sandbox, SandboxLibrary } from "../../src/sandbox/index.js";
 import { QUIET } from "../helpers/interaction.js";
+import { sampleRun } from "../helpers/sample-run.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -32,28 +29,8 @@ function targetWith(films: number): SandboxLibrary {
   return library;
 }
 
-async function setUp(
-  library: SandboxLibrary,
-): Promise<{ box: Sandbox; config: ReturnType<typeof loadConfig> }> {
-  const dir = mkdtempSync(join(tmpdir(), "plexodus-rehearse-"));
-  const plexDb = join(dir, "com.plexapp.plugins.library.db");
-  writeSampleDatabase(plexDb);
-  // Validation is for API shapes, which the e2e tests check; here only requests are counted.
-  const box = await startSandbox({ kind: "jellyfin", version: "10.10", library, validate: false });
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  cleanups.push(() => box.stop());
-  const config = loadConfig({
-    env: {},
-    flags: {
-      plexDb,
-      targetUrl: box.url,
-      targetApiKey: box.apiKey,
-      pathMap: DEMO_PATH_MAP.map((m) => `${m.from}=${m.to}`),
-      userMap: DEMO_USER_MAP.map((m) => `${m.from}=${m.to}`),
-      createUsers: true,
-    },
-  });
-  return { box, config };
+async function setUp(library: SandboxLibrary): Promise<{ box: Sandbox; config: Config }> {
+  return sampleRun(cleanups, { library });
 }
 
 describe("rehearse (pipeline)", () => {
