@@ -116,6 +116,28 @@ function collector(): { collector: HistoryCollector; notes: Notes } {
   return { collector: made, notes };
 }
 
+/**
+ * Reading the history on the main thread alone and with the worker both give what the SQL
+ * grouping gave (`expected`), with the same warnings.
+ */
+async function expectBothThreadsRead(
+  db: Database.Database,
+  path: string,
+  expected: unknown,
+  sqlNotes: Notes,
+): Promise<void> {
+  for (const inWorker of [false, true]) {
+    const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
+    const summed = collector();
+    try {
+      expect(await reading.collect(summed.collector)).toEqual(expected);
+    } finally {
+      await reading.stop();
+    }
+    expect(summed.notes.warnings()).toEqual(sqlNotes.warnings());
+  }
+}
+
 /** The same database without Plex's guid indexes: the readers then group with SQL. */
 function withoutGuidIndexes(path: string, dir: string): string {
   const copy = join(dir, "no-index.db");
@@ -152,16 +174,7 @@ describe("history summed in rowid order", () => {
           order.indexOf("plex://movie/😀-emoji"),
         );
 
-        for (const inWorker of [false, true]) {
-          const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
-          const summed = collector();
-          try {
-            expect(await reading.collect(summed.collector)).toEqual(expected);
-          } finally {
-            await reading.stop();
-          }
-          expect(summed.notes.warnings()).toEqual(bySql.notes.warnings());
-        }
+        await expectBothThreadsRead(db, path, expected, bySql.notes);
       } finally {
         db.close();
       }
@@ -182,16 +195,7 @@ describe("history summed in rowid order", () => {
         );
         const bySql = collector();
         const expected = readHistory(db, bySql.collector);
-        for (const inWorker of [false, true]) {
-          const reading = startHistoryReading(db, path, inWorker, stateChunkSql(detectSchema(db, path)));
-          const summed = collector();
-          try {
-            expect(await reading.collect(summed.collector)).toEqual(expected);
-          } finally {
-            await reading.stop();
-          }
-          expect(summed.notes.warnings()).toEqual(bySql.notes.warnings());
-        }
+        await expectBothThreadsRead(db, path, expected, bySql.notes);
       } finally {
         db.close();
       }
