@@ -87,6 +87,11 @@ abstract class Person<T> implements PersonRows<T> {
   }
 
   protected abstract resize(size: number): void;
+
+  /** Lets go of the room kept for more rows (a read has ended). */
+  trim(): void {
+    if (this.ids.length !== this.count) this.resize(this.count);
+  }
   protected abstract copy(from: number, to: number): void;
   protected abstract row(slot: number, identity: string): T;
 
@@ -280,6 +285,11 @@ abstract class Table<T, P extends Person<T>> implements RowTable<T> {
   }
 
   protected abstract create(userId: string): P;
+
+  /** Lets go of the room kept for more rows: up to half of the columns after a long read. */
+  trim(): void {
+    for (const person of this.people.values()) person.trim();
+  }
 
   /** Drops the rows `keep` refuses, and people left without rows (as if never added). */
   retain(keep: (row: { userId: string; identity: string }) => boolean): void {
