@@ -11,14 +11,7 @@ import {
   type TargetIndex,
   type TargetUserData,
 } from "../model/index.js";
-import {
-  buildPlan,
-  indexSnapshot,
-  neededFromIndex,
-  type Plan,
-  type SnapshotIndex,
-  type TargetState,
-} from "../planner/index.js";
+import { buildPlan, indexSnapshot, neededFromIndex, type Plan, type TargetState } from "../planner/index.js";
 import type { Progress } from "../progress.js";
 import { applyScope } from "../scope/index.js";
 import type { ConnectedTarget } from "../targets/detect.js";
@@ -83,7 +76,8 @@ export async function preparePlan(
   );
   // Built once for reading the target state and planning, and dropped with the planning.
   const sourceIndex = indexSnapshot(snapshot, matches, read.rows);
-  const state = await readTargetState(target, snapshot, sourceIndex, users, config, progress);
+  const needed = neededFromIndex(snapshot, sourceIndex, users, config.mode);
+  const state = await readTargetState(target, needed, users, config, progress);
   state.users = targetUsers;
   const plan = buildPlan({
     snapshot,
@@ -95,6 +89,7 @@ export async function preparePlan(
     now,
     target: index,
     index: sourceIndex,
+    needed,
   });
   return { plan, snapshot, users, matches, index, state, excluded };
 }
@@ -112,8 +107,8 @@ async function readFor(
 
 async function readTargetState(
   target: ConnectedTarget,
-  snapshot: Snapshot,
-  sourceIndex: SnapshotIndex,
+  /** Per source user, the target items the planner will look at (neededFromIndex). */
+  needed: ReadonlyMap<string, ReadonlySet<string>>,
   users: UserMappingResult,
   config: Config,
   progress: Progress,
@@ -121,7 +116,7 @@ async function readTargetState(
   const targetIdOf = new Map(users.mapped.map((m) => [m.sourceUserId, m.targetUserId]));
   const userData = new Map<string, Map<string, TargetUserData>>();
   const playlists: TargetState["playlists"] = new Map();
-  for (const [sourceUserId, itemIds] of neededFromIndex(snapshot, sourceIndex, users, config.mode)) {
+  for (const [sourceUserId, itemIds] of needed) {
     const targetUserId = targetIdOf.get(sourceUserId);
     // A user still to be created has no data yet: the planner treats it as empty.
     if (!targetUserId || itemIds.size === 0) continue;

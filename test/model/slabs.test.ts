@@ -5,8 +5,12 @@ describe("slabs", () => {
   it("carve arrays that never overlap, each aligned for its type, and start a slab when one is full", () => {
     const slabs = new Slabs();
     const arrays = [slabs.uint8(3), slabs.float64(5), slabs.int32(7), slabs.uint8(1), slabs.float64(2)];
-    arrays.forEach((array, i) => array.fill(i + 1));
-    arrays.forEach((array, i) => expect([...array].every((value) => value === i + 1)).toBe(true));
+    arrays.forEach((array, i) => {
+      array.fill(i + 1);
+    });
+    arrays.forEach((array, i) => {
+      expect([...array].every((value) => value === i + 1)).toBe(true);
+    });
     for (const array of arrays) expect(array.byteOffset % 8).toBe(0);
     expect(slabs.buffers).toHaveLength(1);
     // 48 MiB slabs: five arrays of 8 MiB fit beside the small ones, the sixth starts the next.

@@ -11,7 +11,9 @@ describe("action digests", () => {
     const digests = digestPlan({ version: 1, actions }).actions;
     expect(digests).toBeInstanceOf(ActionDigests);
     expect(digests.length).toBe(3);
-    actions.forEach((action, i) => expect(digests.at(i)).toBe(sha256(canonicalJson(action))));
+    actions.forEach((action, i) => {
+      expect(digests.at(i)).toBe(sha256(canonicalJson(action)));
+    });
     expect(digests.at(3)).toBeUndefined();
     expect(digests.at(-1)).toBeUndefined();
     expect(digests.at(0.5)).toBeUndefined();

@@ -360,15 +360,15 @@ describe("rows listed in blocks carved from slabs", () => {
     const copy = await received;
     port1.close();
     const seen: number[] = [];
-    copy.values.forEach((blocks, bucket) =>
+    copy.values.forEach((blocks, bucket) => {
       blocks.forEach((block, b) => {
         const filled = b === blocks.length - 1 ? copy.fill[bucket]! : block.length / 2;
         for (let r = 0; r < filled; r++) {
           expect(block[2 * r + 1]).toBe(-block[2 * r]!);
           seen.push(block[2 * r]!);
         }
-      }),
-    );
+      });
+    });
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
   });
 });
