@@ -81,7 +81,7 @@ describe("journal: priors synced off the event loop", () => {
     journal.close();
   });
 
-  it("commits the priors recorded during a sync together and syncs them once, after it", async () => {
+  it("commits the priors recorded during a sync together after it, and syncs them once", async () => {
     const dir = tempDir();
     const journal = journalAt(dir);
     const syncs: ReturnType<typeof deferred>[] = [];
@@ -95,15 +95,81 @@ describe("journal: priors synced off the event loop", () => {
     await turn();
     const later = ["b", "c", "d"].map((key) => journal.recordPrior(key, {}, {}));
     await turn();
-    // b, c and d are committed but wait for a sync that starts after the running one.
-    expect(statusOn(dir, "d")).toBe("prior-recorded");
+    // b, c and d wait for the next cycle: one commit and one sync once the running sync is done.
+    expect(statusOn(dir, "a")).toBe("prior-recorded");
+    expect(statusOn(dir, "d")).toBe("pending");
     expect(syncs).toHaveLength(1);
     syncs[0]!.resolve();
     await first;
     await turn();
+    expect(statusOn(dir, "d")).toBe("prior-recorded");
     expect(syncs).toHaveLength(2);
+    let sent = 0;
+    for (const prior of later) void prior.then(() => sent++);
+    await turn();
+    expect(sent).toBe(0);
     syncs[1]!.resolve();
     await Promise.all(later);
+    journal.close();
+  });
+
+  it("spaces its cycles by half of a write's time, so a slow target's priors share a sync", async () => {
+    const dir = tempDir();
+    const journal = journalAt(dir);
+    let syncs = 0;
+    vi.spyOn(WalSync.prototype, "sync").mockImplementation(async () => {
+      syncs += 1;
+    });
+    const clock = vi.spyOn(performance, "now").mockReturnValue(1_000);
+    const keys = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    for (const key of keys) begin(journal, key);
+    // No write timed yet: the first prior goes at once; its write then takes 30 ms.
+    await journal.recordPrior("k0", {}, {});
+    expect(syncs).toBe(1);
+    clock.mockReturnValue(1_030);
+    journal.confirm("k0", {});
+    // Half of 30 ms after the last cycle began: the next priors wait until 1,015 ms, then go together.
+    clock.mockReturnValue(1_005);
+    const timers: { run: () => void; ms: number | undefined }[] = [];
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((run: () => void, ms?: number) => {
+      timers.push({ run, ms });
+      return 0;
+    }) as unknown as typeof setTimeout);
+    let durable = 0;
+    const waiting = keys.slice(1, 4).map((key) => journal.recordPrior(key, {}, {}).then(() => durable++));
+    await turn();
+    expect(timers.map((timer) => timer.ms)).toEqual([10]);
+    expect([durable, syncs]).toEqual([0, 1]);
+    expect(statusOn(dir, "k1")).toBe("pending");
+    timers[0]!.run();
+    await Promise.all(waiting);
+    expect([durable, syncs]).toEqual([3, 2]);
+    // A write that failed for good is not timed; the learnt time stays.
+    journal.settle("k1", "failed", "x");
+    journal.close();
+  });
+
+  it("waits 20 ms at most however slow the writes, and a flush lets waiting writes go at once", async () => {
+    const dir = tempDir();
+    const journal = journalAt(dir);
+    const sync = vi.spyOn(WalSync.prototype, "sync").mockResolvedValue();
+    const clock = vi.spyOn(performance, "now").mockReturnValue(0);
+    for (const key of ["a", "b", "c"]) begin(journal, key);
+    await journal.recordPrior("a", {}, {});
+    clock.mockReturnValue(10_000);
+    journal.confirm("a", {});
+    // Writes take 10 s: the cycle still waits only until 20 ms after the last one began.
+    clock.mockReturnValue(10);
+    const started = Date.now();
+    await journal.recordPrior("b", {}, {});
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(sync).toHaveBeenCalledTimes(2);
+    clock.mockReturnValue(15);
+    const c = journal.recordPrior("c", {}, {});
+    journal.flush();
+    await c;
+    expect(statusOn(dir, "c")).toBe("prior-recorded");
+    expect(sync).toHaveBeenCalledTimes(2);
     journal.close();
   });
 
