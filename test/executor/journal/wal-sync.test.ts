@@ -173,6 +173,37 @@ describe("journal: priors synced off the event loop", () => {
     journal.close();
   });
 
+  it("keeps every field any prior of an action set, whether in one batch or across batches", async () => {
+    const dir = tempDir();
+    const journal = journalAt(dir);
+    vi.spyOn(WalSync.prototype, "sync").mockResolvedValue();
+    begin(journal, "a");
+    begin(journal, "b");
+    // Two tries of a in one batch (its row inserted in that batch too), then a third later.
+    const first = journal.recordPrior("a", {}, {}, ["played"]);
+    const again = journal.recordPrior("a", {}, {}, ["playCount"]);
+    const b = journal.recordPrior("b", {}, {}, ["rating"]);
+    await Promise.all([first, again, b]);
+    await journal.recordPrior("a", {}, {}, ["lastPlayedAt"]);
+    journal.flush();
+    expect(journal.get("a")?.fields).toEqual(["played", "playCount", "lastPlayedAt"]);
+    expect(journal.get("a")?.attempts).toBe(3);
+    expect(journal.get("b")?.fields).toEqual(["rating"]);
+    journal.close();
+  });
+
+  it("hands out copies of registered rows that callers may change", () => {
+    const dir = tempDir();
+    const journal = journalAt(dir);
+    begin(journal, "a");
+    const row = journal.get("a")!;
+    row.fields.push("played");
+    row.created.userId = "x";
+    row.status = "done";
+    expect(journal.get("a")).toMatchObject({ fields: [], created: {}, status: "pending" });
+    journal.close();
+  });
+
   it("keeps commits outside this path at synchronous FULL", async () => {
     const dir = tempDir();
     const journal = journalAt(dir);
@@ -180,6 +211,7 @@ describe("journal: priors synced off the event loop", () => {
     await journal.recordPrior("a", {}, {});
     const db = (journal as unknown as { db: Database.Database }).db;
     expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(10_000);
     journal.close();
   });
 
