@@ -192,6 +192,56 @@ describe("journal: priors synced off the event loop", () => {
     journal.close();
   });
 
+  it("inserts a row with its prior in one statement, leaving it as an INSERT and an UPDATE would", async () => {
+    const dir = tempDir();
+    const journal = journalAt(dir);
+    vi.spyOn(WalSync.prototype, "sync").mockResolvedValue();
+    // c: registered, committed, then its prior (an UPDATE of the stored row).
+    begin(journal, "c");
+    journal.flush();
+    // a and b: registered and given their priors in one batch, b's first.
+    begin(journal, "a");
+    begin(journal, "b");
+    const prior = { played: false, playCount: 2 };
+    const wanted = { played: true };
+    await Promise.all([
+      journal.recordPrior("b", prior, wanted, ["played"]),
+      journal.recordPrior("a", prior, wanted, ["played", "played"]),
+      journal.recordPrior("c", prior, wanted, ["played"]),
+    ]);
+    journal.flush();
+    const db = new Database(join(dir, "run.journal"), { readonly: true });
+    const rows = db.prepare("SELECT * FROM actions ORDER BY key").all() as Record<string, unknown>[];
+    db.close();
+    const [a, b, c] = rows.map((row) => ({
+      ...row,
+      key: undefined,
+      fingerprint: undefined,
+      item_id: undefined,
+      title: undefined,
+    }));
+    expect(a).toMatchObject({
+      status: "prior-recorded",
+      attempts: 1,
+      fields: '["played"]',
+      original: JSON.stringify(prior),
+    });
+    for (const row of [a, b])
+      expect({ ...row, seq: 0, prior_at: 0, updated_at: 0 }).toEqual({
+        ...c,
+        seq: 0,
+        prior_at: 0,
+        updated_at: 0,
+      });
+    // Each row's place in the event order is its prior's: b, then a, then c.
+    expect(rows.map((row) => [row.key, row.seq])).toEqual([
+      ["a", 2],
+      ["b", 1],
+      ["c", 3],
+    ]);
+    journal.close();
+  });
+
   it("hands out copies of registered rows that callers may change", () => {
     const dir = tempDir();
     const journal = journalAt(dir);
