@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { KeyFilter } from "./key-filter.js";
 import {
   type JournalFile,
   type JournalTarget,
@@ -73,6 +74,11 @@ export class Journal {
    */
   private readonly unwritten = new Map<string, { folded: boolean }>();
   /**
+   * For a journal that was empty when opened: the keys registered since. A key it has never
+   * seen has no row, so registering it needs no lookup (one SELECT per action otherwise).
+   */
+  private readonly registered: KeyFilter | undefined;
+  /**
    * Writes waiting for their prior value to be committed and synced. The priors recorded
    * until the next cycle (commitGroup) share one transaction and one sync, like a database's
    * group commit: each write is still sent only after its own prior is durable.
@@ -104,6 +110,8 @@ export class Journal {
     this.now = options.now ?? (() => new Date());
     this.toolVersion = options.toolVersion;
     const walMode = this.db.pragma("journal_mode", { simple: true }) === "wal";
+    const empty = this.db.prepare("SELECT 1 FROM actions LIMIT 1").get() === undefined;
+    this.registered = empty ? new KeyFilter() : undefined;
     this.wal = walMode ? new WalSync(`${path}-wal`) : undefined;
   }
 
@@ -247,8 +255,9 @@ export class Journal {
    * changed between the two runs would otherwise be undone).
    */
   begin(key: string, info: ActionInfo): JournalRow {
-    const existing = this.get(key);
+    const existing = this.registered?.mightHave(key) === false ? undefined : this.get(key);
     if (existing === undefined) {
+      this.registered?.add(key);
       const at = this.stamp();
       const insert = { folded: false };
       this.defer(key, () => {

@@ -30,15 +30,19 @@ function journalAt(dir: string): Journal {
   );
 }
 
-function begin(journal: Journal, key: string): void {
-  journal.begin(key, {
+function info(key: string) {
+  return {
     type: "set-user-data",
     fingerprint: `f-${key}`,
     userId: "u",
     userName: "u",
     itemId: key,
     title: key,
-  });
+  };
+}
+
+function begin(journal: Journal, key: string): void {
+  journal.begin(key, info(key));
 }
 
 function statusOn(dir: string, key: string): string | undefined {
@@ -240,6 +244,22 @@ describe("journal: priors synced off the event loop", () => {
       ["c", 3],
     ]);
     journal.close();
+  });
+
+  it("finds a registered row again whether the journal was empty when opened or not", async () => {
+    const dir = tempDir();
+    const first = journalAt(dir);
+    vi.spyOn(WalSync.prototype, "sync").mockResolvedValue();
+    begin(first, "a");
+    await first.recordPrior("a", {}, {}, ["played"]);
+    first.confirm("a", {});
+    // Registered again in the same run (a retry pass): the stored row, not a new one.
+    expect(first.begin("a", info("a")).status).toBe("done");
+    first.close();
+    const again = journalAt(dir);
+    expect(again.begin("a", info("a")).status).toBe("done");
+    expect(again.begin("b", info("b")).status).toBe("pending");
+    again.close();
   });
 
   it("hands out copies of registered rows that callers may change", () => {
