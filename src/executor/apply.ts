@@ -46,6 +46,11 @@ const PHASE_ORDER: Record<Action["type"], number> = {
   "create-collection": 4,
   "add-collection-members": 5,
 };
+const PHASE_COUNT = 6;
+
+// Outcomes without details are shared: a run keeps every action's last outcome.
+const APPLIED: Outcome = Object.freeze({ kind: "applied" });
+const ALREADY_DONE: Outcome = Object.freeze({ kind: "already-done" });
 
 /** Whether an action's outcome is worth another pass: the server was busy past the attempts. */
 function failedTransiently(outcome: Outcome | undefined): boolean {
@@ -53,17 +58,33 @@ function failedTransiently(outcome: Outcome | undefined): boolean {
 }
 
 /** What the journal already holds of this plan; null when this plan never ran with it. */
-function resumeState(journal: Journal, plan: Plan, prints: ReadonlyMap<string, string>): ResumeState | null {
+function resumeState(journal: Journal, plan: Plan, prints: readonly string[]): ResumeState | null {
   const held = journal.statuses();
   let known = 0;
   let done = 0;
-  for (const action of plan.actions) {
+  plan.actions.forEach((action, i) => {
     const row = held.get(action.key);
-    if (row === undefined || row.fingerprint !== prints.get(action.key)) continue;
+    if (row === undefined || row.fingerprint !== prints[i]) return;
     known += 1;
     if (row.status === "done") done += 1;
-  }
+  });
   return known === 0 ? null : { done, remaining: plan.actions.length - done };
+}
+
+/**
+ * The actions' places in the plan, in the order a pass takes them: phase by phase, in plan
+ * order within a phase. Actions are handled by their place (in typed arrays, not maps keyed by
+ * action key): a plan can hold millions (issue 14, scale).
+ */
+function phaseOrder(actions: readonly Action[]): Int32Array {
+  const starts = new Array<number>(PHASE_COUNT + 1).fill(0);
+  for (const action of actions) starts[PHASE_ORDER[action.type] + 1]! += 1;
+  for (let phase = 1; phase <= PHASE_COUNT; phase++) starts[phase]! += starts[phase - 1]!;
+  const order = new Int32Array(actions.length);
+  actions.forEach((action, i) => {
+    order[starts[PHASE_ORDER[action.type]]!++] = i;
+  });
+  return order;
 }
 
 /**
@@ -93,7 +114,6 @@ export async function applyPlan(
       { hint: "Make a new plan against this server, or point the tool at the server the plan was made for." },
     );
   }
-  const prints = new Map(plan.actions.map((action, i) => [action.key, digests.actions[i]!]));
   // Without user creations, the users the first pass resolves are those of the server now.
   const creates = plan.actions.some((action) => action.type === "create-user");
   const usersAhead = creates || plan.actions.length === 0 ? undefined : adapter.listUsers();
@@ -111,33 +131,31 @@ export async function applyPlan(
     credentialsWritten: false,
     passwords: new Map(),
   };
-  const outcomes = new Map<string, Outcome>();
+  // Filled by map, not new Array(n): V8 keeps a long array made that way as a dictionary.
+  const outcomes: Array<Outcome | undefined> = plan.actions.map(() => undefined);
   try {
-    const resume = resumeState(journal, plan, prints);
+    const resume = resumeState(journal, plan, digests.actions);
     options.onStart?.({ resume });
     const runId = journal.startRun("apply", { fingerprint: digests.digest, createdAt: plan.createdAt });
     const run: Run = {
       ctx,
       runOptions: { concurrency, ...backoffOf(options) },
       users,
+      actions: plan.actions,
       outcomes,
-      creations: plan.actions.filter((a) => a.type === "create-user"),
-      fingerprintOf: (action) => prints.get(action.key)!,
+      fingerprints: digests.actions,
       usersAhead,
     };
-    const earlier = await finishUsersWithoutPassword(
-      ctx,
-      users,
-      run.runOptions,
-      new Set(plan.actions.map((a) => a.key)),
-    );
-    const ordered = [...plan.actions].sort((a, b) => PHASE_ORDER[a.type] - PHASE_ORDER[b.type]);
+    // Only user creations can share a key with the journal's users left without a password.
+    const creationKeys = new Set(plan.actions.filter((a) => a.type === "create-user").map((a) => a.key));
+    const earlier = await finishUsersWithoutPassword(ctx, users, run.runOptions, creationKeys);
+    const ordered = phaseOrder(plan.actions);
     await runPass(run, ordered, options.progress.task("applying", ordered.length));
     const passes = options.retryPasses ?? DEFAULT_RETRY_PASSES;
     const deadline = Date.now() + (options.retryTimeMs ?? DEFAULT_RETRY_TIME_MS);
     let retryPasses = 0;
     while (retryPasses < passes && !ctx.stopped && Date.now() < deadline) {
-      const again = retrySet(ordered, outcomes);
+      const again = retrySet(plan.actions, ordered, outcomes);
       if (again.length === 0) break;
       retryPasses += 1;
       await runPass(run, again, options.progress.task(`retry pass ${retryPasses}`, again.length));
@@ -158,16 +176,16 @@ export async function applyPlan(
   }
 }
 
-/** What every pass of one run shares. */
+/** What every pass of one run shares. Actions are known by their place in `actions`. */
 interface Run {
   ctx: RunContext;
   runOptions: RunOptions;
   users: UserRun;
+  actions: readonly Action[];
   /** The latest outcome of each action. */
-  outcomes: Map<string, Outcome>;
-  /** The plan's create-user actions. */
-  creations: readonly Action[];
-  fingerprintOf(action: Action): string;
+  outcomes: Array<Outcome | undefined>;
+  /** Each action's journal fingerprint. */
+  fingerprints: readonly string[];
   /** The target's users, read while the run started; taken by the first user resolution. */
   usersAhead: Promise<TargetUser[]> | undefined;
 }
@@ -181,12 +199,16 @@ function requestsSent(): Promise<void> {
  * The actions a retry pass takes: those that failed transiently, and when a user creation is
  * among them, the actions skipped because that user did not exist yet.
  */
-function retrySet(ordered: readonly Action[], outcomes: ReadonlyMap<string, Outcome>): Action[] {
+function retrySet(
+  actions: readonly Action[],
+  ordered: Int32Array,
+  outcomes: ReadonlyArray<Outcome | undefined>,
+): Int32Array {
   const creationsAgain = ordered.some(
-    (action) => action.type === "create-user" && failedTransiently(outcomes.get(action.key)),
+    (i) => actions[i]!.type === "create-user" && failedTransiently(outcomes[i]),
   );
-  return ordered.filter((action) => {
-    const outcome = outcomes.get(action.key);
+  return ordered.filter((i) => {
+    const outcome = outcomes[i];
     if (failedTransiently(outcome)) return true;
     return creationsAgain && outcome?.kind === "skipped" && outcome.userMissing === true;
   });
@@ -196,31 +218,33 @@ function retrySet(ordered: readonly Action[], outcomes: ReadonlyMap<string, Outc
 function unconfirmedUsers(run: Run): Set<string> {
   const confirmed = (outcome: Outcome | undefined) =>
     outcome?.kind === "applied" || outcome?.kind === "already-done";
-  return new Set(
-    run.creations
-      .filter((action) => !confirmed(run.outcomes.get(action.key)))
-      .map((action) => nameKey(titleOf(action))),
-  );
+  const names = new Set<string>();
+  run.actions.forEach((action, i) => {
+    if (action.type === "create-user" && !confirmed(run.outcomes[i])) names.add(nameKey(titleOf(action)));
+  });
+  return names;
 }
 
 /** One pass over some actions: user creations first, then the rest with the users resolved. */
-async function runPass(run: Run, actions: readonly Action[], task: ProgressTask): Promise<void> {
-  const { ctx, runOptions } = run;
-  const record = (action: Action, outcome: Outcome) => {
+async function runPass(run: Run, places: Int32Array, task: ProgressTask): Promise<void> {
+  const { ctx, runOptions, actions } = run;
+  const record = (i: number, outcome: Outcome) => {
     // An action a later pass did not get to keeps the outcome of the pass that tried it.
-    if (outcome.kind !== "not-started" || !run.outcomes.has(action.key))
-      run.outcomes.set(action.key, outcome);
+    if (outcome.kind !== "not-started" || run.outcomes[i] === undefined)
+      run.outcomes[i] =
+        outcome.kind === "applied" ? APPLIED : outcome.kind === "already-done" ? ALREADY_DONE : outcome;
     // Progress counts the actions dealt with; after Ctrl-C the rest is not.
     if (outcome.kind !== "not-started") task.tick();
   };
-  const infoOf = (action: Action, userIds: Map<string, string>): ActionInfo => ({
-    ...actionInfo(action, userIds),
-    fingerprint: run.fingerprintOf(action),
+  const infoOf = (i: number, userIds: Map<string, string>): ActionInfo => ({
+    ...actionInfo(actions[i]!, userIds),
+    fingerprint: run.fingerprints[i]!,
   });
-  const creations = actions.filter((a) => a.type === "create-user");
-  const rest = actions.filter((a) => a.type !== "create-user");
+  const creations = places.filter((i) => actions[i]!.type === "create-user");
+  const rest = places.filter((i) => actions[i]!.type !== "create-user");
   const noUsers = new Map<string, string>();
   await runActions(
+    actions,
     creations,
     ctx,
     runOptions,
@@ -229,7 +253,7 @@ async function runPass(run: Run, actions: readonly Action[], task: ProgressTask)
       action.type === "create-user"
         ? createUser(action, ctx, run.users)
         : Promise.reject(new Error("not a user")),
-    (action) => infoOf(action, noUsers),
+    (i) => infoOf(i, noUsers),
   );
   // Users the plan creates are known by name only; resolve them once, after creation. One
   // whose creation is not confirmed (it may lack its password) is not used.
@@ -246,14 +270,15 @@ async function runPass(run: Run, actions: readonly Action[], task: ProgressTask)
       if (!(error instanceof Stopped)) ctx.stop(error);
     }
   }
-  const checks = new UserDataChecks(ctx, userDataWrites(rest, userIds));
+  const checks = new UserDataChecks(ctx, userDataWrites(actions, rest, userIds));
   await runActions(
+    actions,
     rest,
     ctx,
     runOptions,
     record,
     (action) => runOne(action, ctx, userIds, held, checks),
-    (action) => infoOf(action, userIds),
+    (i) => infoOf(i, userIds),
   );
   task.finish();
 }
@@ -261,9 +286,11 @@ async function runPass(run: Run, actions: readonly Action[], task: ProgressTask)
 /** The pass's user-data writes whose user is known, in order: what the re-checks read ahead. */
 function* userDataWrites(
   actions: readonly Action[],
+  places: Int32Array,
   userIds: Map<string, string>,
 ): Generator<{ userId: string; itemId: string }> {
-  for (const action of actions) {
+  for (const i of places) {
+    const action = actions[i]!;
     if (action.type !== "set-user-data") continue;
     const userId = userIdOf(action.user, userIds);
     if (userId !== undefined) yield { userId, itemId: action.itemId };

@@ -47,7 +47,25 @@ export interface ApplyResult {
   credentialsFile: string | null;
   journalPath: string;
   /** How each action ended, by action key: reports tell per person what was confirmed. */
-  outcomes: ReadonlyMap<string, Outcome["kind"]>;
+  outcomes: OutcomesByKey;
+}
+
+/**
+ * How each action ended, found by its key. Built on first use: only reports and --log look
+ * actions up by key, and a map of millions of keys is memory a plain run does not need.
+ */
+export interface OutcomesByKey {
+  get(key: string): Outcome["kind"] | undefined;
+}
+
+function outcomesByKey(actions: readonly Action[], kinds: readonly Outcome["kind"][]): OutcomesByKey {
+  let byKey: Map<string, Outcome["kind"]> | undefined;
+  return {
+    get(key) {
+      byKey ??= new Map(actions.map((action, i) => [action.key, kinds[i]!]));
+      return byKey.get(key);
+    },
+  };
 }
 
 export function titleOf(action: Action): string {
@@ -57,7 +75,8 @@ export function titleOf(action: Action): string {
 /** The run's outcome, counted per action from the last outcome each action had. */
 export function summarize(
   actions: readonly Action[],
-  outcomes: ReadonlyMap<string, Outcome>,
+  /** The last outcome of each action, by its place in `actions`. */
+  outcomes: ReadonlyArray<Outcome | undefined>,
   run: {
     ctx: RunContext;
     started: number;
@@ -68,7 +87,7 @@ export function summarize(
   },
 ): ApplyResult {
   const { ctx } = run;
-  const kinds = new Map<string, Outcome["kind"]>();
+  const kinds: Outcome["kind"][] = [];
   const result: ApplyResult = {
     applied: 0,
     alreadyDone: 0,
@@ -88,11 +107,12 @@ export function summarize(
     passwordsSet: run.earlier.finished,
     credentialsFile: run.credentialsFile === null ? null : resolve(run.credentialsFile),
     journalPath: resolve(ctx.journal.path),
-    outcomes: kinds,
+    outcomes: outcomesByKey(actions, kinds),
   };
-  for (const action of actions) {
-    const outcome = outcomes.get(action.key) ?? { kind: "not-started" };
-    kinds.set(action.key, outcome.kind);
+  for (let i = 0; i < actions.length; i++) {
+    const action = actions[i]!;
+    const outcome = outcomes[i] ?? { kind: "not-started" };
+    kinds.push(outcome.kind);
     const issue = (reason: string): ActionIssue => ({
       key: action.key,
       type: action.type,

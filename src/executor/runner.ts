@@ -58,30 +58,35 @@ function describe(error: unknown): string {
 const IN_FLIGHT_PER_WRITE = 4;
 
 /**
- * Runs actions with at most IN_FLIGHT_PER_WRITE × `concurrency` in flight, retrying each as a
- * whole: every attempt re-checks the target before it writes. The lookup and write queues
- * bound the requests to `concurrency` each.
+ * Runs the actions at `places` (in that order) with at most IN_FLIGHT_PER_WRITE × `concurrency`
+ * in flight, retrying each as a whole: every attempt re-checks the target before it writes.
+ * The lookup and write queues bound the requests to `concurrency` each. `record` and `infoOf`
+ * know an action by its place.
  */
 export async function runActions(
   actions: readonly Action[],
+  places: ArrayLike<number>,
   ctx: RunContext,
   options: RunOptions,
-  record: (action: Action, outcome: Outcome) => void,
+  record: (place: number, outcome: Outcome) => void,
   handler: (action: Action) => Promise<Outcome>,
-  infoOf: (action: Action) => ActionInfo,
+  infoOf: (place: number) => ActionInfo,
 ): Promise<void> {
   const lock = new KeyedLock();
   let next = 0;
   const worker = async () => {
-    while (next < actions.length) {
-      const action = actions[next++]!;
+    while (next < places.length) {
+      const place = places[next++]!;
+      const action = actions[place]!;
       const outcome = ctx.stopped
         ? NOT_STARTED
-        : await lock.run(lockKey(action), () => runAction(action, ctx, options, handler, infoOf));
-      record(action, outcome);
+        : await lock.run(lockKey(action), () =>
+            runAction(action, ctx, options, handler, () => infoOf(place)),
+          );
+      record(place, outcome);
     }
   };
-  const workers = Math.min(actions.length, options.concurrency * IN_FLIGHT_PER_WRITE);
+  const workers = Math.min(places.length, options.concurrency * IN_FLIGHT_PER_WRITE);
   await Promise.all(Array.from({ length: workers }, worker));
 }
 
@@ -90,11 +95,11 @@ async function runAction(
   ctx: RunContext,
   options: RunOptions,
   handler: (action: Action) => Promise<Outcome>,
-  infoOf: (action: Action) => ActionInfo,
+  infoOf: () => ActionInfo,
 ): Promise<Outcome> {
   if (ctx.stopped) return NOT_STARTED;
   try {
-    const info = infoOf(action);
+    const info = infoOf();
     const row = ctx.journal.begin(action.key, info);
     // Confirmed by an earlier run of this very action: nothing to read, nothing to write.
     if (row.status === "done" && row.fingerprint === info.fingerprint) return { kind: "already-done" };

@@ -3,6 +3,7 @@ export * from "./library.js";
 export * from "./names.js";
 export * from "./options.js";
 export * from "./playlist.js";
+export * from "./rows.js";
 export * from "./snapshot.js";
 export * from "./source.js";
 export * from "./state.js";

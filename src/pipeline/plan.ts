@@ -14,7 +14,12 @@ export async function makePlan(config: Config, interaction: Interaction): Promis
   // Reading a big library and the target's pages holds the model while turning over much more.
   const restoreCollector = collectSooner();
   try {
-    const prepared = await preparePlan(config, target, progress, new Date(), undefined, onResponse);
+    // Only a report looks at the source's states and history after planning.
+    const planOnly = config.report === undefined && config.summaryMd === undefined;
+    const prepared = await preparePlan(config, target, progress, new Date(), undefined, {
+      onResponse,
+      planOnly,
+    });
     if (interaction.record) recordPlanDecisions(prepared, interaction.record);
     return prepared;
   } finally {

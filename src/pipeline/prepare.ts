@@ -4,7 +4,13 @@ import type { ResponseEvent } from "../http/client.js";
 import { mapUsers } from "../match/index.js";
 import { matchItems } from "../match/items.js";
 import type { MatchResult, UserMappingResult } from "../match/types.js";
-import type { Snapshot, TargetIndex, TargetUserData } from "../model/index.js";
+import {
+  retainRows,
+  type Snapshot,
+  type SourceRows,
+  type TargetIndex,
+  type TargetUserData,
+} from "../model/index.js";
 import {
   buildPlan,
   indexSnapshot,
@@ -16,7 +22,7 @@ import {
 import type { Progress } from "../progress.js";
 import { applyScope } from "../scope/index.js";
 import type { ConnectedTarget } from "../targets/detect.js";
-import { readSource } from "./source.js";
+import { readSource, readSourceRows } from "./source.js";
 
 export interface Prepared {
   plan: Plan;
@@ -30,6 +36,17 @@ export interface Prepared {
   excluded: { users: number; libraries: number; items: number };
 }
 
+export interface PrepareOptions {
+  /** `--log`: each request of the source read once it ended. */
+  onResponse?: (event: ResponseEvent) => void;
+  /**
+   * Nothing after the plan looks at the source's states and history (no report): a database
+   * source may then be streamed into tables, and the Prepared snapshot's `states` and
+   * `history` are left empty (pipeline/source.ts readSourceRows).
+   */
+  planOnly?: boolean;
+}
+
 /**
  * Source → scope → target index → users and items matched → target state read → plan.
  * Reads only; the plan it returns is the dry run. `source`, when given, is the Plex source
@@ -41,12 +58,12 @@ export async function preparePlan(
   progress: Progress,
   now: Date = new Date(),
   source?: Snapshot,
-  /** `--log`: each request of the source read once it ended. */
-  onResponse?: (event: ResponseEvent) => void,
+  options: PrepareOptions = {},
 ): Promise<Prepared> {
-  const full = source ?? (await readSource(config, progress, onResponse));
-  checkLibraryMapSources(config, full);
-  const { snapshot, excluded } = applyScope(full, config);
+  const read = await readFor(config, progress, source, options);
+  checkLibraryMapSources(config, read.snapshot);
+  const { snapshot, excluded, keepRow } = applyScope(read.snapshot, config);
+  if (read.rows) retainRows(read.rows, keepRow);
   const index = await target.index(progress);
   const targetUsers = await target.listUsers();
   const users = mapUsers(snapshot.users, targetUsers, {
@@ -65,7 +82,7 @@ export async function preparePlan(
     progress,
   );
   // Built once for reading the target state and planning, and dropped with the planning.
-  const sourceIndex = indexSnapshot(snapshot, matches);
+  const sourceIndex = indexSnapshot(snapshot, matches, read.rows);
   const state = await readTargetState(target, snapshot, sourceIndex, users, config, progress);
   state.users = targetUsers;
   const plan = buildPlan({
@@ -80,6 +97,17 @@ export async function preparePlan(
     index: sourceIndex,
   });
   return { plan, snapshot, users, matches, index, state, excluded };
+}
+
+async function readFor(
+  config: Config,
+  progress: Progress,
+  source: Snapshot | undefined,
+  options: PrepareOptions,
+): Promise<{ snapshot: Snapshot; rows?: SourceRows | undefined }> {
+  if (source) return { snapshot: source };
+  if (options.planOnly) return readSourceRows(config, progress, options.onResponse);
+  return { snapshot: await readSource(config, progress, options.onResponse) };
 }
 
 async function readTargetState(

@@ -1,7 +1,7 @@
 import type { Config } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import type { ResponseEvent } from "../http/client.js";
-import type { Item, Snapshot } from "../model/index.js";
+import { emptyRows, type Item, type Snapshot, type SourceRows, type WatchState } from "../model/index.js";
 import type { Progress } from "../progress.js";
 import { addSmartMembership, openPlexApi, type PlexApiOptions } from "../readers/plex-api/index.js";
 import { openPlexDatabase, type SnapshotSink, type StreamedSnapshot } from "../readers/plex-db/index.js";
@@ -67,6 +67,39 @@ export async function streamSource(
   } finally {
     reader.close();
   }
+}
+
+/**
+ * The configured source for planning: a database alone is streamed, its states and history
+ * going straight into tables (`rows`) and the snapshot's arrays left empty; a big library's
+ * rows then never exist as millions of objects (issue 14, scale). Other sources are read
+ * whole (readSource), with `rows` undefined: the planner takes the snapshot's arrays.
+ */
+export async function readSourceRows(
+  config: Config,
+  progress: Progress,
+  onResponse?: (event: ResponseEvent) => void,
+): Promise<{ snapshot: Snapshot; rows?: SourceRows }> {
+  let rows = emptyRows();
+  // States the reader dates later from the history (it sets their lastPlayedAt afterwards).
+  let undated: Array<{ state: WatchState; dated(at: Date | null): void }> = [];
+  const streamed = await streamSource(config, progress, () => {
+    // A read redone from a copy starts over.
+    rows = emptyRows();
+    undated = [];
+    return {
+      state(state) {
+        if (state.lastPlayedAt !== null) rows.states.add(state);
+        else undated.push({ state, dated: rows.states.addUndated(state).dated });
+      },
+      history: (summary) => rows.history.add(summary),
+    };
+  });
+  if (streamed === undefined) return { snapshot: await readSource(config, progress, onResponse) };
+  for (const { state, dated } of undated) dated(state.lastPlayedAt);
+  rows.states.trim();
+  rows.history.trim();
+  return { snapshot: { ...streamed, states: [], history: [] }, rows };
 }
 
 function plexApiOptions(

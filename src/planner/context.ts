@@ -1,15 +1,25 @@
 import type { MatchResult, UserMappingResult } from "../match/types.js";
-import type { HistorySummary, Item, Library, Mode, Snapshot, WatchState } from "../model/index.js";
+import {
+  type HistorySummary,
+  type Item,
+  type Library,
+  type Mode,
+  type RowTable,
+  rowsOf,
+  type Snapshot,
+  type SourceRows,
+  type WatchState,
+} from "../model/index.js";
 
 /** Lookups over a scoped snapshot and its matches, built once per plan. */
 export interface SnapshotIndex {
   itemsByKey: Map<string, Item>;
   itemsByIdentity: Map<string, Item[]>;
   libraryById: Map<string, Library>;
-  /** Source user id → identity → state. */
-  states: Map<string, Map<string, WatchState>>;
+  /** Source user id → identity → state (columns per person: model/rows.ts). */
+  states: RowTable<WatchState>;
   /** Source user id → identity → history summary. */
-  history: Map<string, Map<string, HistorySummary>>;
+  history: RowTable<HistorySummary>;
   /** Source item key → target item id, for items of the snapshot only. */
   targetOf: Map<string, string>;
   /** Target item id → source item keys matched to it, sorted. */
@@ -22,21 +32,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function nest<T extends { userId: string; identity: string }>(
-  rows: readonly T[],
-): Map<string, Map<string, T>> {
-  const out = new Map<string, Map<string, T>>();
-  for (const row of rows) {
-    let inner = out.get(row.userId);
-    if (!inner) {
-      inner = new Map();
-      out.set(row.userId, inner);
-    }
-    inner.set(row.identity, row);
-  }
-  return out;
-}
-
 export function compareKeys(a: string, b: string): number {
   // Source keys are decimal ids: numeric order reads naturally; text order breaks ties.
   const na = Number(a);
@@ -45,7 +40,11 @@ export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function indexSnapshot(snapshot: Snapshot, matches: MatchResult): SnapshotIndex {
+/**
+ * `rows`, when given, are the snapshot's states and history (a streamed read leaves the
+ * snapshot's arrays empty); otherwise they are taken from the arrays.
+ */
+export function indexSnapshot(snapshot: Snapshot, matches: MatchResult, rows?: SourceRows): SnapshotIndex {
   const itemsByKey = new Map(snapshot.items.map((item) => [item.key, item]));
   const itemsByIdentity = new Map<string, Item[]>();
   for (const item of snapshot.items) push(itemsByIdentity, item.identity, item);
@@ -59,12 +58,13 @@ export function indexSnapshot(snapshot: Snapshot, matches: MatchResult): Snapsho
   }
   // Frozen once sorted: every action on the item shares the list (planner/digest.ts caches its text).
   for (const keys of sourcesOf.values()) Object.freeze(keys.sort(compareKeys));
+  const tables = rows ?? rowsOf(snapshot.states, snapshot.history);
   return {
     itemsByKey,
     itemsByIdentity,
     libraryById: new Map(snapshot.libraries.map((library) => [library.id, library])),
-    states: nest(snapshot.states),
-    history: nest(snapshot.history),
+    states: tables.states,
+    history: tables.history,
     targetOf,
     sourcesOf,
   };

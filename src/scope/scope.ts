@@ -17,6 +17,8 @@ export interface ScopeResult {
   snapshot: Snapshot;
   /** How much was left out; numbers only, never names. */
   excluded: { users: number; libraries: number; items: number };
+  /** Which state and history rows stay, for rows kept outside the snapshot (model/rows.ts). */
+  keepRow: (row: { userId: string; identity: string }) => boolean;
 }
 
 /**
@@ -146,5 +148,6 @@ export function applyScope(snapshot: Snapshot, options: ScopeOptions): ScopeResu
       libraries: snapshot.libraries.length - libraries.length,
       items: droppedItemKeys.size,
     },
+    keepRow,
   };
 }

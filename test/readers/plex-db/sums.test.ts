@@ -10,6 +10,7 @@ import {
   BucketRows,
   CHUNK_ROWIDS,
   numberShared,
+  rowBuffers,
   type SharedTable,
   shareHistory,
   shareTable,
@@ -338,3 +339,36 @@ function splitChunks(shared: SharedTable, count: number): [SharedTable, SharedTa
     },
   ];
 }
+
+describe("rows listed in blocks carved from slabs", () => {
+  it("keep each block's values apart and cross threads with each slab transferred once", async () => {
+    const { MessageChannel } = await import("node:worker_threads");
+    const rows = new BucketRows(3 * 1024, 2);
+    // Several blocks per bucket, buckets interleaved: neighbouring blocks of one slab.
+    const count = 30_000;
+    for (let i = 0; i < count; i++) {
+      const at = rows.add((i * 37) % (3 * 1024), 1 + (i % 5));
+      rows.block[at] = i;
+      rows.block[at + 1] = -i;
+    }
+    const data = rows.data();
+    const buffers = rowBuffers(data);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    const { port1, port2 } = new MessageChannel();
+    const received = new Promise<typeof data>((resolve) => port2.once("message", resolve));
+    port1.postMessage(data, buffers);
+    const copy = await received;
+    port1.close();
+    const seen: number[] = [];
+    copy.values.forEach((blocks, bucket) =>
+      blocks.forEach((block, b) => {
+        const filled = b === blocks.length - 1 ? copy.fill[bucket]! : block.length / 2;
+        for (let r = 0; r < filled; r++) {
+          expect(block[2 * r + 1]).toBe(-block[2 * r]!);
+          seen.push(block[2 * r]!);
+        }
+      }),
+    );
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+});
