@@ -1,9 +1,10 @@
 /**
  * Which action keys a journal may hold, when it was empty at open: a Bloom filter of the keys
  * registered since. "No" is certain (the row does not exist, so registering it needs no
- * lookup); "maybe" (a key registered before, or 1–2 % of the others) sends the caller to the
- * database as before. About 10 bits per key: 2.5 MB at 2 million actions, where a set of the
- * keys would hold tens of megabytes.
+ * lookup); "maybe" (a key registered before, or a few percent of the others: about 2 % per
+ * filter, and one filter is added each time the count doubles) sends the caller to the
+ * database as before. At least 10 bits per key, in filters that double: about 8 MB at 2
+ * million actions, where a set of the keys would hold tens of megabytes.
  */
 export class KeyFilter {
   /** Filters from oldest to newest; keys go into the newest, which doubles when it is full. */
