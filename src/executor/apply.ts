@@ -2,7 +2,7 @@ import { ConfigError } from "../errors.js";
 import type { TargetUser } from "../model/index.js";
 import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
-import { planDigests } from "../planner/digest.js";
+import { type ActionDigests, planDigests } from "../planner/digest.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
 import type { Progress, ProgressTask } from "../progress.js";
 import type { TargetAdapter } from "../targets/types.js";
@@ -58,13 +58,13 @@ function failedTransiently(outcome: Outcome | undefined): boolean {
 }
 
 /** What the journal already holds of this plan; null when this plan never ran with it. */
-function resumeState(journal: Journal, plan: Plan, prints: readonly string[]): ResumeState | null {
+function resumeState(journal: Journal, plan: Plan, prints: ActionDigests): ResumeState | null {
   const held = journal.statuses();
   let known = 0;
   let done = 0;
   plan.actions.forEach((action, i) => {
     const row = held.get(action.key);
-    if (row === undefined || row.fingerprint !== prints[i]) return;
+    if (row === undefined || row.fingerprint !== prints.at(i)) return;
     known += 1;
     if (row.status === "done") done += 1;
   });
@@ -185,7 +185,7 @@ interface Run {
   /** The latest outcome of each action. */
   outcomes: Array<Outcome | undefined>;
   /** Each action's journal fingerprint. */
-  fingerprints: readonly string[];
+  fingerprints: ActionDigests;
   /** The target's users, read while the run started; taken by the first user resolution. */
   usersAhead: Promise<TargetUser[]> | undefined;
 }
@@ -238,7 +238,7 @@ async function runPass(run: Run, places: Int32Array, task: ProgressTask): Promis
   };
   const infoOf = (i: number, userIds: Map<string, string>): ActionInfo => ({
     ...actionInfo(actions[i]!, userIds),
-    fingerprint: run.fingerprints[i]!,
+    fingerprint: run.fingerprints.at(i)!,
   });
   const creations = places.filter((i) => actions[i]!.type === "create-user");
   const rest = places.filter((i) => actions[i]!.type !== "create-user");

@@ -46,23 +46,30 @@ export interface ApplyResult {
   /** Path of the credentials file when this run wrote passwords to it. */
   credentialsFile: string | null;
   journalPath: string;
-  /** How each action ended, by action key: reports tell per person what was confirmed. */
-  outcomes: OutcomesByKey;
+  /** How each action ended: reports tell per person what was confirmed. */
+  outcomes: ActionOutcomes;
 }
 
-/**
- * How each action ended, found by its key. Built on first use: only reports and --log look
- * actions up by key, and a map of millions of keys is memory a plain run does not need.
- */
-export interface OutcomesByKey {
+/** How each action of the plan applied ended. */
+export interface ActionOutcomes {
+  /** By the action's place in the plan's actions: what the run's own output walks. */
+  at(place: number): Outcome["kind"];
+  /**
+   * By the action's key; the lookup is built on first use. Only reports and --log look actions
+   * up by key, and a map of millions of keys is memory and time a plain run does not need.
+   */
   get(key: string): Outcome["kind"] | undefined;
 }
 
-function outcomesByKey(actions: readonly Action[], kinds: readonly Outcome["kind"][]): OutcomesByKey {
+function actionOutcomes(actions: readonly Action[], kinds: readonly Outcome["kind"][]): ActionOutcomes {
   let byKey: Map<string, Outcome["kind"]> | undefined;
   return {
+    at: (place) => kinds[place] ?? "not-started",
     get(key) {
-      byKey ??= new Map(actions.map((action, i) => [action.key, kinds[i]!]));
+      if (byKey === undefined) {
+        byKey = new Map();
+        for (let i = 0; i < actions.length; i++) byKey.set(actions[i]!.key, kinds[i]!);
+      }
       return byKey.get(key);
     },
   };
@@ -107,7 +114,7 @@ export function summarize(
     passwordsSet: run.earlier.finished,
     credentialsFile: run.credentialsFile === null ? null : resolve(run.credentialsFile),
     journalPath: resolve(ctx.journal.path),
-    outcomes: outcomesByKey(actions, kinds),
+    outcomes: actionOutcomes(actions, kinds),
   };
   for (let i = 0; i < actions.length; i++) {
     const action = actions[i]!;

@@ -1,3 +1,4 @@
+import { Slabs } from "./slabs.js";
 import type { HistorySummary, WatchState } from "./state.js";
 
 /**
@@ -41,18 +42,56 @@ export class Identities {
   }
 }
 
-const FIRST_CAPACITY = 256;
+/** Rows per chunk of a column: a person's columns grow a chunk at a time, never copied. */
+const CHUNK_BITS = 12;
+const CHUNK_ROWS = 1 << CHUNK_BITS;
+const IN_CHUNK = CHUNK_ROWS - 1;
 
 /** Null dates and ratings are NaN in a column. */
 const time = (date: Date | null): number => (date === null ? Number.NaN : date.getTime());
 const dateOf = (ms: number): Date | null => (Number.isNaN(ms) ? null : new Date(ms));
 
-/** The column at another length: grown for more rows, or trimmed to the rows it holds. */
-function resized<A extends Float64Array | Int32Array | Uint8Array>(column: A, size: number): A {
-  if (size <= column.length) return column.slice(0, size) as A;
-  const bigger = new (column.constructor as new (n: number) => A)(size);
-  bigger.set(column);
-  return bigger;
+type Chunk = Int32Array | Float64Array | Uint8Array;
+
+/**
+ * One column of a person's rows, in chunks carved from the read's slabs (slabs.ts): growing
+ * by doubling left the old arrays' pages in malloc's heap, over 100 MB at 200k × 50.
+ */
+class Column<C extends Chunk> {
+  private readonly chunks: C[] = [];
+
+  constructor(private readonly make: (rows: number) => C) {}
+
+  /** Makes room for the row at `slot` (rows are added one after another). */
+  reserve(slot: number): void {
+    if (slot >>> CHUNK_BITS === this.chunks.length) this.chunks.push(this.make(CHUNK_ROWS));
+  }
+
+  get(slot: number): number {
+    return this.chunks[slot >>> CHUNK_BITS]![slot & IN_CHUNK]!;
+  }
+
+  set(slot: number, value: number): void {
+    this.chunks[slot >>> CHUNK_BITS]![slot & IN_CHUNK] = value;
+  }
+}
+
+/** What the tables of one read share: identity numbers and the slabs their columns come from. */
+export class RowStore {
+  readonly identities = new Identities();
+  readonly slabs = new Slabs();
+
+  int32(): Column<Int32Array> {
+    return new Column((rows) => this.slabs.int32(rows));
+  }
+
+  float64(): Column<Float64Array> {
+    return new Column((rows) => this.slabs.float64(rows));
+  }
+
+  uint8(): Column<Uint8Array> {
+    return new Column((rows) => this.slabs.uint8(rows));
+  }
 }
 
 /**
@@ -60,40 +99,44 @@ function resized<A extends Float64Array | Int32Array | Uint8Array>(column: A, si
  * them, and (after `seal`) the row numbers sorted by identity for lookups.
  */
 abstract class Person<T> implements PersonRows<T> {
-  protected ids = new Int32Array(FIRST_CAPACITY);
+  protected readonly ids: Column<Int32Array>;
   protected count = 0;
   private order: Int32Array | undefined;
   private live = 0;
   private sealed = false;
+  /** Every column of the person, its identity numbers first. */
+  private readonly columns: Column<Chunk>[];
 
   constructor(
     readonly userId: string,
-    protected readonly identities: Identities,
-  ) {}
+    protected readonly store: RowStore,
+    values: Column<Chunk>[],
+  ) {
+    this.ids = store.int32();
+    this.columns = [this.ids, ...values];
+  }
 
   get size(): number {
     this.seal();
     return this.live;
   }
 
-  /** The row for `identity`, a new slot unless the same identity was added before sealing. */
+  /** A new row for `identity`; a repeat of an identity is folded into its first row when sealing. */
   protected slot(identity: string): number {
     // Lookups have begun: a row added now would be missing from them.
     if (this.sealed) throw new Error("rows added to a table already read");
-    if (this.count === this.ids.length) this.resize(Math.max(FIRST_CAPACITY, this.count * 2));
     const slot = this.count++;
-    this.ids[slot] = this.identities.number(identity);
+    for (const column of this.columns) column.reserve(slot);
+    this.ids.set(slot, this.store.identities.number(identity));
     return slot;
   }
 
-  protected abstract resize(size: number): void;
-
-  /** Lets go of the room kept for more rows (a read has ended). */
-  trim(): void {
-    if (this.ids.length !== this.count) this.resize(this.count);
-  }
-  protected abstract copy(from: number, to: number): void;
   protected abstract row(slot: number, identity: string): T;
+
+  /** The value columns, so a repeat can be copied into the first row of its identity. */
+  private copy(from: number, to: number): void {
+    for (let c = 1; c < this.columns.length; c++) this.columns[c]!.set(to, this.columns[c]!.get(from));
+  }
 
   /**
    * Drops the rows `keep` refuses (scope), in place; returns how many rows stay. Dropped rows
@@ -101,57 +144,56 @@ abstract class Person<T> implements PersonRows<T> {
    */
   retain(keep: (row: { userId: string; identity: string }) => boolean): number {
     const probe = { userId: this.userId, identity: "" };
-    const texts = this.identities.texts;
+    const texts = this.store.identities.texts;
     for (let slot = 0; slot < this.count; slot++) {
-      const id = this.ids[slot]!;
+      const id = this.ids.get(slot);
       if (id < 0) continue;
       probe.identity = texts[id]!;
-      if (!keep(probe)) this.ids[slot] = -1;
+      if (!keep(probe)) this.ids.set(slot, -1);
     }
     this.order = undefined;
     return this.size;
   }
 
   /**
-   * Sorts the lookup order, folds repeated identities into their first row (the last value
-   * wins, as with Map.set) and trims the columns.
+   * Sorts the lookup order and folds repeated identities into their first row (the last
+   * value wins, as with Map.set).
    */
   seal(): void {
     if (this.order !== undefined) return;
     this.sealed = true;
     const ids = this.ids;
     let listed = 0;
-    for (let slot = 0; slot < this.count; slot++) if (ids[slot]! >= 0) listed++;
+    for (let slot = 0; slot < this.count; slot++) if (ids.get(slot) >= 0) listed++;
     const order = new Int32Array(listed);
     listed = 0;
-    for (let slot = 0; slot < this.count; slot++) if (ids[slot]! >= 0) order[listed++] = slot;
-    order.sort((a, b) => ids[a]! - ids[b]! || a - b);
+    for (let slot = 0; slot < this.count; slot++) if (ids.get(slot) >= 0) order[listed++] = slot;
+    order.sort((a, b) => ids.get(a) - ids.get(b) || a - b);
     let kept = 0;
     for (let i = 0; i < order.length; i++) {
       const slot = order[i]!;
-      if (kept > 0 && ids[order[kept - 1]!] === ids[slot]) {
+      if (kept > 0 && ids.get(order[kept - 1]!) === ids.get(slot)) {
         // A repeat: its value goes to the first row of the identity, its own row is dropped.
         this.copy(slot, order[kept - 1]!);
-        ids[slot] = -1;
+        ids.set(slot, -1);
         continue;
       }
       order[kept++] = slot;
     }
     this.order = order.slice(0, kept);
     this.live = kept;
-    if (this.ids.length !== this.count) this.resize(this.count);
   }
 
   get(identity: string): T | undefined {
     this.seal();
-    const id = this.identities.find(identity);
+    const id = this.store.identities.find(identity);
     if (id === undefined) return undefined;
     const order = this.order!;
     let low = 0;
     let high = order.length - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const found = this.ids[order[middle]!]!;
+      const found = this.ids.get(order[middle]!);
       if (found === id) return this.row(order[middle]!, identity);
       if (found < id) low = middle + 1;
       else high = middle - 1;
@@ -162,8 +204,8 @@ abstract class Person<T> implements PersonRows<T> {
   *keys(): IterableIterator<string> {
     this.seal();
     for (let slot = 0; slot < this.count; slot++) {
-      const id = this.ids[slot]!;
-      if (id >= 0) yield this.identities.texts[id]!;
+      const id = this.ids.get(slot);
+      if (id >= 0) yield this.store.identities.texts[id]!;
     }
   }
 
@@ -171,97 +213,93 @@ abstract class Person<T> implements PersonRows<T> {
   *rows(): IterableIterator<T> {
     this.seal();
     for (let slot = 0; slot < this.count; slot++) {
-      const id = this.ids[slot]!;
-      if (id >= 0) yield this.row(slot, this.identities.texts[id]!);
+      const id = this.ids.get(slot);
+      if (id >= 0) yield this.row(slot, this.store.identities.texts[id]!);
     }
   }
 }
 
 class PersonStates extends Person<WatchState> {
-  private played = new Uint8Array(FIRST_CAPACITY);
-  private playCount = new Float64Array(FIRST_CAPACITY);
-  private lastPlayedAt = new Float64Array(FIRST_CAPACITY);
-  private positionMs = new Float64Array(FIRST_CAPACITY);
-  private rating = new Float64Array(FIRST_CAPACITY);
-  private ratedAt = new Float64Array(FIRST_CAPACITY);
+  private readonly played: Column<Uint8Array>;
+  private readonly playCount: Column<Float64Array>;
+  private readonly lastPlayedAt: Column<Float64Array>;
+  private readonly positionMs: Column<Float64Array>;
+  private readonly rating: Column<Float64Array>;
+  private readonly ratedAt: Column<Float64Array>;
+
+  constructor(userId: string, store: RowStore) {
+    const columns = {
+      played: store.uint8(),
+      playCount: store.float64(),
+      lastPlayedAt: store.float64(),
+      positionMs: store.float64(),
+      rating: store.float64(),
+      ratedAt: store.float64(),
+    };
+    super(userId, store, Object.values(columns));
+    this.played = columns.played;
+    this.playCount = columns.playCount;
+    this.lastPlayedAt = columns.lastPlayedAt;
+    this.positionMs = columns.positionMs;
+    this.rating = columns.rating;
+    this.ratedAt = columns.ratedAt;
+  }
 
   add(state: WatchState): number {
     const slot = this.slot(state.identity);
-    this.played[slot] = state.played ? 1 : 0;
-    this.playCount[slot] = state.playCount;
-    this.lastPlayedAt[slot] = time(state.lastPlayedAt);
-    this.positionMs[slot] = state.positionMs;
-    this.rating[slot] = state.rating ?? Number.NaN;
-    this.ratedAt[slot] = time(state.ratedAt);
+    this.played.set(slot, state.played ? 1 : 0);
+    this.playCount.set(slot, state.playCount);
+    this.lastPlayedAt.set(slot, time(state.lastPlayedAt));
+    this.positionMs.set(slot, state.positionMs);
+    this.rating.set(slot, state.rating ?? Number.NaN);
+    this.ratedAt.set(slot, time(state.ratedAt));
     return slot;
   }
 
   /** A last-played date learnt after the row was added (from the history, by the reader). */
   dated(slot: number, at: Date | null): void {
-    this.lastPlayedAt[slot] = time(at);
-  }
-
-  protected resize(size: number): void {
-    this.ids = resized(this.ids, size);
-    this.played = resized(this.played, size);
-    this.playCount = resized(this.playCount, size);
-    this.lastPlayedAt = resized(this.lastPlayedAt, size);
-    this.positionMs = resized(this.positionMs, size);
-    this.rating = resized(this.rating, size);
-    this.ratedAt = resized(this.ratedAt, size);
-  }
-
-  protected copy(from: number, to: number): void {
-    this.played[to] = this.played[from]!;
-    this.playCount[to] = this.playCount[from]!;
-    this.lastPlayedAt[to] = this.lastPlayedAt[from]!;
-    this.positionMs[to] = this.positionMs[from]!;
-    this.rating[to] = this.rating[from]!;
-    this.ratedAt[to] = this.ratedAt[from]!;
+    this.lastPlayedAt.set(slot, time(at));
   }
 
   protected row(slot: number, identity: string): WatchState {
-    const rating = this.rating[slot]!;
+    const rating = this.rating.get(slot);
     return {
       userId: this.userId,
       identity,
-      played: this.played[slot] === 1,
-      playCount: this.playCount[slot]!,
-      lastPlayedAt: dateOf(this.lastPlayedAt[slot]!),
-      positionMs: this.positionMs[slot]!,
+      played: this.played.get(slot) === 1,
+      playCount: this.playCount.get(slot),
+      lastPlayedAt: dateOf(this.lastPlayedAt.get(slot)),
+      positionMs: this.positionMs.get(slot),
       rating: Number.isNaN(rating) ? null : rating,
-      ratedAt: dateOf(this.ratedAt[slot]!),
+      ratedAt: dateOf(this.ratedAt.get(slot)),
     };
   }
 }
 
 class PersonHistory extends Person<HistorySummary> {
-  private plays = new Float64Array(FIRST_CAPACITY);
-  private lastViewedAt = new Float64Array(FIRST_CAPACITY);
+  private readonly plays: Column<Float64Array>;
+  private readonly lastViewedAt: Column<Float64Array>;
+
+  constructor(userId: string, store: RowStore) {
+    const plays = store.float64();
+    const lastViewedAt = store.float64();
+    super(userId, store, [plays, lastViewedAt]);
+    this.plays = plays;
+    this.lastViewedAt = lastViewedAt;
+  }
 
   add(summary: HistorySummary): void {
     const slot = this.slot(summary.identity);
-    this.plays[slot] = summary.plays;
-    this.lastViewedAt[slot] = summary.lastViewedAt.getTime();
-  }
-
-  protected resize(size: number): void {
-    this.ids = resized(this.ids, size);
-    this.plays = resized(this.plays, size);
-    this.lastViewedAt = resized(this.lastViewedAt, size);
-  }
-
-  protected copy(from: number, to: number): void {
-    this.plays[to] = this.plays[from]!;
-    this.lastViewedAt[to] = this.lastViewedAt[from]!;
+    this.plays.set(slot, summary.plays);
+    this.lastViewedAt.set(slot, summary.lastViewedAt.getTime());
   }
 
   protected row(slot: number, identity: string): HistorySummary {
     return {
       userId: this.userId,
       identity,
-      plays: this.plays[slot]!,
-      lastViewedAt: new Date(this.lastViewedAt[slot]!),
+      plays: this.plays.get(slot),
+      lastViewedAt: new Date(this.lastViewedAt.get(slot)),
     };
   }
 }
@@ -269,7 +307,7 @@ class PersonHistory extends Person<HistorySummary> {
 abstract class Table<T, P extends Person<T>> implements RowTable<T> {
   protected readonly people = new Map<string, P>();
 
-  constructor(protected readonly identities: Identities) {}
+  constructor(protected readonly store: RowStore) {}
 
   get(userId: string): P | undefined {
     return this.people.get(userId);
@@ -285,11 +323,6 @@ abstract class Table<T, P extends Person<T>> implements RowTable<T> {
   }
 
   protected abstract create(userId: string): P;
-
-  /** Lets go of the room kept for more rows: up to half of the columns after a long read. */
-  trim(): void {
-    for (const person of this.people.values()) person.trim();
-  }
 
   /** Drops the rows `keep` refuses, and people left without rows (as if never added). */
   retain(keep: (row: { userId: string; identity: string }) => boolean): void {
@@ -319,7 +352,7 @@ export class StateTable extends Table<WatchState, PersonStates> {
   }
 
   protected create(userId: string): PersonStates {
-    return new PersonStates(userId, this.identities);
+    return new PersonStates(userId, this.store);
   }
 }
 
@@ -330,7 +363,7 @@ export class HistoryTable extends Table<HistorySummary, PersonHistory> {
   }
 
   protected create(userId: string): PersonHistory {
-    return new PersonHistory(userId, this.identities);
+    return new PersonHistory(userId, this.store);
   }
 }
 
@@ -341,8 +374,8 @@ export interface SourceRows {
 }
 
 export function emptyRows(): SourceRows {
-  const identities = new Identities();
-  return { states: new StateTable(identities), history: new HistoryTable(identities) };
+  const store = new RowStore();
+  return { states: new StateTable(store), history: new HistoryTable(store) };
 }
 
 /** Tables holding the rows of arrays (sources other than a streamed database read, and tests). */

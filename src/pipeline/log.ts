@@ -79,14 +79,15 @@ export function recordOutcomes(plan: Plan, result: ApplyResult, record: RecordEv
   const reasons = new Map<string, string>();
   for (const issue of [...result.conflicts, ...result.failures, ...result.skips])
     reasons.set(issue.key, issue.reason);
-  for (const action of plan.actions) {
+  for (let place = 0; place < plan.actions.length; place++) {
+    const action = plan.actions[place]!;
     const reason = reasons.get(action.key);
     record({
       type: "decision",
       decision: "outcome",
       subject: action.type === "create-user" ? action.user.name : action.title,
       key: action.key,
-      outcome: result.outcomes.get(action.key) ?? "not-started",
+      outcome: result.outcomes.at(place),
       ...(reason === undefined ? {} : { reason }),
     });
   }

@@ -34,7 +34,7 @@ function firstDifference(
     if (seen.has(action.key)) return `${describe(action)} appears twice`;
     seen.add(action.key);
     if (written === undefined) return `${describe(action)} was added after the plan was written`;
-    if (written !== short(digests.actions[i]!)) return `${describe(action)} was changed`;
+    if (written !== short(digests.actions.at(i)!)) return `${describe(action)} was changed`;
   }
   const removed = Object.keys(integrity.actions).find((key) => !seen.has(key));
   if (removed !== undefined) return `action ${removed} was removed`;

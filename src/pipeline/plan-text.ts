@@ -59,7 +59,7 @@ function writeIntegrity(plan: Plan, digests: PlanDigests, write: (text: string) 
   );
   if (!plainKeys(plan.actions)) {
     const byKey = Object.fromEntries(
-      plan.actions.map((action, i) => [action.key, short(digests.actions[i]!)]),
+      plan.actions.map((action, i) => [action.key, short(digests.actions.at(i)!)]),
     );
     write(`${nested(JSON.stringify(byKey, null, 2), 2)}\n  }`);
     return;
@@ -67,7 +67,7 @@ function writeIntegrity(plan: Plan, digests: PlanDigests, write: (text: string) 
   if (plan.actions.length === 0) write("{}");
   for (let i = 0; i < plan.actions.length; i++) {
     const key = plan.actions[i]!.key;
-    write(`${i === 0 ? "{\n" : ",\n"}      ${JSON.stringify(key)}: "${short(digests.actions[i]!)}"`);
+    write(`${i === 0 ? "{\n" : ",\n"}      ${JSON.stringify(key)}: "${short(digests.actions.at(i)!)}"`);
   }
   if (plan.actions.length > 0) write("\n    }");
   write("\n  }");

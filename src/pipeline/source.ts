@@ -97,8 +97,6 @@ export async function readSourceRows(
   });
   if (streamed === undefined) return { snapshot: await readSource(config, progress, onResponse) };
   for (const { state, dated } of undated) dated(state.lastPlayedAt);
-  rows.states.trim();
-  rows.history.trim();
   return { snapshot: { ...streamed, states: [], history: [] }, rows };
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import type { Plan, PlanIntegrity } from "./plan.js";
 
 /**
@@ -81,12 +81,36 @@ export function short(digest: string): string {
   return digest.slice(0, SHORT_DIGEST_LENGTH);
 }
 
+/**
+ * The full SHA-256 of each action, in plan order: the journal's action fingerprints. Kept as
+ * 32 bytes each and written as hex when asked: two million 64-character strings took about
+ * 140 MB more, held through the whole apply (issue 14, scale).
+ */
+export class ActionDigests {
+  private readonly bytes: Uint8Array;
+
+  constructor(readonly length: number) {
+    this.bytes = new Uint8Array(length * 32);
+  }
+
+  /** Hashes one action's canonical text into place `i`. */
+  hashInto(i: number, text: string): void {
+    this.bytes.set(hash("sha256", text, "buffer"), i * 32);
+  }
+
+  /** The hex digest at place `i` (as sha256() gives it); undefined outside the plan, as Array.at. */
+  at(i: number): string | undefined {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + i * 32, 32).toString("hex");
+  }
+}
+
 /** What a plan's content hashes to. */
 export interface PlanDigests {
   /** SHA-256 of the whole plan's canonical JSON (without `integrity`). */
   digest: string;
   /** Full SHA-256 of each action, in plan order: the journal's action fingerprints. */
-  actions: string[];
+  actions: ActionDigests;
   /** Short digest of each top-level field other than `actions`. */
   sections: Record<string, string>;
 }
@@ -131,7 +155,7 @@ export function digestPlan(content: PlanContent): PlanDigests {
     texts.set(key, text);
     sections[key] = short(sha256(text));
   }
-  const actions: string[] = new Array(content.actions.length);
+  const actions = new ActionDigests(content.actions.length);
   const whole = new HashStream();
   let first = true;
   // canonicalJson's own order: sorted keys, each followed by its text.
@@ -150,7 +174,7 @@ export function digestPlan(content: PlanContent): PlanDigests {
       // As Array.join: an element without JSON text (undefined) leaves its place empty.
       const action = canonicalJson(content.actions[i]) ?? "";
       whole.update(i > 0 ? `,${action}` : action);
-      actions[i] = sha256(action);
+      actions.hashInto(i, action);
     }
     whole.update("]");
   }
@@ -182,6 +206,6 @@ export function integrityOf(plan: Plan): PlanIntegrity {
     algorithm: "sha256",
     digest: digests.digest,
     sections: digests.sections,
-    actions: Object.fromEntries(plan.actions.map((action, i) => [action.key, short(digests.actions[i]!)])),
+    actions: Object.fromEntries(plan.actions.map((action, i) => [action.key, short(digests.actions.at(i)!)])),
   };
 }

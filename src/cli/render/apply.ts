@@ -18,23 +18,28 @@ type Row = {
  * are "not started", never done.
  */
 export function applyTable(plan: Plan, result: ApplyResult): Record<Category, Row> {
-  const outcomeOf = new Map<string, keyof Row>();
-  for (const issue of result.conflicts) outcomeOf.set(issue.key, "conflicts");
-  for (const issue of result.failures) outcomeOf.set(issue.key, "failed");
-  for (const issue of result.skips) outcomeOf.set(issue.key, "skipped");
-  for (const key of result.notStartedKeys) outcomeOf.set(key, "notStarted");
   const table = Object.fromEntries(
     CATEGORIES.map((c) => [c, { planned: 0, done: 0, conflicts: 0, failed: 0, skipped: 0, notStarted: 0 }]),
   ) as Record<Category, Row>;
-  for (const action of plan.actions) {
-    const outcome = outcomeOf.get(action.key) ?? "done";
+  plan.actions.forEach((action, place) => {
+    const column = COLUMN_OF[result.outcomes.at(place)];
     for (const category of actionCategories(action)) {
       table[category].planned += 1;
-      table[category][outcome] += 1;
+      table[category][column] += 1;
     }
-  }
+  });
   return table;
 }
+
+/** The table's column for each outcome: done means confirmed (applied now or found in place). */
+const COLUMN_OF: Record<ReturnType<ApplyResult["outcomes"]["at"]>, Exclude<keyof Row, "planned">> = {
+  applied: "done",
+  "already-done": "done",
+  conflict: "conflicts",
+  failed: "failed",
+  skipped: "skipped",
+  "not-started": "notStarted",
+};
 
 const COLUMNS: [keyof Row, string][] = [
   ["planned", "planned"],

@@ -152,7 +152,11 @@ export const BLOCK_ROWS = 4096;
  */
 const SLAB_BYTES = 48 * 2 ** 20;
 
-/** Blocks carved one after another from slabs of SLAB_BYTES; freed all together with them. */
+/**
+ * Blocks carved one after another from slabs of SLAB_BYTES; freed all together with them.
+ * model/slabs.ts is the same allocator for the planner's tables: a worker module may import
+ * packages only (test/helpers/worker-entries.ts), so this one keeps its own.
+ */
 class Slabs {
   readonly buffers: ArrayBuffer[] = [];
   private used = SLAB_BYTES;

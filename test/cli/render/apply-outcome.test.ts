@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyDocument, renderApplyResult } from "../../../src/cli/render/apply.js";
 import { applyPlan } from "../../../src/executor/apply.js";
-import { CATEGORIES } from "../../../src/planner/index.js";
+import { actionCategories, CATEGORIES } from "../../../src/planner/index.js";
 import { applyOptions, tempDir } from "../../executor/helpers.js";
 import { scenario } from "../../executor/scenario.js";
 
@@ -54,5 +54,14 @@ describe("the outcome of one interrupted run", () => {
     expect(confirmed).toHaveLength(result.applied + result.alreadyDone);
     expect(rows.reduce((sum, row) => sum + row.notStarted, 0)).toBeGreaterThan(0);
     expect(document.notStarted).toBe(result.notStarted);
+    // The table walks outcomes by place; each must be that action's own (as found by key).
+    const done = Object.fromEntries(CATEGORIES.map((category) => [category, 0]));
+    plan.actions.forEach((action, place) => {
+      const kind = result.outcomes.get(action.key);
+      expect(result.outcomes.at(place)).toBe(kind);
+      if (kind === "applied" || kind === "already-done")
+        for (const category of actionCategories(action)) done[category]! += 1;
+    });
+    for (const category of CATEGORIES) expect(document.categories[category].done).toBe(done[category]);
   });
 });

@@ -19,6 +19,15 @@ export function outcomeOf(result: ApplyResult | null | undefined): (action: Acti
   return (action) => result.outcomes.get(action.key) ?? "not-started";
 }
 
+/**
+ * The same by the action's place in the plan (the plan the result is of): for walks over the
+ * whole plan, without the lookup by key that millions of actions make slow.
+ */
+export function outcomeAt(result: ApplyResult | null | undefined): (place: number) => ActionOutcome {
+  if (!result) return () => "planned";
+  return (place) => result.outcomes.at(place);
+}
+
 export function emptyMoved(): Moved {
   return { played: 0, plays: 0, dates: 0, positions: 0, ratings: 0, favorites: 0, playlists: 0, entries: 0 };
 }
@@ -42,16 +51,17 @@ export function addMoved(moved: Moved, action: Action): void {
 
 /** Per target user (in plan order): what their confirmed, or planned, actions carry. */
 export function movedByUser(plan: Plan, result?: ApplyResult | null): Map<string, Moved> {
-  const outcome = outcomeOf(result);
+  const outcome = outcomeAt(result);
   const perUser = new Map<string, Moved>();
-  for (const action of plan.actions) {
+  for (let place = 0; place < plan.actions.length; place++) {
+    const action = plan.actions[place]!;
     if (!("user" in action) || action.type === "create-user") continue;
     let moved = perUser.get(action.user.name);
     if (!moved) {
       moved = emptyMoved();
       perUser.set(action.user.name, moved);
     }
-    const how = outcome(action);
+    const how = outcome(place);
     if (how === "planned" || isConfirmed(how)) addMoved(moved, action);
   }
   return perUser;

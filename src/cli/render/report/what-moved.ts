@@ -1,7 +1,7 @@
 import type { ApplyResult } from "../../../executor/index.js";
 import type { Plan } from "../../../planner/index.js";
 import { OUTCOME_WORDS } from "./changes.js";
-import { isConfirmed, movedByUser, outcomeOf } from "./moved.js";
+import { isConfirmed, movedByUser, outcomeAt } from "./moved.js";
 import { movedPhrase } from "./words.js";
 
 /**
@@ -10,10 +10,11 @@ import { movedPhrase } from "./words.js";
  * it; before one (a plan, the demo's first step) what is planned.
  */
 export function whatMoved(plan: Plan, result?: ApplyResult | null): string {
-  const outcome = outcomeOf(result);
+  const outcome = outcomeAt(result);
   const open = new Map<string, Map<string, number>>();
-  for (const action of plan.actions) {
-    const how = outcome(action);
+  for (let place = 0; place < plan.actions.length; place++) {
+    const action = plan.actions[place]!;
+    const how = outcome(place);
     if (how === "planned" || isConfirmed(how) || !("user" in action)) continue;
     const counts = open.get(action.user.name) ?? new Map<string, number>();
     counts.set(how, (counts.get(how) ?? 0) + 1);
@@ -25,8 +26,8 @@ export function whatMoved(plan: Plan, result?: ApplyResult | null): string {
     return `  ${name}: ${movedPhrase(moved)}${left.length > 0 ? `; not moved: ${left.join(", ")}` : ""}`;
   });
   if (perUser.size === 0) lines.push("  nobody's history needed a change");
-  const landed = plan.actions.filter((action) => {
-    const how = outcome(action);
+  const landed = plan.actions.filter((_, place) => {
+    const how = outcome(place);
     return how === "planned" || isConfirmed(how);
   });
   const created = landed.flatMap((action) => (action.type === "create-user" ? [action.user.name] : []));

@@ -98,7 +98,10 @@ function applyResult(p: Plan): ApplyResult {
     passwordsSet: [],
     credentialsFile: null,
     journalPath: "/tmp/run.journal",
-    outcomes,
+    outcomes: {
+      get: (key) => outcomes.get(key),
+      at: (place) => outcomes.get(p.actions[place]!.key) ?? "not-started",
+    },
   };
 }
 
