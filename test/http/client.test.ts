@@ -4,7 +4,13 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { HttpClient, type HttpClientOptions, proxyInEnvironment } from "../../src/http/client.js";
+import {
+  HttpClient,
+  type HttpClientOptions,
+  proxyInEnvironment,
+  type RequestEvent,
+  type ResponseEvent,
+} from "../../src/http/client.js";
 import { PLEX_SERVICE } from "../../src/readers/plex-api/client.js";
 import { TAUTULLI_SERVICE } from "../../src/readers/tautulli/reader.js";
 import { JELLYFIN } from "../../src/targets/jellyfin/dialect.js";
@@ -311,6 +317,150 @@ describe("HttpClient", () => {
   });
 });
 
+/**
+ * Writes go out on node:http without axios when no proxy is set (src/http/send.ts): each
+ * behaviour the axios path had is checked again through POST and DELETE.
+ */
+describe("HttpClient writes", () => {
+  it("sends the JSON body, the auth headers and the query under the base path", async () => {
+    const s = await stub(() => ({ status: 200, body: { ok: true } }));
+    const { c } = client(`${s.url}/jellyfin/`);
+    const answer = await c.post("/UserItems/a1/UserData", {
+      query: { userId: "u 1", ids: ["a", "b"], when: "12:00$", skip: undefined },
+      body: { Played: true, Name: "Ünïcode" },
+      schema: Ok,
+    });
+    expect(answer).toEqual({ ok: true });
+    const [request] = s.requests;
+    expect(request?.method).toBe("POST");
+    expect(request?.path).toBe("/jellyfin/UserItems/a1/UserData");
+    expect(Object.fromEntries(request!.query)).toEqual({ userId: "u 1", ids: "a,b", when: "12:00$" });
+    expect(request?.body).toEqual({ Played: true, Name: "Ünïcode" });
+    expect(request?.headers["content-type"]).toBe("application/json");
+    expect(request?.headers["content-length"]).toBe(
+      String(Buffer.byteLength('{"Played":true,"Name":"Ünïcode"}')),
+    );
+    expect(request?.headers.accept).toBe("application/json");
+    expect(request?.headers.authorization).toContain(`Token="${KEY}"`);
+    expect(request?.headers["x-emby-token"]).toBe(KEY);
+  });
+
+  it("sends a DELETE without a body and reads an empty answer as nothing", async () => {
+    const s = await stub(() => ({ status: 204 }));
+    const { c } = client(s.url);
+    await expect(c.delete("/UserItems/1/Rating", { schema: Ok.nullish() })).resolves.toBeUndefined();
+    expect(s.requests[0]?.method).toBe("DELETE");
+    expect(s.requests[0]?.body).toBeUndefined();
+    expect(s.requests[0]?.headers["content-type"]).toBeUndefined();
+  });
+
+  it("maps refusals and bad answers of a write like those of a read", async () => {
+    let reply: StubReply = { status: 401, body: "no" };
+    const s = await stub(() => reply);
+    const { c, delays } = client(s.url);
+    const auth = await failure(c.post("/UserItems/1/UserData", { body: {} }));
+    expect([auth.category, auth.exitCode, auth.status]).toEqual(["auth", 4, 401]);
+    reply = { status: 404, body: { title: "Not Found", detail: "Item does not exist" } };
+    const missing = await failure(c.post("/UserItems/1/UserData", { body: {} }));
+    expect(missing.category).toBe("failed");
+    expect(missing.message).toBe(
+      `the Jellyfin server ${s.url} refused POST /UserItems/1/UserData (HTTP 404): Not Found: Item does not exist`,
+    );
+    reply = { status: 503, body: "busy", headers: { "Retry-After": "2" } };
+    const busy = await failure(c.post("/UserItems/1/UserData", { body: {} }));
+    expect([busy.category, busy.retryAfterMs]).toEqual(["transient", 2000]);
+    reply = { status: 200, body: { ok: "yes" } };
+    const shape = await failure(c.post("/UserItems/1/UserData", { body: {}, schema: Ok }));
+    expect(shape.message).toMatch(/^unexpected answer from .* to POST \/UserItems\/1\/UserData at ok: /);
+    // Writes are never repeated by the client: the executor re-checks and retries whole actions.
+    expect(s.requests).toHaveLength(4);
+    expect(delays).toEqual([]);
+  });
+
+  it("never lets the API key into an error of a write, even when the server echoes it", async () => {
+    const s = await stub((request) => ({
+      status: 400,
+      body: `bad: ${request.headers.authorization} ${request.headers["x-emby-token"]} /x?api_key=${KEY}`,
+    }));
+    const { c } = client(s.url);
+    const error = await failure(c.post("/UserItems/1/UserData", { query: { api_key: KEY }, body: {} }));
+    expect(`${error.message} ${error.hint}`).not.toContain(KEY);
+    expect(error.message).toContain('Token="***"');
+  });
+
+  it("times out a write: unreachable before the server answered once, transient after, never re-sent", async () => {
+    let calls = 0;
+    const s = await stub(() => (++calls === 2 ? { status: 200, body: { ok: true } } : "hang"));
+    const events: ResponseEvent[] = [];
+    const { c, delays } = client(s.url, { timeoutSeconds: 1, onResponse: (event) => events.push(event) });
+    const first = await failure(c.post("/UserItems/1/UserData", { body: {} }));
+    expect(first.category).toBe("unreachable");
+    expect(first.retryable).toBe(true);
+    expect(first.message).toMatch(/timed out \(POST \/UserItems\/1\/UserData\)/);
+    await c.post("/UserItems/2/UserData", { body: {} });
+    const later = await failure(c.delete("/UserItems/3/Rating"));
+    expect(later.category).toBe("transient");
+    expect(later.retryable).toBe(true);
+    expect(calls).toBe(3);
+    expect(delays).toEqual([]);
+    expect(events.map((event) => [event.status, event.error])).toEqual([
+      [null, "ECONNABORTED"],
+      [200, undefined],
+      [null, "ECONNABORTED"],
+    ]);
+  });
+
+  it("calls a write to a server that is not there unreachable, and one that stopped answering transient", async () => {
+    const gone = await stub(() => ({ status: 200 }));
+    const url = gone.url;
+    await gone.close();
+    stubs.pop();
+    const refused = await failure(client(url).c.post("/Users/New", { body: { Name: "x" } }));
+    expect(refused.category).toBe("unreachable");
+    expect(refused.retryable).toBe(false);
+    expect(refused.message).toContain(`cannot reach the Jellyfin server ${url}: connect ECONNREFUSED`);
+    let calls = 0;
+    const s = await stub(() => (++calls === 1 ? { status: 200, body: { ok: true } } : "destroy"));
+    const { c } = client(s.url);
+    await c.post("/Users/New", { body: { Name: "x" } });
+    const dropped = await failure(c.post("/Users/New", { body: { Name: "y" } }));
+    expect(dropped.category).toBe("transient");
+    expect(dropped.message).toContain("lost connection to the Jellyfin server");
+    expect(String((dropped.cause as Error).message)).not.toContain(KEY);
+  });
+
+  it("tells the hooks about every write, with the address masked and without headers", async () => {
+    const s = await stub(() => ({ status: 200, body: { ok: true } }));
+    const requests: RequestEvent[] = [];
+    const responses: ResponseEvent[] = [];
+    const { c } = client(s.url, {
+      onRequest: (event) => requests.push(event),
+      onResponse: (event) => responses.push(event),
+    });
+    await c.post("/Items/1", { query: { api_key: KEY, ids: ["1", "2"] }, body: { Played: true } });
+    expect(requests).toEqual([{ method: "POST", path: "/Items/1", query: { api_key: KEY, ids: "1,2" } }]);
+    expect(responses).toEqual([
+      {
+        method: "POST",
+        url: `${s.url}/Items/1?api_key=***&ids=1%2C2`,
+        status: 200,
+        durationMs: expect.any(Number),
+      },
+    ]);
+  });
+
+  it("keeps at most `concurrency` connections open for writes too", async () => {
+    const s = await stub(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return { status: 200, body: { ok: true } };
+    });
+    const { c } = client(s.url, { concurrency: 2 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => c.post(`/Items/${i}`, { body: {} })));
+    expect(s.requests).toHaveLength(8);
+    expect(s.maxConnections).toBeLessThanOrEqual(2);
+  });
+});
+
 describe("HttpClient TLS", () => {
   const dir = join(import.meta.dirname, "fixtures");
   const cert = readFileSync(join(dir, "localhost-cert.pem"), "utf8");
@@ -337,8 +487,14 @@ describe("HttpClient TLS", () => {
       expect(error.message).toMatch(/TLS verification failed/);
       const withCa = client(server.url, { caFile: join(dir, "localhost-cert.pem") }).c;
       await expect(withCa.get("/System/Info/Public", { schema: Ok })).resolves.toEqual({ ok: true });
+      await expect(withCa.post("/Sessions/Playing", { body: {}, schema: Ok })).resolves.toEqual({ ok: true });
+      const write = await failure(client(server.url).c.post("/Sessions/Playing", { body: {} }));
+      expect(write.message).toMatch(/TLS verification failed/);
       const insecure = client(server.url, { insecure: true }).c;
       await expect(insecure.get("/System/Info/Public", { schema: Ok })).resolves.toEqual({ ok: true });
+      await expect(insecure.post("/Sessions/Playing", { body: {}, schema: Ok })).resolves.toEqual({
+        ok: true,
+      });
     } finally {
       for (const c of clients.splice(0)) c.close();
       await server.close();

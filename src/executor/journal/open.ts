@@ -108,6 +108,11 @@ export function openForTarget(path: string, target: JournalTarget, options: Open
     );
   }
   if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${options.maxPageCount}`);
+  // A checkpoint copies the WAL into the file and syncs both, on the event loop (5–15 ms
+  // here, with no answer read meanwhile): every 10,000 pages instead of SQLite's 1,000 halves
+  // them in a run of a few thousand writes and lets pages updated again be copied once. The
+  // WAL grows to about 40 MB at most; closing the journal checkpoints and removes it.
+  db.pragma("wal_autocheckpoint = 10000");
   return { db, target: recorded };
 }
 
