@@ -1,11 +1,9 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeSampleDatabase } from "../../fixtures/plex/write.js";
 import { loadConfig } from "../../src/config/load.js";
 import { type RowTable, rowsOf, type Snapshot } from "../../src/model/index.js";
 import { readSource, readSourceRows } from "../../src/pipeline/source.js";
 import { SILENT_PROGRESS } from "../../src/progress.js";
-import { busyHistoryDb, tempDirs } from "../readers/plex-db/helpers.js";
+import { busyHistoryDb, readerDatabases, tempDirs } from "../readers/plex-db/helpers.js";
 
 const tempDir = tempDirs();
 
@@ -21,12 +19,7 @@ function listed<T>(table: RowTable<T>, snapshot: Snapshot): Array<[string, strin
 
 describe("reading the source into tables", () => {
   it("streams a database alone into tables holding what the whole read holds", async () => {
-    const paths = [busyHistoryDb(tempDir())];
-    for (const variant of ["legacy", "hostile"] as const) {
-      const path = join(tempDir(), "com.plexapp.plugins.library.db");
-      writeSampleDatabase(path, { variant, timeZone: "Europe/Berlin" });
-      paths.push(path);
-    }
+    const paths = readerDatabases(tempDir);
     let undated = 0;
     for (const plexDb of paths) {
       const config = loadConfig({ flags: { plexDb, plexTimezone: "Europe/Berlin" }, env: {} });

@@ -68,3 +68,17 @@ export function busyHistoryDb(dir: string): string {
   }
   return path;
 }
+
+/**
+ * Three databases that exercise the reader's paths: busyHistoryDb, and the sample's legacy
+ * (pre-2022 text dates) and hostile variants, both written in Europe/Berlin.
+ */
+export function readerDatabases(tempDir: () => string): string[] {
+  const paths = [busyHistoryDb(tempDir())];
+  for (const variant of ["legacy", "hostile"] as const) {
+    const path = join(tempDir(), "com.plexapp.plugins.library.db");
+    writeSampleDatabase(path, { variant, timeZone: "Europe/Berlin" });
+    paths.push(path);
+  }
+  return paths;
+}

@@ -1,9 +1,7 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeSampleDatabase } from "../../../fixtures/plex/write.js";
 import type { HistorySummary, Item, Snapshot, WatchState } from "../../../src/model/index.js";
 import { openPlexDatabase } from "../../../src/readers/plex-db/index.js";
-import { busyHistoryDb, tempDirs } from "./helpers.js";
+import { readerDatabases, tempDirs } from "./helpers.js";
 
 const tempDir = tempDirs();
 
@@ -14,12 +12,7 @@ const withoutReadAt = <T extends { source: Snapshot["source"] }>(snapshot: T) =>
 
 describe("a streamed read", () => {
   it("hands over the states and summaries read() lists, in its order, after the items", async () => {
-    const paths = [busyHistoryDb(tempDir())];
-    for (const variant of ["legacy", "hostile"] as const) {
-      const path = join(tempDir(), "com.plexapp.plugins.library.db");
-      writeSampleDatabase(path, { variant, timeZone: "Europe/Berlin" });
-      paths.push(path);
-    }
+    const paths = readerDatabases(tempDir);
     for (const path of paths) {
       for (const historyInWorker of [true, false]) {
         const options = { timeZone: "Europe/Berlin", historyInWorker };
