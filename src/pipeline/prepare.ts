@@ -19,6 +19,7 @@ import { readSource, readSourceRows } from "./source.js";
 
 export interface Prepared {
   plan: Plan;
+  /** The scoped source; its `states` and `history` are empty when planned with `planOnly`. */
   snapshot: Snapshot;
   users: UserMappingResult;
   matches: MatchResult;
