@@ -208,15 +208,6 @@ abstract class Person<T> implements PersonRows<T> {
       if (id >= 0) yield this.store.identities.texts[id]!;
     }
   }
-
-  /** Rows in the order added, as objects (one at a time). */
-  *rows(): IterableIterator<T> {
-    this.seal();
-    for (let slot = 0; slot < this.count; slot++) {
-      const id = this.ids.get(slot);
-      if (id >= 0) yield this.row(slot, this.store.identities.texts[id]!);
-    }
-  }
 }
 
 class PersonStates extends Person<WatchState> {
@@ -327,11 +318,6 @@ abstract class Table<T, P extends Person<T>> implements RowTable<T> {
   /** Drops the rows `keep` refuses, and people left without rows (as if never added). */
   retain(keep: (row: { userId: string; identity: string }) => boolean): void {
     for (const [userId, person] of this.people) if (person.retain(keep) === 0) this.people.delete(userId);
-  }
-
-  /** Every row, person by person in the order first seen, each person's in the order added. */
-  *rows(): IterableIterator<T> {
-    for (const person of this.people.values()) yield* person.rows();
   }
 }
 
