@@ -2,7 +2,7 @@ import { ConfigError } from "../errors.js";
 import type { TargetUser } from "../model/index.js";
 import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
-import { type ActionDigests, planDigests } from "../planner/digest.js";
+import { PlanDigestStream, type PlanDigests, planDigestStream } from "../planner/digest.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
 import type { Progress, ProgressTask } from "../progress.js";
 import type { TargetAdapter } from "../targets/types.js";
@@ -12,7 +12,7 @@ import { createUser, finishUsersWithoutPassword, type UserRun } from "./actions/
 import { backoffOf, retrying } from "./attempt.js";
 import { type Outcome, RunContext, type RunSettings, Stopped } from "./context.js";
 import { type ActionInfo, Journal } from "./journal/index.js";
-import { UserDataChecks } from "./recheck.js";
+import { type EarlyRead, readEarly, UserDataChecks } from "./recheck.js";
 import { type ApplyResult, type ResumeState, summarize, titleOf } from "./result.js";
 import { type RunOptions, runActions } from "./runner.js";
 
@@ -58,8 +58,11 @@ function failedTransiently(outcome: Outcome | undefined): boolean {
 }
 
 /** What the journal already holds of this plan; null when this plan never ran with it. */
-function resumeState(journal: Journal, plan: Plan, prints: ActionDigests): ResumeState | null {
+function resumeState(journal: Journal, plan: Plan, digests: Digests): ResumeState | null {
   const held = journal.statuses();
+  if (held.size === 0) return null;
+  // Every action's fingerprint is compared: worked out in one go, in plan order.
+  const prints = digests instanceof PlanDigestStream ? digests.complete().actions : digests.actions;
   let known = 0;
   let done = 0;
   plan.actions.forEach((action, i) => {
@@ -102,11 +105,24 @@ export async function applyPlan(
   const started = Date.now();
   const checked = adapter.check();
   checked.catch(() => undefined);
-  // The local work before the first write (digests, opening the journal) is done while the
-  // target answers the reads that must come first, not after them: each read is a round trip.
+  // Without user creations, the users the first pass resolves are those of the server now,
+  // and its first re-check is for users the plan knows by id: both are read at once with the
+  // connection check (one round trip, not three), and only used once the server is confirmed.
+  const creates = plan.actions.some((action) => action.type === "create-user");
+  const usersAhead = creates || plan.actions.length === 0 ? undefined : adapter.listUsers();
+  usersAhead?.catch(() => undefined);
+  const ordered = phaseOrder(plan.actions);
+  const earlyRead = creates
+    ? undefined
+    : readEarly(userDataWrites(plan.actions, ordered, new Map()), (userId, ids) =>
+        adapter.readUserData(userId, ids),
+      );
+  // The local work before the first write (opening the journal) is done while the target
+  // answers the reads that must come first, not after them: each read is a round trip.
   await requestsSent();
-  // Computed once per plan (already when a saved plan was read): the journal's fingerprints.
-  const digests = planDigests(plan);
+  // The journal's fingerprints: known already when a saved plan was read, otherwise worked
+  // out as the run goes (each action's when it is first journaled).
+  const digests = planDigestStream(plan);
   const server = await checked;
   if (server.serverId !== plan.target.serverId) {
     throw new ConfigError(
@@ -114,11 +130,6 @@ export async function applyPlan(
       { hint: "Make a new plan against this server, or point the tool at the server the plan was made for." },
     );
   }
-  // Without user creations, the users the first pass resolves are those of the server now.
-  const creates = plan.actions.some((action) => action.type === "create-user");
-  const usersAhead = creates || plan.actions.length === 0 ? undefined : adapter.listUsers();
-  usersAhead?.catch(() => undefined);
-  if (usersAhead !== undefined) await requestsSent();
   const journal = Journal.open(
     options.journalPath,
     { serverId: server.serverId, url: server.url, kind: server.kind },
@@ -134,22 +145,26 @@ export async function applyPlan(
   // Filled by map, not new Array(n): V8 keeps a long array made that way as a dictionary.
   const outcomes: Array<Outcome | undefined> = plan.actions.map(() => undefined);
   try {
-    const resume = resumeState(journal, plan, digests.actions);
+    const resume = resumeState(journal, plan, digests);
     options.onStart?.({ resume });
-    const runId = journal.startRun("apply", { fingerprint: digests.digest, createdAt: plan.createdAt });
+    const runId = journal.startRun("apply", {
+      fingerprint: doneDigests(digests)?.digest ?? null,
+      createdAt: plan.createdAt,
+    });
+    const hashing = hashInBackground(digests);
     const run: Run = {
       ctx,
       runOptions: { concurrency, ...backoffOf(options) },
       users,
       actions: plan.actions,
       outcomes,
-      fingerprints: digests.actions,
+      fingerprints: digests instanceof PlanDigestStream ? digests : digests.actions,
       usersAhead,
+      earlyRead,
     };
     // Only user creations can share a key with the journal's users left without a password.
     const creationKeys = new Set(plan.actions.filter((a) => a.type === "create-user").map((a) => a.key));
     const earlier = await finishUsersWithoutPassword(ctx, users, run.runOptions, creationKeys);
-    const ordered = phaseOrder(plan.actions);
     await runPass(run, ordered, options.progress.task("applying", ordered.length));
     const passes = options.retryPasses ?? DEFAULT_RETRY_PASSES;
     const deadline = Date.now() + (options.retryTimeMs ?? DEFAULT_RETRY_TIME_MS);
@@ -169,7 +184,11 @@ export async function applyPlan(
       earlier,
       credentialsFile: users.credentialsWritten ? users.credentialsFile : null,
     });
-    ctx.finishRun(runId);
+    hashing.stop();
+    // The plan's digest once known: always, unless the run was stopped early (a big plan's
+    // remaining actions are not hashed just for the record).
+    const digest = ctx.stopped ? doneDigests(digests)?.digest : completeDigests(digests).digest;
+    ctx.finishRun(runId, digest ?? null);
     return result;
   } finally {
     journal.close();
@@ -185,9 +204,41 @@ interface Run {
   /** The latest outcome of each action. */
   outcomes: Array<Outcome | undefined>;
   /** Each action's journal fingerprint. */
-  fingerprints: ActionDigests;
+  fingerprints: { at(place: number): string | undefined };
   /** The target's users, read while the run started; taken by the first user resolution. */
   usersAhead: Promise<TargetUser[]> | undefined;
+  /** The first re-check, read while the run started; offered to the first pass. */
+  earlyRead: EarlyRead | undefined;
+}
+
+type Digests = PlanDigestStream | PlanDigests;
+
+function doneDigests(digests: Digests): PlanDigests | undefined {
+  return digests instanceof PlanDigestStream ? digests.done : digests;
+}
+
+function completeDigests(digests: Digests): PlanDigests {
+  return digests instanceof PlanDigestStream ? digests.complete() : digests;
+}
+
+/**
+ * Hashes the plan's actions a millisecond at a time between the run's events, ahead of the
+ * executor, so that no action waits for its fingerprint and the plan's digest is ready when
+ * the run ends.
+ */
+function hashInBackground(digests: Digests): { stop(): void } {
+  if (!(digests instanceof PlanDigestStream)) return { stop() {} };
+  let timer: NodeJS.Immediate | undefined;
+  const step = () => {
+    timer = digests.advance(1) ? undefined : setImmediate(step);
+  };
+  timer = setImmediate(step);
+  return {
+    stop() {
+      if (timer !== undefined) clearImmediate(timer);
+      timer = undefined;
+    },
+  };
 }
 
 /** Lets the requests just made go out before synchronous work holds the event loop. */
@@ -270,7 +321,9 @@ async function runPass(run: Run, places: Int32Array, task: ProgressTask): Promis
       if (!(error instanceof Stopped)) ctx.stop(error);
     }
   }
-  const checks = new UserDataChecks(ctx, userDataWrites(actions, rest, userIds));
+  const early = run.earlyRead;
+  run.earlyRead = undefined;
+  const checks = new UserDataChecks(ctx, userDataWrites(actions, rest, userIds), Date.now, early);
   await runActions(
     actions,
     rest,

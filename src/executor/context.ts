@@ -87,9 +87,13 @@ export class RunContext {
   }
 
   /** Records in the journal how the run ended; the error that stopped it is raised. */
-  finishRun(runId: number): void {
+  finishRun(runId: number, planFingerprint: string | null = null): void {
     const stopped = this.stopError !== undefined;
-    this.journal.finishRun(runId, stopped ? "stopped" : this.interrupted ? "interrupted" : "finished");
+    this.journal.finishRun(
+      runId,
+      stopped ? "stopped" : this.interrupted ? "interrupted" : "finished",
+      planFingerprint,
+    );
     if (stopped) throw this.stopError;
   }
 

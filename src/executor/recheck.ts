@@ -18,6 +18,42 @@ interface Read {
   value: Promise<TargetUserData>;
 }
 
+/**
+ * The first re-check read of a run, sent while the run starts (with the connection check),
+ * so the first writes do not wait a round trip more for it: one user's first items in pass
+ * order, from the user ids the plan names.
+ */
+export interface EarlyRead {
+  userId: string;
+  itemIds: readonly string[];
+  at: number;
+  value: Promise<ReadonlyMap<string, TargetUserData>>;
+}
+
+/**
+ * Sends the read the first pass's UserDataChecks would send first: the first user-data
+ * write's user and up to RECHECK_BATCH of that user's items, in pass order. Undefined when
+ * no write names its user's id.
+ */
+export function readEarly(
+  writes: Iterable<{ userId: string; itemId: string }>,
+  read: (userId: string, itemIds: string[]) => Promise<ReadonlyMap<string, TargetUserData>>,
+  now: () => number = Date.now,
+): EarlyRead | undefined {
+  let userId: string | undefined;
+  const ids: string[] = [];
+  for (const write of writes) {
+    userId ??= write.userId;
+    if (write.userId !== userId) continue;
+    ids.push(write.itemId);
+    if (ids.length === RECHECK_BATCH) break;
+  }
+  if (userId === undefined) return undefined;
+  const value = read(userId, ids);
+  value.catch(() => undefined);
+  return { userId, itemIds: ids, at: now(), value };
+}
+
 /** One user's set-user-data items in the order the pass reaches them. */
 interface Queue {
   itemIds: string[];
@@ -46,6 +82,8 @@ export class UserDataChecks {
     /** The pass's user-data writes in order, each with its target user id. */
     writes: Iterable<{ userId: string; itemId: string }>,
     private readonly now: () => number = Date.now,
+    /** The first read, sent already; taken when it is the one this pass would send first. */
+    early?: EarlyRead,
   ) {
     for (const { userId, itemId } of writes) {
       let queue = this.queues.get(userId);
@@ -55,6 +93,23 @@ export class UserDataChecks {
       }
       queue.itemIds.push(itemId);
     }
+    if (early !== undefined) this.adopt(early);
+  }
+
+  /**
+   * Takes the early read when it asked for exactly the items this pass reads first for the
+   * first user (the users resolved since may differ from the plan's ids): otherwise it is
+   * left unused and everything is read as usual.
+   */
+  private adopt(early: EarlyRead): void {
+    const first = this.queues.keys().next();
+    if (first.done || first.value !== early.userId) return;
+    const queue = this.queues.get(early.userId)!;
+    const probe = { ...queue, again: [] };
+    const expected = this.upcoming(probe, early.userId, RECHECK_BATCH, undefined);
+    if (expected.length !== early.itemIds.length || expected.some((id, i) => id !== early.itemIds[i])) return;
+    queue.next = probe.next;
+    this.register(early.userId, early.itemIds, early.value, early.at);
   }
 
   /** The target's current value of one user's item, from a read made for it (or its batch). */
@@ -88,7 +143,21 @@ export class UserDataChecks {
   /** One request for these items of one user; each item's value waits in `reads`. */
   private readBatch(userId: string, ids: readonly string[]): void {
     const at = this.now();
-    const all = this.ctx.lookup(() => this.ctx.adapter.readUserData(userId, ids));
+    this.register(
+      userId,
+      ids,
+      this.ctx.lookup(() => this.ctx.adapter.readUserData(userId, ids)),
+      at,
+    );
+  }
+
+  /** Makes a read's answer wait in `reads` for each of its items. */
+  private register(
+    userId: string,
+    ids: readonly string[],
+    all: Promise<ReadonlyMap<string, TargetUserData>>,
+    at: number,
+  ): void {
     const members = new Map<string, Read>();
     for (const id of ids) {
       const read = { at, value: all.then((values) => answerFor(values, id)) };

@@ -1,8 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ApplyOptions, applyPlan } from "../../src/executor/apply.js";
+import { digestPlan } from "../../src/planner/digest.js";
 import { applyOptions, neutral, referenceState } from "./helpers.js";
 import { scenario } from "./scenario.js";
 
@@ -65,6 +67,29 @@ describe("applyPlan", () => {
     expect(fake.writes).toBe(0);
     expect(second).toMatchObject({ applied: 0, alreadyDone: 15, writesSent: 0 });
     expect(fake.state()).toEqual(before);
+  });
+
+  it("journals each action's fingerprint and, when the run ends, the plan's digest", async () => {
+    const { fake, plan } = await scenario();
+    await applyPlan(plan, fake, options());
+    // A copy: digests are kept per plan object, and this one must be worked out afresh.
+    const expected = digestPlan(structuredClone(plan));
+    const db = new Database(join(dir, "run.journal"), { readonly: true });
+    try {
+      const runs = db.prepare("SELECT plan_fingerprint FROM runs").all() as { plan_fingerprint: string }[];
+      expect(runs).toEqual([{ plan_fingerprint: expected.digest }]);
+      const prints = new Map(
+        (
+          db.prepare("SELECT key, fingerprint FROM actions").all() as { key: string; fingerprint: string }[]
+        ).map((row) => [row.key, row.fingerprint]),
+      );
+      expect(prints.size).toBe(plan.actions.length);
+      plan.actions.forEach((action, i) => {
+        expect(prints.get(action.key)).toBe(expected.actions.at(i));
+      });
+    } finally {
+      db.close();
+    }
   });
 
   it("re-checks the target when the journal was deleted: nothing is written twice", async () => {

@@ -67,6 +67,24 @@ describe("the batched re-check before user-data writes", () => {
     expect(fake.writes).toBe(2 * ITEMS);
   });
 
+  it("sends the first re-check with the connection check, not a round trip after it", async () => {
+    const { fake, plan, reads } = bigPlan();
+    const events: string[] = [];
+    const check = fake.check.bind(fake);
+    fake.check = async () => {
+      const info = await check();
+      await new Promise((resolve) => setImmediate(resolve));
+      events.push(`check answered after ${reads.length} reads`);
+      return info;
+    };
+    const result = await applyPlan(plan, fake, applyOptions(tempDir()));
+    expect(events).toEqual(["check answered after 1 reads"]);
+    expect(reads[0]).toEqual(plan.actions.slice(0, RECHECK_BATCH).map((a) => (a as { itemId: string }).itemId));
+    // The early read is the user's first batch, not one more.
+    expect(reads).toHaveLength(2 * Math.ceil(ITEMS / RECHECK_BATCH));
+    expect(result).toMatchObject({ applied: 2 * ITEMS, conflicted: 0, failed: 0 });
+  });
+
   it("a value changed after planning is a conflict even when its batch was read before", async () => {
     const { fake, plan } = bigPlan();
     const bob = fake.userId("bob");

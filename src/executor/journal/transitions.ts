@@ -157,7 +157,8 @@ export class Journal {
     return prepared;
   }
 
-  startRun(kind: "apply" | "rollback", plan?: { fingerprint: string; createdAt: string }): number {
+  /** A run's plan fingerprint may be known only when it ends (see finishRun). */
+  startRun(kind: "apply" | "rollback", plan?: { fingerprint: string | null; createdAt: string }): number {
     return this.write("start run", () =>
       Number(
         this.db
@@ -170,12 +171,14 @@ export class Journal {
     );
   }
 
-  finishRun(runId: number, outcome: string): void {
+  finishRun(runId: number, outcome: string, planFingerprint: string | null = null): void {
     this.flush();
     this.write("finish run", () =>
       this.db
-        .prepare("UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?")
-        .run(this.stamp(), outcome, runId),
+        .prepare(
+          "UPDATE runs SET finished_at = ?, outcome = ?, plan_fingerprint = COALESCE(plan_fingerprint, ?) WHERE id = ?",
+        )
+        .run(this.stamp(), outcome, planFingerprint, runId),
     );
   }
 
