@@ -3,6 +3,7 @@ import type { TargetUser } from "../model/index.js";
 import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import { PlanDigestStream, type PlanDigests, planDigestStream } from "../planner/digest.js";
+import { typeAt } from "../planner/packed.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
 import type { Progress, ProgressTask } from "../progress.js";
 import type { TargetAdapter } from "../targets/types.js";
@@ -81,12 +82,10 @@ function resumeState(journal: Journal, plan: Plan, digests: Digests): ResumeStat
  */
 function phaseOrder(actions: readonly Action[]): Int32Array {
   const starts = new Array<number>(PHASE_COUNT + 1).fill(0);
-  for (const action of actions) starts[PHASE_ORDER[action.type] + 1]! += 1;
+  for (let i = 0; i < actions.length; i++) starts[PHASE_ORDER[typeAt(actions, i)] + 1]! += 1;
   for (let phase = 1; phase <= PHASE_COUNT; phase++) starts[phase]! += starts[phase - 1]!;
   const order = new Int32Array(actions.length);
-  actions.forEach((action, i) => {
-    order[starts[PHASE_ORDER[action.type]]!++] = i;
-  });
+  for (let i = 0; i < actions.length; i++) order[starts[PHASE_ORDER[typeAt(actions, i)]]!++] = i;
   return order;
 }
 
@@ -108,10 +107,11 @@ export async function applyPlan(
   // Without user creations, the users the first pass resolves are those of the server now,
   // and its first re-check is for users the plan knows by id: both are read at once with the
   // connection check (one round trip, not three), and only used once the server is confirmed.
-  const creates = plan.actions.some((action) => action.type === "create-user");
+  const ordered = phaseOrder(plan.actions);
+  // User creations come first in phase order.
+  const creates = ordered.length > 0 && typeAt(plan.actions, ordered[0]!) === "create-user";
   const usersAhead = creates || plan.actions.length === 0 ? undefined : adapter.listUsers();
   usersAhead?.catch(() => undefined);
-  const ordered = phaseOrder(plan.actions);
   const earlyRead = creates
     ? undefined
     : readEarly(userDataWrites(plan.actions, ordered, new Map()), (userId, ids) =>
@@ -142,8 +142,10 @@ export async function applyPlan(
     credentialsWritten: false,
     passwords: new Map(),
   };
-  // Filled by map, not new Array(n): V8 keeps a long array made that way as a dictionary.
-  const outcomes: Array<Outcome | undefined> = plan.actions.map(() => undefined);
+  // Filled by push, not new Array(n) (V8 keeps a long array made that way as a dictionary),
+  // nor by map (it would make every packed action).
+  const outcomes: Array<Outcome | undefined> = [];
+  for (let i = 0; i < plan.actions.length; i++) outcomes.push(undefined);
   try {
     const resume = resumeState(journal, plan, digests);
     options.onStart?.({ resume });
@@ -163,7 +165,11 @@ export async function applyPlan(
       earlyRead,
     };
     // Only user creations can share a key with the journal's users left without a password.
-    const creationKeys = new Set(plan.actions.filter((a) => a.type === "create-user").map((a) => a.key));
+    const creationKeys = new Set<string>();
+    for (const i of ordered) {
+      if (typeAt(plan.actions, i) !== "create-user") break;
+      creationKeys.add(plan.actions[i]!.key);
+    }
     const earlier = await finishUsersWithoutPassword(ctx, users, run.runOptions, creationKeys);
     await runPass(run, ordered, options.progress.task("applying", ordered.length));
     const passes = options.retryPasses ?? DEFAULT_RETRY_PASSES;
@@ -256,7 +262,7 @@ function retrySet(
   outcomes: ReadonlyArray<Outcome | undefined>,
 ): Int32Array {
   const creationsAgain = ordered.some(
-    (i) => actions[i]!.type === "create-user" && failedTransiently(outcomes[i]),
+    (i) => typeAt(actions, i) === "create-user" && failedTransiently(outcomes[i]),
   );
   return ordered.filter((i) => {
     const outcome = outcomes[i];
@@ -270,9 +276,10 @@ function unconfirmedUsers(run: Run): Set<string> {
   const confirmed = (outcome: Outcome | undefined) =>
     outcome?.kind === "applied" || outcome?.kind === "already-done";
   const names = new Set<string>();
-  run.actions.forEach((action, i) => {
-    if (action.type === "create-user" && !confirmed(run.outcomes[i])) names.add(nameKey(titleOf(action)));
-  });
+  for (let i = 0; i < run.actions.length; i++) {
+    if (typeAt(run.actions, i) !== "create-user" || confirmed(run.outcomes[i])) continue;
+    names.add(nameKey(titleOf(run.actions[i]!)));
+  }
   return names;
 }
 
@@ -291,8 +298,8 @@ async function runPass(run: Run, places: Int32Array, task: ProgressTask): Promis
     ...actionInfo(actions[i]!, userIds),
     fingerprint: run.fingerprints.at(i)!,
   });
-  const creations = places.filter((i) => actions[i]!.type === "create-user");
-  const rest = places.filter((i) => actions[i]!.type !== "create-user");
+  const creations = places.filter((i) => typeAt(actions, i) === "create-user");
+  const rest = places.filter((i) => typeAt(actions, i) !== "create-user");
   const noUsers = new Map<string, string>();
   await runActions(
     actions,

@@ -10,11 +10,14 @@ import { setFlagsFromString } from "node:v8";
  * - a rehearsal of a 200,000-item target with 20 users (about 340 MB live) peaked at 1.3–1.6 GiB
  *   RSS; collecting once the heap has grown by half held it to 760–910 MB (docs/rehearsal.md);
  * - `plan` of 200,000 items × 50 users peaked at 3,026 MiB, and at 2,556 MiB with the same CPU
- *   time (229 s) when collecting sooner (docs/performance.md, Scale).
+ *   time (229 s) when collecting sooner (docs/performance.md, Scale);
+ * - with the plan's actions packed, that `plan` held about 640 MB live at its end and peaked at
+ *   1,041–1,080 MiB with 50 %, 1,004 MiB with 30 %, its CPU time within the runs' spread
+ *   (99–137 s); `migrate` peaks there too (issue 14, scale: ≤ 1 GiB).
  * It bounds nothing: a bigger library still gets the memory it needs, only collected sooner, at
  * the cost of more (concurrent) collections.
  */
-const GROWING_PERCENT = 50;
+const GROWING_PERCENT = 30;
 
 /** Node's own flags and NODE_OPTIONS: a person who tuned the collector keeps their setting. */
 function chosenByTheUser(): boolean {

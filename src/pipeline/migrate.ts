@@ -29,7 +29,7 @@ export type Migration =
 export async function migrate(
   config: Config,
   interaction: Interaction,
-  options: { dryRun: boolean; cwd: string; events?: ApplyEvents; planned(prepared: Prepared): void },
+  options: { dryRun: boolean; cwd: string; events?: ApplyEvents; planned(plan: Plan): void },
 ): Promise<Migration> {
   // From the big reads through the plan's digests and journal at the start of the apply, a
   // big migration turns over much more than it keeps (memory.ts).
@@ -54,11 +54,17 @@ export async function migrate(
 async function planned(
   config: Config,
   interaction: Interaction,
-  options: { dryRun: boolean; planned(prepared: Prepared): void },
+  options: { dryRun: boolean; planned(plan: Plan): void },
 ): Promise<Migration | { plan: Plan; kept: Prepared | null }> {
-  const prepared = await makePlan(config, interaction);
-  options.planned(prepared);
-  if (options.dryRun) return { plan: prepared.plan, prepared, applied: false };
-  const keep = config.report !== undefined || config.summaryMd !== undefined;
-  return { plan: prepared.plan, kept: keep ? prepared : null };
+  let prepared: Prepared | null = await makePlan(config, interaction);
+  const { plan } = prepared;
+  if (options.dryRun) {
+    options.planned(plan);
+    return { plan, prepared, applied: false };
+  }
+  // Released before the plan is shown: showing a big plan makes its actions one by one, and
+  // that garbage came on top of the reads at the peak of the run.
+  if (config.report === undefined && config.summaryMd === undefined) prepared = null;
+  options.planned(plan);
+  return { plan, kept: prepared };
 }

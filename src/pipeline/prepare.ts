@@ -39,6 +39,8 @@ export interface PrepareOptions {
    * `history` are left empty (pipeline/source.ts readSourceRows).
    */
   planOnly?: boolean;
+  /** User-data actions from this many on are kept as columns (planner/packed.ts); tests: 0. */
+  packFrom?: number;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function preparePlan(
     target: index,
     index: sourceIndex,
     needed,
+    ...(options.packFrom !== undefined ? { packFrom: options.packFrom } : {}),
   });
   return { plan, snapshot, users, matches, index, state, excluded };
 }

@@ -3,7 +3,8 @@ import type { Mode, Snapshot, TargetIndex, TargetServerInfo } from "../model/ind
 import { planCollections } from "./collections.js";
 import { indexSnapshot, neededFromIndex, type SnapshotIndex } from "./context.js";
 import { planMatching } from "./matching.js";
-import { type Action, CATEGORIES, type Category, type Plan } from "./plan.js";
+import { PackedUserData, packedActions, typeAt, userDataCategoriesAt } from "./packed.js";
+import { type Action, CATEGORIES, type Category, type Plan, type PlanUserRef } from "./plan.js";
 import { planPlaylists } from "./playlists.js";
 import type { TargetState } from "./state.js";
 import { listUnmatched } from "./unmatched.js";
@@ -38,6 +39,8 @@ export interface PlanInput {
    * target state (for 1.8 million states it took about 6 s of CPU).
    */
   needed?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  /** User-data actions from this many on are kept as columns; default PACK_FROM (tests: 0). */
+  packFrom?: number;
 }
 
 const FIELD_WORDS: Record<string, string> = {
@@ -49,27 +52,36 @@ const FIELD_WORDS: Record<string, string> = {
   isFavorite: "favorites",
 };
 
+/** The category each action type but the user-data write counts in. */
+const TYPE_CATEGORY: Record<Exclude<Action["type"], "set-user-data">, Category> = {
+  "create-user": "users",
+  "create-playlist": "playlists",
+  "add-playlist-entries": "playlists",
+  "create-collection": "collections",
+  "add-collection-members": "collections",
+};
+
 /** Categories an action counts in: a user-data write counts once in each it touches. */
-export function actionCategories(action: Action): Category[] {
-  switch (action.type) {
-    case "create-user":
-      return ["users"];
-    case "set-user-data":
-      return action.categories;
-    case "create-playlist":
-    case "add-playlist-entries":
-      return ["playlists"];
-    case "create-collection":
-    case "add-collection-members":
-      return ["collections"];
-  }
+export function actionCategories(action: Action): readonly Category[] {
+  return action.type === "set-user-data" ? action.categories : [TYPE_CATEGORY[action.type]];
 }
 
 export function countActions(actions: readonly Action[]): Record<Category, number> {
   const counts = Object.fromEntries(CATEGORIES.map((category) => [category, 0])) as Record<Category, number>;
-  for (const action of actions) for (const category of actionCategories(action)) counts[category] += 1;
+  // Without making packed actions: only their type and categories are read.
+  for (let i = 0; i < actions.length; i++) {
+    const type = typeAt(actions, i);
+    if (type !== "set-user-data") counts[TYPE_CATEGORY[type]] += 1;
+    else for (const category of userDataCategoriesAt(actions, i)) counts[category] += 1;
+  }
   return counts;
 }
+
+/**
+ * User-data actions from this many on are kept as columns (packed.ts): a plan this big has
+ * its memory in them, while smaller plans stay plain arrays of objects.
+ */
+const PACK_FROM = 20_000;
 
 /**
  * Accounts whose played state the source inferred from their plays (the Plex API for everyone
@@ -107,11 +119,13 @@ export function buildPlan(input: PlanInput): Plan {
   const users = planUsers(snapshot.users, input.users, options.kinds);
   const needed = input.needed ?? neededFromIndex(snapshot, index, input.users, options.mode);
   const canWrite = server.features.userDataWrite;
+  const packed = new PackedUserData();
   const userData = planUserData(index, users.planned, needed, state, {
     mode: options.mode,
     kinds: options.kinds,
     favoriteMinRating,
     canWrite,
+    packed: { into: packed, from: input.packFrom ?? PACK_FROM },
   });
   const playlists = planPlaylists(users.planned, snapshot.playlists, index, state, {
     kinds: options.kinds,
@@ -121,10 +135,21 @@ export function buildPlan(input: PlanInput): Plan {
 
   // Users first, then each user's writes (user data by category and title, then playlists),
   // then the global collections.
-  const perUser = new Map<string, Action[]>(users.planned.map((user) => [user.ref.name, []]));
-  for (const action of [...userData.actions, ...playlists.actions])
-    perUser.get(action.user.name)?.push(action);
-  const actions: Action[] = [...users.actions, ...[...perUser.values()].flat(), ...collections.actions];
+  // Loops rather than spreads and flat(): at millions of actions each copy of the list is
+  // tens of megabytes more at the peak of planning.
+  const perUser = new Map<string, Array<Action | number>>(users.planned.map((user) => [user.ref.name, []]));
+  const userOf = (entry: Action | number) =>
+    typeof entry === "number" ? packed.userOf(entry) : (entry as { user: PlanUserRef }).user;
+  for (const entry of userData.actions) perUser.get(userOf(entry).name)?.push(entry);
+  userData.actions.length = 0;
+  for (const action of playlists.actions) perUser.get(action.user.name)?.push(action);
+  const entries: Array<Action | number> = [...users.actions];
+  for (const list of perUser.values()) {
+    for (const entry of list) entries.push(entry);
+    list.length = 0;
+  }
+  for (const action of collections.actions) entries.push(action);
+  const actions = packed.size > 0 ? packedActions(entries, packed) : (entries as Action[]);
 
   const limitations: string[] = [];
   if (!canWrite && userData.blockedItems > 0) {

@@ -1,6 +1,7 @@
 import type { MatchRule } from "../match/types.js";
 import { UserMissReasonSchema } from "../match/types.js";
 import { countActions } from "./build.js";
+import { typeAt } from "./packed.js";
 import { type Action, CATEGORIES, type Category, type Plan } from "./plan.js";
 
 /** What a change changes; each action is exactly one of these, so they add up to `changes`. */
@@ -57,7 +58,8 @@ const KIND_OF: Record<Action["type"], ChangeKind> = {
 
 export function countByKind(actions: readonly Action[]): Record<ChangeKind, number> {
   const counts: Record<ChangeKind, number> = { users: 0, userData: 0, playlists: 0, collections: 0 };
-  for (const action of actions) counts[KIND_OF[action.type]] += 1;
+  // By type alone: a packed action is not made just to be counted.
+  for (let i = 0; i < actions.length; i++) counts[KIND_OF[typeAt(actions, i)]] += 1;
   return counts;
 }
 

@@ -10,6 +10,7 @@ import {
 import type { SnapshotIndex } from "./context.js";
 import { displayTitle } from "./context.js";
 import { userDataKey } from "./keys.js";
+import type { PackedUserData } from "./packed.js";
 import { type ActionOf, CATEGORIES, type Category, type PlanUserData, type Skip } from "./plan.js";
 import type { TargetState } from "./state.js";
 import {
@@ -30,10 +31,16 @@ export interface UserDataOptions {
   favoriteMinRating: number | null;
   /** False on targets without an absolute user-data write (Jellyfin 10.8). */
   canWrite: boolean;
+  /**
+   * Where actions beyond the first `packFrom` are kept as columns (see packed.ts); without
+   * it, every action is an object.
+   */
+  packed?: { into: PackedUserData; from: number };
 }
 
 export interface UserDataResult {
-  actions: ActionOf<"set-user-data">[];
+  /** Actions, or handles of actions kept in `options.packed`. */
+  actions: Array<ActionOf<"set-user-data"> | number>;
   skipped: Skip[];
   /** Fields that would have changed but cannot be written, for the limitations text. */
   blockedFields: Set<string>;
@@ -176,7 +183,12 @@ export function planUserData(
       });
     }
     // A loop, not push(...): a spread of a user's hundreds of thousands of actions overflows the stack.
-    for (const action of sortUserDataActions(userActions)) result.actions.push(action);
+    const { packed } = options;
+    for (const action of sortUserDataActions(userActions)) {
+      result.actions.push(
+        packed !== undefined && result.actions.length >= packed.from ? packed.into.pack(action) : action,
+      );
+    }
     for (const [category, count] of [...blocked].sort(
       (a, b) => CATEGORIES.indexOf(a[0]) - CATEGORIES.indexOf(b[0]),
     )) {

@@ -79,7 +79,9 @@ describe("the batched re-check before user-data writes", () => {
     };
     const result = await applyPlan(plan, fake, applyOptions(tempDir()));
     expect(events).toEqual(["check answered after 1 reads"]);
-    expect(reads[0]).toEqual(plan.actions.slice(0, RECHECK_BATCH).map((a) => (a as { itemId: string }).itemId));
+    expect(reads[0]).toEqual(
+      plan.actions.slice(0, RECHECK_BATCH).map((a) => (a as { itemId: string }).itemId),
+    );
     // The early read is the user's first batch, not one more.
     expect(reads).toHaveLength(2 * Math.ceil(ITEMS / RECHECK_BATCH));
     expect(result).toMatchObject({ applied: 2 * ITEMS, conflicted: 0, failed: 0 });

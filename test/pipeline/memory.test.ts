@@ -17,12 +17,12 @@ describe("collectSooner", () => {
   it("sets the collector once for nested callers and puts the default back after the last", () => {
     const rehearsal = collectSooner();
     const plan = collectSooner();
-    expect(flags).toEqual(["--heap-growing-percent=50"]);
+    expect(flags).toEqual(["--heap-growing-percent=30"]);
     plan();
     // A rehearsal plans several times: the inner plan's end must not undo the rehearsal's setting.
-    expect(flags).toEqual(["--heap-growing-percent=50"]);
+    expect(flags).toEqual(["--heap-growing-percent=30"]);
     rehearsal();
-    expect(flags).toEqual(["--heap-growing-percent=50", "--heap-growing-percent=0"]);
+    expect(flags).toEqual(["--heap-growing-percent=30", "--heap-growing-percent=0"]);
   });
 
   it("counts a release called twice once", () => {
@@ -30,7 +30,7 @@ describe("collectSooner", () => {
     const inner = collectSooner();
     inner();
     inner();
-    expect(flags).toEqual(["--heap-growing-percent=50"]);
+    expect(flags).toEqual(["--heap-growing-percent=30"]);
     outer();
     expect(flags.at(-1)).toBe("--heap-growing-percent=0");
   });

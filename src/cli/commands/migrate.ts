@@ -36,7 +36,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
       cwd: ctx.io.cwd,
       events: applyEvents(ctx),
       // The plan is shown before anything is asked or written.
-      planned({ plan }) {
+      planned(plan) {
         if (!ctx.globals.json)
           ctx.say(renderPlan(plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
         if (!dryRun && plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);

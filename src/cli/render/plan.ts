@@ -8,6 +8,7 @@ import {
   type PlanMatching,
   type ReviewMatch,
   summarizePlan,
+  typeAt,
 } from "../../planner/index.js";
 import { comparedLines, describeChange, localTimeLines, nothingCompared, plural } from "./format.js";
 
@@ -38,39 +39,48 @@ function cappedCount(
 
 function userSections(actions: readonly Action[], limit: number): string[] {
   const out: string[] = [];
-  const byUser = new Map<string, Action[]>();
-  for (const action of actions) {
-    if (!("user" in action) || action.type === "create-user") continue;
-    const list = byUser.get(action.user.name) ?? [];
-    list.push(action);
-    byUser.set(action.user.name, list);
-  }
-  for (const [name, list] of byUser) {
+  // Places, not actions: a big plan's actions are made from columns when read (packed.ts),
+  // and holding them all here would undo that.
+  const byUser = new Map<string, number[]>();
+  actions.forEach((action, i) => {
+    if (!("user" in action) || action.type === "create-user") return;
+    let list = byUser.get(action.user.name);
+    if (list === undefined) {
+      list = [];
+      byUser.set(action.user.name, list);
+    }
+    list.push(i);
+  });
+  const categories = ["watched", "progress", "ratings"] as const;
+  for (const [name, places] of byUser) {
     out.push("", name);
-    for (const category of ["watched", "progress", "ratings"] as const) {
-      // Only the lines shown are formatted: a plan can hold millions of changes.
-      const lines: string[] = [];
-      let total = 0;
-      for (const action of list) {
-        if (action.type !== "set-user-data" || !action.categories.includes(category)) continue;
-        total += 1;
-        if (lines.length < limit) lines.push(`    ~ ${action.title}  ${describeChange(action, category)}`);
+    // Only the lines shown are formatted: a plan can hold millions of changes.
+    const lines = new Map<string, string[]>(categories.map((category) => [category, []]));
+    const totals = new Map<string, number>(categories.map((category) => [category, 0]));
+    const playlistLines: string[] = [];
+    for (const place of places) {
+      const action = actions[place]!;
+      if (action.type === "set-user-data") {
+        for (const category of categories) {
+          if (!action.categories.includes(category)) continue;
+          totals.set(category, totals.get(category)! + 1);
+          const shown = lines.get(category)!;
+          if (shown.length < limit) shown.push(`    ~ ${action.title}  ${describeChange(action, category)}`);
+        }
+      } else if (action.type === "create-playlist") {
+        playlistLines.push(`    + ${action.title}  (${plural(action.itemIds.length, "entry", "entries")})`);
+      } else if (action.type === "add-playlist-entries") {
+        playlistLines.push(
+          `    ~ ${action.title}  + ${plural(action.itemIds.length, "entry", "entries")} (had ${action.before.length})`,
+        );
       }
+    }
+    for (const category of categories) {
+      const total = totals.get(category)!;
       if (total === 0) continue;
       out.push(`  ${category} (${total})`);
-      cappedCount(out, lines, total, "    ", limit);
+      cappedCount(out, lines.get(category)!, total, "    ", limit);
     }
-    const playlistLines = list.flatMap((action) => {
-      if (action.type === "create-playlist") {
-        return [`    + ${action.title}  (${plural(action.itemIds.length, "entry", "entries")})`];
-      }
-      if (action.type === "add-playlist-entries") {
-        return [
-          `    ~ ${action.title}  + ${plural(action.itemIds.length, "entry", "entries")} (had ${action.before.length})`,
-        ];
-      }
-      return [];
-    });
     if (playlistLines.length > 0) {
       out.push(`  playlists (${playlistLines.length})`);
       capped(out, playlistLines, "    ", limit);
@@ -92,7 +102,16 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
   out.push(`Plan for ${t.kind} ${t.version} "${t.serverName}" (mode ${plan.options.mode})`);
   out.push(...localTimeLines(plan.source.localTimeZone));
 
-  const creates = new Set(plan.actions.flatMap((a) => (a.type === "create-user" ? [a.sourceUserId] : [])));
+  // By type first: the user-data writes (most of a big plan, packed) are not made here.
+  const creates = new Set<string>();
+  const containers: Action[] = [];
+  for (let i = 0; i < plan.actions.length; i++) {
+    const type = typeAt(plan.actions, i);
+    if (type === "set-user-data") continue;
+    const action = plan.actions[i]!;
+    if (action.type === "create-user") creates.add(action.sourceUserId);
+    else containers.push(action);
+  }
   if (plan.users.length > 0) {
     out.push("", `Users (${plan.users.length})`);
     const lines = plan.users.map((user) => {
@@ -106,7 +125,7 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
 
   for (const line of userSections(plan.actions, limit)) out.push(line);
 
-  const collectionLines = plan.actions.flatMap((action) => {
+  const collectionLines = containers.flatMap((action) => {
     if (action.type === "create-collection") {
       return [`  + ${action.title}  (${plural(action.itemIds.length, "member")})`];
     }
