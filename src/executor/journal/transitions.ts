@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { CommitCycles } from "./cycles.js";
 import { KeyFilter } from "./key-filter.js";
 import {
   type JournalFile,
@@ -21,22 +22,6 @@ import {
   toRow,
 } from "./rows.js";
 import { WalSync } from "./wal-sync.js";
-
-interface Waiter {
-  key: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-/**
- * Longest wait between two commit-and-sync cycles of priors. The wait is half of how long a
- * write takes once its prior is on disk (its place in the write queue, then its round trip):
- * the runner keeps three actions ready per write in flight, so a prior that waits that long
- * still reaches the queue before a place frees, and a slow server's writes share one commit
- * and one sync in fives and tens instead of in twos (each cycle costs the event loop about
- * 0.4 ms here: the commit's writes to the WAL and waking the thread that syncs it).
- */
-const MAX_CYCLE_WAIT_MS = 20;
 
 /**
  * The journal: a SQLite file (WAL, synchronous FULL; priors just as durable, but synced off
@@ -78,23 +63,8 @@ export class Journal {
    * seen has no row, so registering it needs no lookup (one SELECT per action otherwise).
    */
   private readonly registered: KeyFilter | undefined;
-  /**
-   * Writes waiting for their prior value to be committed and synced. The priors recorded
-   * until the next cycle (commitGroup) share one transaction and one sync, like a database's
-   * group commit: each write is still sent only after its own prior is durable.
-   */
-  private waiting: Waiter[] = [];
-  /** A cycle is due (on the next turn or on `timer`). */
-  private cycleScheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  /** The WAL sync of the last cycle is running; the priors recorded meanwhile wait for it. */
-  private syncing = false;
-  /** When the last cycle started (performance.now()). */
-  private lastCycle = Number.NEGATIVE_INFINITY;
-  /** When each write was told to go (its prior durable), until it is confirmed. */
-  private readonly released = new Map<string, number>();
-  /** Moving average of release → confirmation: the write's wait in the queue and its round trip. */
-  private writeMs: number | undefined;
+  /** Writes waiting for their priors, and the pace of the commits that make them durable. */
+  private readonly cycles: CommitCycles;
   /** The WAL's sync off the event loop; undefined when the file is not in WAL mode. */
   private readonly wal: WalSync | undefined;
   /** Prepared once per journal: preparing is most of the cost of a small statement. */
@@ -113,6 +83,13 @@ export class Journal {
     const empty = this.db.prepare("SELECT 1 FROM actions LIMIT 1").get() === undefined;
     this.registered = empty ? new KeyFilter() : undefined;
     this.wal = walMode ? new WalSync(`${path}-wal`) : undefined;
+    const wal = this.wal;
+    this.cycles = new CommitCycles({
+      open: () => this.db.open,
+      commit: () => this.commitGroup(),
+      sync: wal === undefined ? undefined : () => wal.sync(),
+      syncError: (error) => this.writeError("sync prior values to disk", error),
+    });
   }
 
   /** Opens (or creates) the journal of this target server; another server's journal is refused. */
@@ -201,30 +178,19 @@ export class Journal {
 
   /** Commits every deferred record now (synchronous FULL), priors waiting for their commit included. */
   flush(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
+    const waiting = this.cycles.take();
     if (this.pending.length === 0) {
-      this.release(waiting);
+      this.cycles.release(waiting);
       return;
     }
     try {
       this.write("record prior values and confirmations", () => this.commitPending());
     } catch (error) {
-      for (const waiter of waiting) waiter.reject(error);
+      this.cycles.reject(waiting, error);
       throw error;
     }
     this.clearPending();
-    this.release(waiting);
-  }
-
-  /** Tells writes their priors are durable, and notes when, to learn how long a write takes. */
-  private release(waiting: readonly Waiter[]): void {
-    if (waiting.length === 0) return;
-    const at = performance.now();
-    for (const waiter of waiting) {
-      this.released.set(waiter.key, at);
-      waiter.resolve();
-    }
+    this.cycles.release(waiting);
   }
 
   private runPending(): void {
@@ -340,10 +306,7 @@ export class Journal {
            seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM actions) WHERE key = ?`,
         ).run(priorText, priorText, JSON.stringify(allFields), wantedText, at, at, key);
       });
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ key, resolve, reject });
-      this.scheduleCycle();
-    });
+    return this.cycles.wait(key);
   }
 
   /**
@@ -388,82 +351,33 @@ export class Journal {
   }
 
   /**
-   * The next cycle: on the next turn of the event loop (the priors of concurrent writes
-   * together), but not while the last cycle's sync runs, and not sooner after the last cycle's
-   * start than half of a write's time (MAX_CYCLE_WAIT_MS): a target answering in 20 ms gets a
-   * cycle every ~10 ms, a fast one a cycle per turn as before.
-   */
-  private scheduleCycle(): void {
-    if (this.cycleScheduled || this.syncing || this.waiting.length === 0) return;
-    this.cycleScheduled = true;
-    const wait = this.writeMs === undefined ? 0 : Math.min(MAX_CYCLE_WAIT_MS, this.writeMs / 2);
-    const delay = this.lastCycle + wait - performance.now();
-    if (delay <= 0) setImmediate(() => this.commitGroup());
-    else this.timer = setTimeout(() => this.commitGroup(), delay);
-  }
-
-  /**
-   * The group commit of priors. Without a WAL (never the case on a local disk) this is a flush
-   * with synchronous FULL. With one, the transaction is committed with synchronous NORMAL (its
+   * A cycle's commit of the deferred records (CommitCycles). Without a WAL (never the case on
+   * a local disk) it is committed with synchronous FULL; with one, with synchronous NORMAL (its
    * frames written to the WAL, not synced: SQLite stays consistent after a crash, only the
-   * newest commits may be lost) and the WAL is then synced off the event loop; its waiters are
-   * told once that sync, which started after their commit, has completed. So the priors are
-   * exactly as durable when their writes are sent, and the event loop goes on reading the
-   * target's answers and sending writes whose priors are synced while the disk works.
+   * newest commits may be lost), and the cycle then syncs the WAL off the event loop before
+   * any of its writes is sent.
    */
   private commitGroup(): void {
-    this.cycleScheduled = false;
-    this.timer = undefined;
-    // Nothing waits (a flush committed it) or the journal is closed (its flush told everyone).
-    if (this.waiting.length === 0 || !this.db.open) return;
-    this.lastCycle = performance.now();
-    if (this.wal === undefined) {
-      try {
-        this.flush();
-      } catch {
-        // Every waiter was told; the run stops before its next write.
-      }
-      return;
-    }
-    const waiting = this.waiting;
-    this.waiting = [];
-    if (this.pending.length > 0) {
-      try {
-        this.write("record prior values and confirmations", () => {
-          // Prepared once, like the other statements (db.pragma prepares on every call).
-          this.statement("PRAGMA synchronous = NORMAL").run();
-          try {
-            this.commitPending();
-          } finally {
-            this.statement("PRAGMA synchronous = FULL").run();
-          }
-        });
-      } catch (error) {
-        for (const waiter of waiting) waiter.reject(error);
+    if (this.pending.length === 0) return;
+    this.write("record prior values and confirmations", () => {
+      if (this.wal === undefined) {
+        this.commitPending();
         return;
       }
-      this.clearPending();
-    }
-    // One sync at a time: the priors recorded while it runs wait for the next cycle.
-    this.syncing = true;
-    this.wal.sync().then(
-      () => {
-        this.syncing = false;
-        this.release(waiting);
-        this.scheduleCycle();
-      },
-      (error: unknown) => {
-        this.syncing = false;
-        const failure = this.writeError("sync prior values to disk", error);
-        for (const waiter of waiting) waiter.reject(failure);
-        this.scheduleCycle();
-      },
-    );
+      // Prepared once, like the other statements (db.pragma prepares on every call).
+      this.statement("PRAGMA synchronous = NORMAL").run();
+      try {
+        this.commitPending();
+      } finally {
+        this.statement("PRAGMA synchronous = FULL").run();
+      }
+    });
+    this.clearPending();
   }
 
   /** After the target's 2xx (never before): the confirmed result and anything created. */
   confirm(key: string, result: unknown, created: Created = {}): void {
-    this.learnWriteTime(key);
+    this.cycles.confirmed(key);
     const at = this.stamp();
     const resultText = json(result);
     const creates = Object.keys(created).length > 0;
@@ -497,7 +411,7 @@ export class Journal {
 
   /** Settles an action without a write of this run: already done, conflict or failed. */
   settle(key: string, status: "done" | "conflict" | "failed", reason: string | null = null): void {
-    this.released.delete(key);
+    this.cycles.forget(key);
     const at = this.stamp();
     this.defer(key, () =>
       this.statement("UPDATE actions SET status = ?, reason = ?, updated_at = ? WHERE key = ?").run(
@@ -507,15 +421,6 @@ export class Journal {
         key,
       ),
     );
-  }
-
-  /** A confirmed write's time since its release, into the moving average the cycles wait by. */
-  private learnWriteTime(key: string): void {
-    const released = this.released.get(key);
-    if (released === undefined) return;
-    this.released.delete(key);
-    const took = performance.now() - released;
-    this.writeMs = this.writeMs === undefined ? took : this.writeMs + (took - this.writeMs) / 16;
   }
 
   private storedCreated(key: string): Created {
@@ -570,7 +475,7 @@ export class Journal {
   /** Commits what is deferred (a failing commit here is safe: resume re-checks) and closes. */
   close(): void {
     if (!this.db.open) return;
-    clearTimeout(this.timer);
+    this.cycles.stop();
     try {
       this.flush();
     } catch {
