@@ -22,6 +22,7 @@ export const registerApply: RegisterCommand = (program, registration) => {
       { NOTHING_TO_APPLY },
       { applyEvents, reportApply },
       { checkOutputFiles, writeRunOutputs },
+      { collectSooner },
     ] = await Promise.all([
       import("../../pipeline/apply.js"),
       import("../../pipeline/plan-file.js"),
@@ -29,29 +30,37 @@ export const registerApply: RegisterCommand = (program, registration) => {
       import("../render/apply.js"),
       import("../report.js"),
       import("../outputs.js"),
+      import("../../pipeline/memory.js"),
     ]);
-    const ctx = registration.context();
-    // The plan file is this command's input, read (and refused when bad) before the options.
-    const plan = readPlanFile(resolve(ctx.io.cwd, flags.plan));
-    // The plan names its server, so CI only has to supply the API key.
-    const config = ctx.config(flags, APPLY_OPTIONS);
-    const effective = { ...config, targetUrl: config.targetUrl ?? plan.target.url };
-    if (config.targetKind !== "auto" && config.targetKind !== plan.target.kind) {
-      throw new PlexodusError(
-        "config",
-        `the plan is for ${plan.target.kind}, but --target-kind is ${config.targetKind}`,
+    // A big plan is shown and summed up by making its packed actions one by one: the
+    // collector keeps up with that garbage as it does while reading (pipeline/memory.ts).
+    const restoreCollector = collectSooner();
+    try {
+      const ctx = registration.context();
+      // The plan file is this command's input, read (and refused when bad) before the options.
+      const plan = readPlanFile(resolve(ctx.io.cwd, flags.plan));
+      // The plan names its server, so CI only has to supply the API key.
+      const config = ctx.config(flags, APPLY_OPTIONS);
+      const effective = { ...config, targetUrl: config.targetUrl ?? plan.target.url };
+      if (config.targetKind !== "auto" && config.targetKind !== plan.target.kind) {
+        throw new PlexodusError(
+          "config",
+          `the plan is for ${plan.target.kind}, but --target-kind is ${config.targetKind}`,
+        );
+      }
+      checkOutputFiles(config, ctx.io.cwd);
+      if (plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
+      const result = await executePlan(
+        plan,
+        effective,
+        interactionFor(ctx, config),
+        ctx.io.cwd,
+        applyEvents(ctx),
       );
+      registration.setExitCode(reportApply(ctx, plan, result, { command: "apply" }));
+      writeRunOutputs(ctx, config, { command: "apply", stage: result ? "apply" : "plan", plan, result });
+    } finally {
+      restoreCollector();
     }
-    checkOutputFiles(config, ctx.io.cwd);
-    if (plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
-    const result = await executePlan(
-      plan,
-      effective,
-      interactionFor(ctx, config),
-      ctx.io.cwd,
-      applyEvents(ctx),
-    );
-    registration.setExitCode(reportApply(ctx, plan, result, { command: "apply" }));
-    writeRunOutputs(ctx, config, { command: "apply", stage: result ? "apply" : "plan", plan, result });
   });
 };

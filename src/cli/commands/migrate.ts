@@ -19,6 +19,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
       { planDocument, renderPlan },
       { applyEvents, reportApply },
       { checkOutputFiles, writeRunOutputs },
+      { collectSooner },
     ] = await Promise.all([
       import("../../pipeline/migrate.js"),
       import("../interaction.js"),
@@ -26,45 +27,53 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
       import("../render/plan.js"),
       import("../report.js"),
       import("../outputs.js"),
+      import("../../pipeline/memory.js"),
     ]);
-    const ctx = registration.context();
-    const config = ctx.config(flags);
-    checkOutputFiles(config, ctx.io.cwd);
-    const dryRun = Boolean(flags.dryRun);
-    const migration = await migrate(config, interactionFor(ctx, config), {
-      dryRun,
-      cwd: ctx.io.cwd,
-      events: applyEvents(ctx),
-      // The plan is shown before anything is asked or written.
-      planned(plan) {
-        if (!ctx.globals.json)
-          ctx.say(renderPlan(plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
-        if (!dryRun && plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
-      },
-    });
-    const { plan } = migration;
-    const document = planDocument(plan, null);
-    if (!migration.applied) {
-      if (ctx.globals.json) ctx.printJson({ ...document, command: "migrate", dryRun: true });
-    } else {
-      const { summary, unmatched, skipped, limitations } = document;
-      registration.setExitCode(
-        reportApply(ctx, plan, migration.result, {
-          command: "migrate",
-          planned: summary,
-          unmatched,
-          skipped,
-          limitations,
-        }),
+    // A big plan is shown and summed up by making its packed actions one by one: the
+    // collector keeps up with that garbage as it does while reading (pipeline/memory.ts).
+    const restoreCollector = collectSooner();
+    try {
+      const ctx = registration.context();
+      const config = ctx.config(flags);
+      checkOutputFiles(config, ctx.io.cwd);
+      const dryRun = Boolean(flags.dryRun);
+      const migration = await migrate(config, interactionFor(ctx, config), {
+        dryRun,
+        cwd: ctx.io.cwd,
+        events: applyEvents(ctx),
+        // The plan is shown before anything is asked or written.
+        planned(plan) {
+          if (!ctx.globals.json)
+            ctx.say(renderPlan(plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
+          if (!dryRun && plan.actions.length === 0) ctx.say(NOTHING_TO_APPLY);
+        },
+      });
+      const { plan } = migration;
+      const document = planDocument(plan, null);
+      if (!migration.applied) {
+        if (ctx.globals.json) ctx.printJson({ ...document, command: "migrate", dryRun: true });
+      } else {
+        const { summary, unmatched, skipped, limitations } = document;
+        registration.setExitCode(
+          reportApply(ctx, plan, migration.result, {
+            command: "migrate",
+            planned: summary,
+            unmatched,
+            skipped,
+            limitations,
+          }),
+        );
+      }
+      const result = migration.applied ? migration.result : undefined;
+      const stage = result ? "apply" : "plan";
+      writeRunOutputs(
+        ctx,
+        config,
+        { command: "migrate", stage, plan, result },
+        migration.prepared ?? undefined,
       );
+    } finally {
+      restoreCollector();
     }
-    const result = migration.applied ? migration.result : undefined;
-    const stage = result ? "apply" : "plan";
-    writeRunOutputs(
-      ctx,
-      config,
-      { command: "migrate", stage, plan, result },
-      migration.prepared ?? undefined,
-    );
   });
 };

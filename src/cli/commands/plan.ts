@@ -23,25 +23,34 @@ export const registerPlan: RegisterCommand = (program, registration) => {
       { interactionFor },
       { planDocument, planSavedLine, renderPlan },
       { checkOutputFiles, writeRunOutputs },
+      { collectSooner },
     ] = await Promise.all([
       import("../../pipeline/plan.js"),
       import("../interaction.js"),
       import("../render/plan.js"),
       import("../outputs.js"),
+      import("../../pipeline/memory.js"),
     ]);
-    const ctx = registration.context();
-    const config = ctx.config(flags);
-    checkOutputFiles(config, ctx.io.cwd);
-    const outFile = flags.out ? resolve(ctx.io.cwd, flags.out) : null;
-    const prepared = await planMigration(config, interactionFor(ctx, config), outFile);
-    if (ctx.globals.json) {
-      ctx.printJson(planDocument(prepared.plan, outFile));
-    } else {
-      ctx.say(renderPlan(prepared.plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
-      if (outFile) ctx.say(planSavedLine(outFile));
+    // A big plan is shown and summed up by making its packed actions one by one: the
+    // collector keeps up with that garbage as it does while reading (pipeline/memory.ts).
+    const restoreCollector = collectSooner();
+    try {
+      const ctx = registration.context();
+      const config = ctx.config(flags);
+      checkOutputFiles(config, ctx.io.cwd);
+      const outFile = flags.out ? resolve(ctx.io.cwd, flags.out) : null;
+      const prepared = await planMigration(config, interactionFor(ctx, config), outFile);
+      if (ctx.globals.json) {
+        ctx.printJson(planDocument(prepared.plan, outFile));
+      } else {
+        ctx.say(renderPlan(prepared.plan, flags.full ? { limit: Number.POSITIVE_INFINITY } : {}));
+        if (outFile) ctx.say(planSavedLine(outFile));
+      }
+      writeRunOutputs(ctx, config, { command: "plan", stage: "plan", plan: prepared.plan }, prepared);
+      const pending = prepared.plan.actions.length > 0;
+      registration.setExitCode(config.detailedExitcode && pending ? EXIT_CHANGES : EXIT_OK);
+    } finally {
+      restoreCollector();
     }
-    writeRunOutputs(ctx, config, { command: "plan", stage: "plan", plan: prepared.plan }, prepared);
-    const pending = prepared.plan.actions.length > 0;
-    registration.setExitCode(config.detailedExitcode && pending ? EXIT_CHANGES : EXIT_OK);
   });
 };
