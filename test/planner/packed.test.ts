@@ -9,17 +9,12 @@ import {
   userDataCategoriesAt,
 } from "../../src/planner/packed.js";
 import type { Action, ActionOf, Category, PlanUserData } from "../../src/planner/plan.js";
+import { EMPTY as EMPTY_DATA } from "../executor/scenario.js";
 
 type UserDataAction = ActionOf<"set-user-data">;
 
-const EMPTY: PlanUserData = Object.freeze({
-  played: false,
-  playCount: 0,
-  lastPlayedAt: null,
-  positionMs: 0,
-  rating: null,
-  isFavorite: false,
-});
+// Frozen, as the planner's shared empty value is.
+const EMPTY: PlanUserData = Object.freeze({ ...EMPTY_DATA });
 const ANN = Object.freeze({ name: "ann", id: "u/1%" });
 const BOB = Object.freeze({ name: "bob", id: null });
 const WATCHED = Object.freeze(["watched"]) as Category[];
