@@ -98,7 +98,13 @@ export function summarizePlan(plan: Plan): PlanSummary {
   const byReason: Record<string, number> = {};
   for (const entry of plan.unmatched) byReason[entry.reason] = (byReason[entry.reason] ?? 0) + 1;
   const entries = { playlists: 0, collections: 0 };
-  for (const action of plan.actions) {
+  let created = 0;
+  // The user-data writes (packed in a big plan) are skipped by type, not made.
+  for (let i = 0; i < plan.actions.length; i++) {
+    const type = typeAt(plan.actions, i);
+    if (type === "set-user-data") continue;
+    if (type === "create-user") created += 1;
+    const action = plan.actions[i]!;
     if (action.type === "create-playlist" || action.type === "add-playlist-entries") {
       entries.playlists += action.itemIds.length;
     } else if (action.type === "create-collection" || action.type === "add-collection-members") {
@@ -116,7 +122,7 @@ export function summarizePlan(plan: Plan): PlanSummary {
     unmatched: { total: plan.unmatched.length, byReason },
     users: {
       mapped: plan.users.filter((user) => !UNMAPPED_RULES.has(user.rule)).length,
-      created: plan.actions.filter((action) => action.type === "create-user").length,
+      created,
       unmapped: plan.users.filter((user) => UNMAPPED_RULES.has(user.rule)).length,
     },
     matching: matching

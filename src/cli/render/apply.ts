@@ -1,6 +1,13 @@
 import type { ApplyResult, ResumeState } from "../../executor/index.js";
 import type { TargetServerInfo } from "../../model/index.js";
-import { actionCategories, CATEGORIES, type Category, type Plan } from "../../planner/index.js";
+import {
+  actionCategories,
+  CATEGORIES,
+  type Category,
+  type Plan,
+  typeAt,
+  userDataCategoriesAt,
+} from "../../planner/index.js";
 import { planTotalsLine } from "./plan.js";
 
 type Row = {
@@ -21,13 +28,19 @@ export function applyTable(plan: Plan, result: ApplyResult): Record<Category, Ro
   const table = Object.fromEntries(
     CATEGORIES.map((c) => [c, { planned: 0, done: 0, conflicts: 0, failed: 0, skipped: 0, notStarted: 0 }]),
   ) as Record<Category, Row>;
-  plan.actions.forEach((action, place) => {
+  // By type and categories alone: a packed action is not made just to be counted.
+  for (let place = 0; place < plan.actions.length; place++) {
     const column = COLUMN_OF[result.outcomes.at(place)];
-    for (const category of actionCategories(action)) {
+    const type = typeAt(plan.actions, place);
+    const categories =
+      type === "set-user-data"
+        ? userDataCategoriesAt(plan.actions, place)
+        : actionCategories(plan.actions[place]!);
+    for (const category of categories) {
       table[category].planned += 1;
       table[category][column] += 1;
     }
-  });
+  }
   return table;
 }
 
