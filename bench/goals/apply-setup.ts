@@ -129,6 +129,7 @@ export async function sandboxProcess(
   root: string,
   library: SandboxLibrary,
   extra: readonly string[] = [],
+  kind: "jellyfin" | "emby" = "jellyfin",
 ): Promise<SandboxProcess> {
   const dir = mkdtempSync(join(tmpdir(), "plexodus-bench-sandbox-"));
   const file = join(dir, "library.json");
@@ -140,7 +141,7 @@ export async function sandboxProcess(
       join(root, "bin", "plexodus.js"),
       "sandbox",
       "--kind",
-      "jellyfin",
+      kind,
       "--library",
       file,
       "--api-key",

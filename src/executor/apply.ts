@@ -13,6 +13,7 @@ import { createUser, finishUsersWithoutPassword, type UserRun } from "./actions/
 import { backoffOf, retrying } from "./attempt.js";
 import { type Outcome, RunContext, type RunSettings, Stopped } from "./context.js";
 import { type ActionInfo, Journal } from "./journal/index.js";
+import { READ_BACK_IN_FLIGHT, ReadBacks } from "./readback.js";
 import { type EarlyRead, readEarly, UserDataChecks } from "./recheck.js";
 import { type ApplyResult, type ResumeState, summarize, titleOf } from "./result.js";
 import { type RunOptions, runActions } from "./runner.js";
@@ -331,15 +332,21 @@ async function runPass(run: Run, places: Int32Array, task: ProgressTask): Promis
   const early = run.earlyRead;
   run.earlyRead = undefined;
   const checks = new UserDataChecks(ctx, userDataWrites(actions, rest, userIds), Date.now, early);
-  await runActions(
-    actions,
-    rest,
-    ctx,
-    runOptions,
-    record,
-    (action) => runOne(action, ctx, userIds, held, checks),
-    (i) => infoOf(i, userIds),
-  );
+  const readBacks = new ReadBacks(ctx);
+  try {
+    await runActions(
+      actions,
+      rest,
+      ctx,
+      // Where writes are read back, the actions waiting for theirs do not hold the writes' places.
+      ctx.adapter.userDataReadBack ? { ...runOptions, confirming: READ_BACK_IN_FLIGHT } : runOptions,
+      record,
+      (action) => runOne(action, ctx, userIds, held, checks, readBacks),
+      (i) => infoOf(i, userIds),
+    );
+  } finally {
+    readBacks.close();
+  }
   task.finish();
 }
 
@@ -406,6 +413,7 @@ function runOne(
   userIds: Map<string, string>,
   held: ReadonlySet<string>,
   checks: UserDataChecks,
+  readBacks: ReadBacks,
 ): Promise<Outcome> {
   if (action.type === "create-collection") return createContainer(action, collectionApi(ctx.adapter), ctx);
   if (action.type === "add-collection-members") {
@@ -421,7 +429,7 @@ function runOne(
   }
   switch (action.type) {
     case "set-user-data":
-      return setUserData(action, userId, ctx, checks);
+      return setUserData(action, userId, ctx, checks, readBacks);
     case "create-playlist":
       return createContainer(action, playlistApi(ctx.adapter, userId), ctx);
     case "add-playlist-entries":

@@ -112,6 +112,28 @@ export class RunContext {
   }
 
   /**
+   * A read that confirms writes already sent, through the lookup queue. It goes out even while
+   * the run stops: the writes it confirms were sent, and are journaled as done only after it.
+   */
+  readBack<T>(read: () => Promise<T>): Promise<T> {
+    return this.lookups.add(read) as Promise<T>;
+  }
+
+  /** No write is queued or in flight. */
+  get writesIdle(): boolean {
+    return this.writes.size === 0 && this.writes.pending === 0;
+  }
+
+  /** Called each time the write queue runs empty. */
+  onWritesIdle(listener: () => void): void {
+    this.writes.on("idle", listener);
+  }
+
+  offWritesIdle(listener: () => void): void {
+    this.writes.off("idle", listener);
+  }
+
+  /**
    * A write to the target, through the write queue. `before` runs first (it records the
    * prior value in the journal and settles once that is committed); if it fails, nothing is
    * sent. It runs before the write takes its place in the queue, so the journal's commits

@@ -7,6 +7,8 @@ import type { ActionInfo } from "./journal/index.js";
 
 export interface RunOptions extends Backoff {
   concurrency: number;
+  /** Actions in flight beyond IN_FLIGHT_PER_WRITE × `concurrency`: those waiting for a read-back. */
+  confirming?: number;
 }
 
 const NOT_STARTED: Outcome = { kind: "not-started" };
@@ -86,7 +88,10 @@ export async function runActions(
       record(place, outcome);
     }
   };
-  const workers = Math.min(places.length, options.concurrency * IN_FLIGHT_PER_WRITE);
+  const workers = Math.min(
+    places.length,
+    options.concurrency * IN_FLIGHT_PER_WRITE + (options.confirming ?? 0),
+  );
   await Promise.all(Array.from({ length: workers }, worker));
 }
 

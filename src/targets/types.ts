@@ -23,6 +23,15 @@ export interface TargetWarning {
 export type UserDataChange = Partial<TargetUserData>;
 
 /**
+ * A user-data write the server took. `stored` is the state its answer reports; where the answer
+ * says nothing, `confirm` takes the item's state read afterwards and returns it, or throws a
+ * "failed" ServiceError naming each field that was not stored as asked.
+ */
+export type UserDataSent =
+  | { stored: TargetUserData; confirm?: undefined }
+  | { stored?: undefined; confirm(read: TargetUserData): TargetUserData };
+
+/**
  * One adapter for Jellyfin and Emby (src/targets/mediabrowser), parameterized by a dialect.
  * Every write is absolute and named for its end state; nothing here increments a counter.
  * Errors are PlexodusError: "unreachable"/"auth" (exit 4), "transient" (retry budget spent),
@@ -70,6 +79,21 @@ export interface TargetAdapter {
     change: UserDataChange,
     current?: TargetUserData,
   ): Promise<TargetUserData>;
+  /**
+   * The same write, without its read-back: where the server's answer does not tell the stored
+   * state, the caller reads the item back (in a batch with others) and hands that to `confirm`.
+   */
+  sendUserData(
+    userId: string,
+    itemId: string,
+    change: UserDataChange,
+    current?: TargetUserData,
+  ): Promise<UserDataSent>;
+  /**
+   * True where a user-data write's answer does not tell the stored state (Emby documents an
+   * empty answer), so every `sendUserData` leaves a read-back to its caller.
+   */
+  readonly userDataReadBack: boolean;
 
   /** Playlists the user owns (not ones merely shared with them), with entries in order. */
   listPlaylists(userId: string): Promise<TargetPlaylist[]>;

@@ -196,6 +196,17 @@ export function adapterContract(name: string, factory: () => Promise<ContractFix
       expect(await adapter.setUserData(testUserId!, item.id, empty)).toEqual(empty);
     });
 
+    it("sends a write whose stored state comes from its answer or from a read-back, as the adapter says", async () => {
+      if (!adapter.info.features.userDataWrite) return;
+      const item = leaves[1]!;
+      const change = { played: true, playCount: 4, positionMs: 0 };
+      const sent = await adapter.sendUserData(testUserId!, item.id, change);
+      expect(sent.stored === undefined).toBe(adapter.userDataReadBack);
+      const read = (await adapter.readUserData(testUserId!, [item.id])).get(item.id)!;
+      expect(sent.stored ?? sent.confirm!(read)).toMatchObject(change);
+      await adapter.setUserData(testUserId!, item.id, { ...EMPTY_USER_DATA });
+    });
+
     it("creates, lists and deletes users, checking name rules first", async () => {
       const name = `${tag}-u`;
       const user = await adapter.createUser(name, "secret-pass-1");

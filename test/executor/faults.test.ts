@@ -101,7 +101,7 @@ describe("transient failures", () => {
   it("stops the run when the target stays unreachable after the retry budget", async () => {
     const { fake, plan } = await scenario();
     const unreachable = new PlexodusError("unreachable", "connection refused");
-    fake.setUserData = async () => {
+    fake.sendUserData = async () => {
       throw unreachable;
     };
     const error = await applyPlan(

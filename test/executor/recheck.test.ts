@@ -2,60 +2,8 @@ import { describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/executor/apply.js";
 import { RECHECK_BATCH } from "../../src/executor/recheck.js";
 import { ServiceError } from "../../src/http/errors.js";
-import type { Action, Plan } from "../../src/planner/plan.js";
-import { FakeTarget } from "../helpers/fake-target.js";
+import { bigPlan, ITEMS } from "./big-plan.js";
 import { applyOptions, tempDir } from "./helpers.js";
-import { EMPTY } from "./scenario.js";
-
-const ITEMS = 250;
-
-/** Two users, ITEMS user-data writes each, planned against an empty target. */
-function bigPlan(): { fake: FakeTarget; plan: Plan; reads: string[][] } {
-  const items = Array.from({ length: ITEMS }, (_, i) => `i${String(i).padStart(3, "0")}`);
-  const fake = new FakeTarget({ users: ["alice", "bob"], items });
-  const reads: string[][] = [];
-  const read = fake.readUserData;
-  fake.readUserData = (userId, itemIds) => {
-    reads.push([...itemIds]);
-    return read(userId, itemIds);
-  };
-  fake.getUserData = () => Promise.reject(new Error("the re-check reads in batches, never one item"));
-  const actions: Action[] = ["alice", "bob"].flatMap((name) =>
-    items.map(
-      (itemId, n): Action => ({
-        key: `watched:${name}:${itemId}`,
-        type: "set-user-data",
-        user: { name, id: fake.userId(name) },
-        itemId,
-        title: `Item ${itemId}`,
-        sourceItemKeys: [`plex:${itemId}`],
-        categories: ["watched"],
-        before: EMPTY,
-        set: { played: true, playCount: 1 + (n % 3) },
-      }),
-    ),
-  );
-  const plan: Plan = {
-    version: 1,
-    createdAt: "2024-01-01T00:00:00.000Z",
-    source: { kind: "plex-db", serverName: null, serverId: null, schemaFingerprint: "test" },
-    target: {
-      kind: "jellyfin",
-      version: "10.10.7",
-      serverId: fake.info.serverId,
-      serverName: "Fake",
-      url: fake.info.url,
-    },
-    options: { mode: "merge", kinds: ["watched"], favoriteMinRating: null },
-    users: [],
-    actions,
-    skipped: [],
-    unmatched: [],
-    limitations: [],
-    counts: { users: 0, watched: actions.length, progress: 0, ratings: 0, playlists: 0, collections: 0 },
-  };
-  return { fake, plan, reads };
-}
 
 describe("the batched re-check before user-data writes", () => {
   it("reads each user's items a batch at a time: ⌈items / batch⌉ reads per user, one write per change", async () => {

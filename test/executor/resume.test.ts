@@ -7,13 +7,23 @@ import { scenario } from "./scenario.js";
 
 const ACTIONS = 15;
 
-describe("resume after an interruption", () => {
+/** Each case runs where writes answer their stored state, and where they are read back in batches (Emby). */
+describe.each([
+  { writes: "answered", readBack: false },
+  { writes: "read back", readBack: true },
+])("resume after an interruption (writes $writes)", ({ readBack }) => {
+  const setup = async () => {
+    const made = await scenario();
+    made.fake.userDataReadBack = readBack;
+    return made;
+  };
+
   it.each([0, 1, 4, 7, 9, 11, 14])(
     "a crash after %i writes, then a rerun, ends in the uninterrupted state",
     async (n) => {
       const reference = await referenceState();
       const dir = tempDir();
-      const { fake, plan } = await scenario();
+      const { fake, plan } = await setup();
       fake.setFaults({ crashAfterWrites: n });
       await expect(applyPlan(plan, fake, applyOptions(dir))).rejects.toThrow("simulated crash");
       fake.setFaults({});
@@ -30,7 +40,7 @@ describe("resume after an interruption", () => {
     async (n) => {
       const reference = await referenceState();
       const dir = tempDir();
-      const { fake, plan } = await scenario();
+      const { fake, plan } = await setup();
       fake.setFaults({ crashAfterApplyingWrite: n });
       await expect(applyPlan(plan, fake, applyOptions(dir))).rejects.toThrow("simulated crash");
       fake.setFaults({});
@@ -54,7 +64,7 @@ describe("resume after an interruption", () => {
   it("stops after in-flight work on abort, closes the journal, and a rerun finishes", async () => {
     const reference = await referenceState();
     const dir = tempDir();
-    const { fake, plan } = await scenario();
+    const { fake, plan } = await setup();
     const controller = new AbortController();
     fake.setFaults({ latencyMs: 3, afterWrite: (n) => n === 5 && controller.abort() });
     const first = await applyPlan(plan, fake, applyOptions(dir, { signal: controller.signal }));
@@ -76,7 +86,7 @@ describe("resume after an interruption", () => {
   it("stops cleanly when the key is revoked mid-run and resumes once it works again", async () => {
     const reference = await referenceState();
     const dir = tempDir();
-    const { fake, plan } = await scenario();
+    const { fake, plan } = await setup();
     fake.setFaults({ revokeAuthAfterRequests: 20 });
     const error = await applyPlan(plan, fake, applyOptions(dir)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlexodusError);

@@ -11,7 +11,8 @@ import {
   type UserNameRule,
 } from "../../src/model/index.js";
 import { dialectFor } from "../../src/targets/families.js";
-import type { TargetAdapter, TargetWarning, UserDataChange } from "../../src/targets/types.js";
+import { compare } from "../../src/targets/mediabrowser/userdata.js";
+import type { TargetAdapter, TargetWarning, UserDataChange, UserDataSent } from "../../src/targets/types.js";
 
 /**
  * An in-memory target that keeps the adapter contract faithfully: absolute user-data writes,
@@ -62,6 +63,9 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const definedIn = (change: UserDataChange): UserDataChange =>
+  Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
 
 const copyData = (d: TargetUserData): TargetUserData => ({
   ...d,
@@ -203,6 +207,29 @@ export class FakeTarget implements TargetAdapter {
     });
   setUserData = (userId: string, itemId: string, change: UserDataChange) =>
     this.call("write", "setUserData", async () => this.apply(userId, itemId, change), `${userId}/${itemId}`);
+  /**
+   * Like Jellyfin 10.9+ the write answers the stored state; with `userDataReadBack` set, like
+   * Emby it answers nothing and the caller reads the item back and confirms.
+   */
+  userDataReadBack = false;
+  sendUserData = (userId: string, itemId: string, change: UserDataChange): Promise<UserDataSent> =>
+    this.call(
+      "write",
+      "setUserData",
+      async (): Promise<UserDataSent> => {
+        const stored = this.apply(userId, itemId, change);
+        if (!this.userDataReadBack) return { stored };
+        return {
+          confirm: (read) => {
+            const wrong = compare({ ...read, ...definedIn(change) }, read);
+            if (wrong.length > 0)
+              throw new ServiceError("failed", `not stored as asked: ${wrong.join("; ")}`);
+            return read;
+          },
+        };
+      },
+      `${userId}/${itemId}`,
+    );
   createPlaylist = (userId: string, title: string, itemIds: readonly string[]) =>
     this.call("write", "createPlaylist", async () => {
       this.user(userId);

@@ -203,6 +203,50 @@ describe("setUserData", () => {
   });
 });
 
+describe("sendUserData", () => {
+  const current = {
+    played: false,
+    playCount: 0,
+    lastPlayedAt: null,
+    positionMs: 0,
+    rating: null,
+    isFavorite: false,
+  };
+
+  it("Emby: sends the write alone and leaves the read-back to the caller, who confirms with it", async () => {
+    let stored: Record<string, unknown> = { Played: false, PlayCount: 0 };
+    const a = await setup(embyDialect("4.10.1.0"), (r) => {
+      if (r.method === "POST") stored = { ...(r.body as object) };
+      return { status: 200, body: r.method === "POST" ? "" : { Id: "5", UserData: stored } };
+    });
+    expect(a.userDataReadBack).toBe(true);
+    const sent = await a.sendUserData(U, "5", { played: true, playCount: 3 }, current);
+    expect(sent.stored).toBeUndefined();
+    expect(stub!.requests.map((r) => r.method)).toEqual(["POST"]);
+    const read = { ...current, played: true, playCount: 3 };
+    expect(sent.confirm!(read)).toBe(read);
+    // A read that does not show the write is a loud failure naming the field.
+    const error = await failure(Promise.resolve().then(() => sent.confirm!({ ...read, playCount: 1 })));
+    expect(error.category).toBe("failed");
+    expect(error.message).toMatch(/did not store the user data of item 5 .*playCount asked 3, stored 1/);
+  });
+
+  it("Jellyfin 10.9+: the write's answer is the stored state, checked at once", async () => {
+    const a = await setup(jellyfinDialect("10.11.11"), (r) => ({
+      status: 200,
+      body: { Played: true, PlayCount: r.method === "POST" ? 3 : 0 },
+    }));
+    expect(a.userDataReadBack).toBe(false);
+    const sent = await a.sendUserData(U, J_ITEM, { played: true, playCount: 3 }, current);
+    expect(sent.stored).toMatchObject({ played: true, playCount: 3 });
+    expect(stub!.requests.map((r) => r.method)).toEqual(["POST"]);
+
+    const b = await setup(jellyfinDialect("10.11.11"), () => ({ status: 200, body: { PlayCount: 1 } }));
+    const error = await failure(b.sendUserData(U, J_ITEM, { playCount: 3 }, current));
+    expect(error.message).toMatch(/playCount asked 3, stored 1/);
+  });
+});
+
 describe("users", () => {
   it("Emby: falls back from /Users/Query to /Users on 404", async () => {
     const a = await setup(embyDialect("4.7.5.0"), (r) =>

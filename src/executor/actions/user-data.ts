@@ -1,5 +1,6 @@
 import type { ActionOf, PlanUserData } from "../../planner/plan.js";
 import type { Outcome, RunContext } from "../context.js";
+import type { ReadBacks } from "../readback.js";
 import type { UserDataChecks } from "../recheck.js";
 import { differing, fieldsOf, holds, sameIn, toChange, toPlanForm } from "../user-data.js";
 
@@ -8,13 +9,14 @@ type SetUserData = ActionOf<"set-user-data">;
 /**
  * One attempt of a set-user-data action: re-check (in a batch with the user's next items),
  * then (only when the target still holds the planned `before` in every field the action sets)
- * record the prior value and write.
+ * record the prior value, write, and confirm what the server stored.
  */
 export async function setUserData(
   action: SetUserData,
   userId: string,
   ctx: RunContext,
   checks: UserDataChecks,
+  readBacks: ReadBacks,
 ): Promise<Outcome> {
   const row = ctx.journal.get(action.key)!;
   const fresh = await checks.current(userId, action.itemId);
@@ -46,13 +48,14 @@ export async function setUserData(
     return { kind: "conflict", reason };
   }
 
-  const result = toPlanForm(
-    await ctx.write(
-      () => ctx.journal.recordPrior(action.key, current, action.set, fields),
-      // The re-check's value spares the adapter its own read before writing.
-      () => ctx.adapter.setUserData(userId, action.itemId, toChange(action.set), fresh),
-    ),
+  const sent = await ctx.write(
+    () => ctx.journal.recordPrior(action.key, current, action.set, fields),
+    // The re-check's value spares the adapter its own read before writing.
+    () => ctx.adapter.sendUserData(userId, action.itemId, toChange(action.set), fresh),
   );
+  // Where the write's answer does not tell what was stored, it is read back in a batch, after
+  // the write left its place in the queue to the next one.
+  const result = toPlanForm(sent.stored ?? sent.confirm(await readBacks.read(userId, action.itemId)));
   ctx.journal.confirm(action.key, result);
   if (!holds(result, action.set)) {
     // The server took the request but not the value: say so loudly, never count it applied.

@@ -19,6 +19,7 @@ import {
   type TargetAdapter,
   type TargetWarning,
   type UserDataChange,
+  type UserDataSent,
   UserWithoutPasswordError,
 } from "../types.js";
 import { batches, checkId, fetchAll, listing, mapLimit, type Wire } from "./context.js";
@@ -220,6 +221,19 @@ export class MediaBrowserAdapter implements TargetAdapter {
     current?: TargetUserData,
   ): Promise<TargetUserData> {
     return userData.setUserData(this.wire, userId, itemId, change, current);
+  }
+
+  sendUserData(
+    userId: string,
+    itemId: string,
+    change: UserDataChange,
+    current?: TargetUserData,
+  ): Promise<UserDataSent> {
+    return userData.sendUserData(this.wire, userId, itemId, change, current);
+  }
+
+  get userDataReadBack(): boolean {
+    return !this.wire.dialect.userDataWriteAnswers;
   }
 
   listPlaylists(userId: string): Promise<TargetPlaylist[]> {

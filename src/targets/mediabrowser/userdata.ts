@@ -1,7 +1,7 @@
 import { ServiceError } from "../../http/errors.js";
 import { EMPTY_USER_DATA, type TargetUserData, TargetUserDataSchema } from "../../model/index.js";
 import type { Progress } from "../../progress.js";
-import type { UserDataChange } from "../types.js";
+import type { UserDataChange, UserDataSent } from "../types.js";
 import { batches, checkId, fetchAll, listing, mapLimit, type Wire } from "./context.js";
 import { INDEXED_TYPES, ItemWire, msToTicks, toUserData, UserDataWire } from "./schema.js";
 
@@ -51,12 +51,8 @@ export async function getUserData(wire: Wire, userId: string, itemId: string): P
 }
 
 /**
- * One absolute write from a fresh read (the caller's, when it just made one). The stored state
- * comes from the write's answer where the server documents one, else from a read. Clearing a date or a rating takes the dedicated
- * DELETE routes, because the write body treats null as "leave alone" (Jellyfin) or is
- * [UNCERTAIN] (Emby). Emby gets the full intended object so a replace-style server cannot
- * lose fields; Jellyfin, a documented partial merge, gets only what changes. Either way the
- * stored state is read back and must equal what was asked: a mismatch is an error.
+ * One absolute write from a fresh read (the caller's, when it just made one), read back: the
+ * stored state comes from the write's answer where the server documents one, else from a read.
  */
 export async function setUserData(
   wire: Wire,
@@ -65,6 +61,25 @@ export async function setUserData(
   change: UserDataChange,
   fresh?: TargetUserData,
 ): Promise<TargetUserData> {
+  const sent = await sendUserData(wire, userId, itemId, change, fresh);
+  return sent.stored ?? sent.confirm(await getUserData(wire, userId, itemId));
+}
+
+/**
+ * One absolute write, without a read-back where the answer does not tell the stored state: the
+ * caller reads the item (any read, a batch of many) and hands it to `confirm`. Clearing a
+ * date or a rating takes the dedicated DELETE routes, because the write body treats null as
+ * "leave alone" (Jellyfin) or is [UNCERTAIN] (Emby). Emby gets the full intended object so a
+ * replace-style server cannot lose fields; Jellyfin, a documented partial merge, gets only
+ * what changes. Either way the stored state must equal what was asked: a mismatch is an error.
+ */
+export async function sendUserData(
+  wire: Wire,
+  userId: string,
+  itemId: string,
+  change: UserDataChange,
+  fresh?: TargetUserData,
+): Promise<UserDataSent> {
   const { dialect, http } = wire;
   const route = dialect.userDataWrite(userId, itemId);
   if (route === null) {
@@ -96,7 +111,23 @@ export async function setUserData(
     await http.delete(rating.path, { query: rating.query });
   }
   const body = toBody(wire, send);
-  let stored: TargetUserData | undefined;
+  // Only what was written is checked: a field left alone may change beside the write — Jellyfin
+  // 12 shows a series as played once its last episode is (observed on 12.0.0), and plexodus
+  // may be writing that episode at the same moment.
+  const checked = new Set([...keysOf(send), ...cleared]);
+  const confirm = (stored: TargetUserData): TargetUserData => {
+    const differences = compare(intended, stored, checked);
+    if (differences.length > 0) {
+      throw new ServiceError(
+        "failed",
+        `${http.serverUrl} did not store the user data of item ${itemId} for user ${userId} as asked: ${differences.join("; ")}`,
+        {
+          hint: "The server's user-data semantics differ from what plexodus expects; report this with the server version.",
+        },
+      );
+    }
+    return stored;
+  };
   if (Object.keys(body).length > 0) {
     // Where the write answers the stored state, that answer is the read-back: one request per change.
     const answer = await http.post(route.path, {
@@ -104,23 +135,9 @@ export async function setUserData(
       body,
       ...(dialect.userDataWriteAnswers ? { schema: WriteAnswer } : {}),
     });
-    if (answer) stored = toUserData(answer);
+    if (answer) return { stored: confirm(toUserData(answer)) };
   }
-  stored ??= await getUserData(wire, userId, itemId);
-  // Only what was written is checked: a field left alone may change beside the write — Jellyfin
-  // 12 shows a series as played once its last episode is (observed on 12.0.0), and plexodus
-  // may be writing that episode at the same moment.
-  const differences = compare(intended, stored, new Set([...keysOf(send), ...cleared]));
-  if (differences.length > 0) {
-    throw new ServiceError(
-      "failed",
-      `${http.serverUrl} did not store the user data of item ${itemId} for user ${userId} as asked: ${differences.join("; ")}`,
-      {
-        hint: "The server's user-data semantics differ from what plexodus expects; report this with the server version.",
-      },
-    );
-  }
-  return stored;
+  return { confirm };
 }
 
 function toBody(wire: Wire, fields: Partial<TargetUserData>): Record<string, unknown> {
