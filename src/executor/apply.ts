@@ -3,7 +3,7 @@ import type { TargetUser } from "../model/index.js";
 import { nameKey } from "../model/index.js";
 import { packageVersion } from "../paths.js";
 import { PlanDigestStream, type PlanDigests, planDigestStream } from "../planner/digest.js";
-import { typeAt } from "../planner/packed.js";
+import { typeAt, userDataTargetAt } from "../planner/packed.js";
 import type { Action, Plan, PlanUserRef } from "../planner/plan.js";
 import type { Progress, ProgressTask } from "../progress.js";
 import type { TargetAdapter } from "../targets/types.js";
@@ -147,6 +147,7 @@ export async function applyPlan(
   // nor by map (it would make every packed action).
   const outcomes: Array<Outcome | undefined> = [];
   for (let i = 0; i < plan.actions.length; i++) outcomes.push(undefined);
+  let hashing: { stop(): void } | undefined;
   try {
     const resume = resumeState(journal, plan, digests);
     options.onStart?.({ resume });
@@ -154,7 +155,7 @@ export async function applyPlan(
       fingerprint: doneDigests(digests)?.digest ?? null,
       createdAt: plan.createdAt,
     });
-    const hashing = hashInBackground(digests);
+    hashing = hashInBackground(digests);
     const run: Run = {
       ctx,
       runOptions: { concurrency, ...backoffOf(options) },
@@ -198,6 +199,8 @@ export async function applyPlan(
     ctx.finishRun(runId, digest ?? null);
     return result;
   } finally {
+    // A run that threw leaves no digest work behind it.
+    hashing?.stop();
     journal.close();
   }
 }
@@ -357,10 +360,10 @@ function* userDataWrites(
   userIds: Map<string, string>,
 ): Generator<{ userId: string; itemId: string }> {
   for (const i of places) {
-    const action = actions[i]!;
-    if (action.type !== "set-user-data") continue;
-    const userId = userIdOf(action.user, userIds);
-    if (userId !== undefined) yield { userId, itemId: action.itemId };
+    const write = userDataTargetAt(actions, i);
+    if (write === undefined) continue;
+    const userId = userIdOf(write.user, userIds);
+    if (userId !== undefined) yield { userId, itemId: write.itemId };
   }
 }
 

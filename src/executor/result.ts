@@ -79,6 +79,8 @@ export function titleOf(action: Action): string {
   return action.type === "create-user" ? action.user.name : action.title;
 }
 
+const NOT_STARTED: Outcome = { kind: "not-started" };
+
 /** The run's outcome, counted per action from the last outcome each action had. */
 export function summarize(
   actions: readonly Action[],
@@ -117,9 +119,18 @@ export function summarize(
     outcomes: actionOutcomes(actions, kinds),
   };
   for (let i = 0; i < actions.length; i++) {
-    const action = actions[i]!;
-    const outcome = outcomes[i] ?? { kind: "not-started" };
+    const outcome = outcomes[i] ?? NOT_STARTED;
     kinds.push(outcome.kind);
+    // Counted without making the action: a big plan's are mostly packed (planner/packed.ts).
+    if (outcome.kind === "applied") {
+      result.applied += 1;
+      continue;
+    }
+    if (outcome.kind === "already-done") {
+      result.alreadyDone += 1;
+      continue;
+    }
+    const action = actions[i]!;
     const issue = (reason: string): ActionIssue => ({
       key: action.key,
       type: action.type,
@@ -127,12 +138,6 @@ export function summarize(
       reason,
     });
     switch (outcome.kind) {
-      case "applied":
-        result.applied += 1;
-        break;
-      case "already-done":
-        result.alreadyDone += 1;
-        break;
       case "conflict":
         result.conflicted += 1;
         result.conflicts.push(issue(outcome.reason));

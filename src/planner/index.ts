@@ -7,7 +7,7 @@ export {
   type SnapshotIndex,
 } from "./context.js";
 export { type DriftEntry, findDrift } from "./drift.js";
-export { isPacked, typeAt, userDataCategoriesAt } from "./packed.js";
+export { isPacked, typeAt, userDataCategoriesAt, userDataTargetAt } from "./packed.js";
 export * from "./plan.js";
 export { cloneTargetState, emptyTargetState, type TargetState } from "./state.js";
 export {

@@ -61,6 +61,11 @@ export class PackedUserData {
     return this.users[this.blockOf(handle).user[handle & BLOCK_MASK]!]!.ref;
   }
 
+  /** The item an action handle writes, without making the action. */
+  itemIdOf(handle: number): string {
+    return this.items[this.blockOf(handle).item[handle & BLOCK_MASK]!]!.id;
+  }
+
   /** The categories an action handle touches, without making the action. */
   categoriesOf(handle: number): readonly Category[] {
     return this.shapes[this.blockOf(handle).shape[handle & BLOCK_MASK]!]!.categories;
@@ -205,7 +210,6 @@ export class PackedUserData {
     const prefix = key.slice(0, end);
     const known = this.userIndex.get(action.user);
     if (known !== undefined) return this.users[known]!.prefix === prefix ? known : undefined;
-    if (this.users.length >= 0xffff_ffff) return undefined;
     this.users.push({ ref: action.user, prefix });
     this.userIndex.set(action.user, this.users.length - 1);
     return this.users.length - 1;
@@ -287,6 +291,21 @@ export function userDataCategoriesAt(actions: readonly Action[], place: number):
   if (typeof entry === "number") return held!.packed.categoriesOf(entry);
   if (entry.type !== "set-user-data") throw new TypeError(`action ${place} is not a user-data write`);
   return entry.categories;
+}
+
+/**
+ * The user and item of the user-data write at `place` (undefined for any other action),
+ * without making it when it is packed.
+ */
+export function userDataTargetAt(
+  actions: readonly Action[],
+  place: number,
+): { user: PlanUserRef; itemId: string } | undefined {
+  const held = views.get(actions);
+  const entry = held === undefined ? actions[place]! : held.entries[place]!;
+  if (typeof entry === "number")
+    return { user: held!.packed.userOf(entry), itemId: held!.packed.itemIdOf(entry) };
+  return entry.type === "set-user-data" ? { user: entry.user, itemId: entry.itemId } : undefined;
 }
 
 const BLOCK_BITS = 16;

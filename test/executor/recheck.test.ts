@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/executor/apply.js";
-import { RECHECK_BATCH } from "../../src/executor/recheck.js";
+import { RunContext } from "../../src/executor/context.js";
+import type { Journal } from "../../src/executor/journal/index.js";
+import { RECHECK_BATCH, UserDataChecks } from "../../src/executor/recheck.js";
 import { ServiceError } from "../../src/http/errors.js";
+import { FakeTarget } from "../helpers/fake-target.js";
 import { bigPlan, ITEMS } from "./big-plan.js";
 import { applyOptions, tempDir } from "./helpers.js";
 
@@ -60,5 +63,59 @@ describe("the batched re-check before user-data writes", () => {
     expect(fake.writes).toBe(2 * ITEMS);
     // A few more reads than without failures, never one per item.
     expect(reads.length).toBeLessThan(2 * Math.ceil(ITEMS / RECHECK_BATCH) + 6);
+  });
+});
+
+describe("the early re-check read", () => {
+  const value = (playCount: number) => ({
+    played: playCount > 0,
+    playCount,
+    lastPlayedAt: null,
+    positionMs: 0,
+    rating: null,
+    isFavorite: false,
+  });
+
+  /** Checks over alice's items i1–i3, offered an early read; returns what i1's re-check gives. */
+  async function firstValue(early: { userId: string; itemIds: string[] }) {
+    const fake = new FakeTarget({ users: ["alice", "bob"], items: ["i1", "i2", "i3"] });
+    const alice = fake.userId("alice");
+    fake.poke(alice, "i1", { playCount: 2 });
+    const reads: string[][] = [];
+    const read = fake.readUserData;
+    fake.readUserData = (userId, ids) => {
+      reads.push([...ids]);
+      return read(userId, ids);
+    };
+    const ctx = new RunContext(fake, {} as Journal, 4, undefined);
+    const userId = early.userId === "alice" ? alice : fake.userId("bob");
+    // What the early read answered: a value the target does not hold (it is not to be used).
+    const answered = new Map(early.itemIds.map((id) => [id, value(99)]));
+    const writes = ["i1", "i2", "i3"].map((itemId) => ({ userId: alice, itemId }));
+    const checks = new UserDataChecks(ctx, writes, Date.now, {
+      userId,
+      itemIds: early.itemIds,
+      at: Date.now(),
+      value: Promise.resolve(answered),
+    });
+    return { got: await checks.current(alice, "i1"), reads };
+  }
+
+  it("is taken when it asked for exactly the pass's first batch", async () => {
+    const { got, reads } = await firstValue({ userId: "alice", itemIds: ["i1", "i2", "i3"] });
+    expect(got.playCount).toBe(99);
+    expect(reads).toEqual([]);
+  });
+
+  it("is left unused when it asked for other items, or for another user: the batch is read anew", async () => {
+    for (const early of [
+      { userId: "alice", itemIds: ["i1", "i2"] },
+      { userId: "alice", itemIds: ["i2", "i1", "i3"] },
+      { userId: "bob", itemIds: ["i1", "i2", "i3"] },
+    ]) {
+      const { got, reads } = await firstValue(early);
+      expect(got.playCount).toBe(2);
+      expect(reads).toEqual([["i1", "i2", "i3"]]);
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   packedActions,
   typeAt,
   userDataCategoriesAt,
+  userDataTargetAt,
 } from "../../src/planner/packed.js";
 import type { Action, ActionOf, Category, PlanUserData } from "../../src/planner/plan.js";
 import { EMPTY as EMPTY_DATA } from "../executor/scenario.js";
@@ -129,6 +130,11 @@ describe("packed user-data actions", () => {
     expect(plain.map((_, i) => typeAt(plain, i))).toEqual(plain.map((a) => a.type));
     expect(userDataCategoriesAt(actions, 3)).toBe(varied[2]!.categories);
     expect(() => userDataCategoriesAt(actions, 0)).toThrow(TypeError);
+    const targetOf = (a: Action) =>
+      a.type === "set-user-data" ? { user: a.user, itemId: a.itemId } : undefined;
+    expect(plain.map((_, i) => userDataTargetAt(actions, i))).toEqual(plain.map(targetOf));
+    expect(plain.map((_, i) => userDataTargetAt(plain, i))).toEqual(plain.map(targetOf));
+    expect(userDataTargetAt(actions, 1)!.user).toBe(varied[0]!.user);
     expect(canonicalJson(actions)).toBe(canonicalJson(plain));
     expect(actions).toEqual(plain);
     expect(() => {
