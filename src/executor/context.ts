@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
-import type { RetryPolicy } from "../retry.js";
+import { type RetryPolicy, sleep } from "../retry.js";
 import type { TargetAdapter } from "../targets/types.js";
 import type { Journal } from "./journal/index.js";
 
@@ -44,8 +44,12 @@ export type Undo =
  * What one run shares between its actions: the adapter behind two bounded queues (lookups
  * and writes, like rclone's checkers and transfers), the journal, and the stop switch.
  */
+/** How long a user is not deleted after a user-data write: four times Jellyfin's 500 ms. */
+export const USER_DATA_QUIET_MS = 2_000;
+
 export class RunContext {
   writesSent = 0;
+  private userDataWrittenAt = Number.NEGATIVE_INFINITY;
   private stopError: unknown;
   private stopping = false;
   private readonly halt = new AbortController();
@@ -152,6 +156,26 @@ export class RunContext {
   /** A rollback write: nothing to journal first, the row already holds what it undoes. */
   undoWrite<T>(send: () => Promise<T>): Promise<T> {
     return this.write(() => {}, send);
+  }
+
+  /** A rollback write of user data: timed, so that a user is deleted only once the server is quiet. */
+  async undoUserDataWrite<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await this.undoWrite(send);
+    } finally {
+      this.userDataWrittenAt = Date.now();
+    }
+  }
+
+  /**
+   * Waits until USER_DATA_QUIET_MS have passed since this run's last user-data write. Jellyfin
+   * 12 sends user-data changes to the user's sessions 500 ms after saves pause; a user deleted
+   * before that, while a session is bound to them (the played routes bind plexodus's own),
+   * makes the server process exit (observed on 12.0.0; src/sandbox/notifier.ts).
+   */
+  async quietAfterUserData(): Promise<void> {
+    const wait = this.userDataWrittenAt + USER_DATA_QUIET_MS - Date.now();
+    if (wait > 0 && !(await sleep(wait, this.halt.signal))) throw new Stopped();
   }
 }
 

@@ -5,6 +5,7 @@ import { type AuthSettings, legacyAuthorizationDefault } from "./auth.js";
 import { type FaultController, type FaultOptions, Faults } from "./faults.js";
 import { IdFactory } from "./ids.js";
 import { parseSandboxLibrary, type SandboxLibrary } from "./library.js";
+import { UserDataNotifier } from "./notifier.js";
 import { dataKeyFor, personality, playlistRulesFor } from "./personalities.js";
 import { DEFAULT_VERSIONS, SUPPORTED_VERSIONS } from "./personality.js";
 import { type RequestLogEntry, SandboxServer } from "./server.js";
@@ -128,6 +129,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     auth,
     requests,
     violations,
+    // Observed crashing 12.0.0; older releases are not modelled [UNCERTAIN whether they share it].
+    ...(kind === "jellyfin" && p.atLeast("12.0") ? { notifier: new UserDataNotifier(violations) } : {}),
     now: options.now ?? (() => new Date()),
     baseUrl: () => url,
     tls: options.tls,

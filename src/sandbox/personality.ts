@@ -1,5 +1,6 @@
 import type { Caller } from "./auth.js";
 import type { SandboxKind } from "./ids.js";
+import type { UserDataNotifier } from "./notifier.js";
 import type { QueryParams } from "./query.js";
 import type { Store } from "./store.js";
 
@@ -39,6 +40,8 @@ export interface RouteContext {
   rawBody: string;
   contentType: string;
   now(): Date;
+  /** Jellyfin 12's user-data change notifier, where the sandbox models it (notifier.ts). */
+  notifier?: UserDataNotifier;
 }
 
 export interface Route {

@@ -5,6 +5,7 @@ import { type AuthSettings, credentialForms, resolveCaller } from "./auth.js";
 import { Deadlines } from "./deadlines.js";
 import type { Faults } from "./faults.js";
 import { badRequest, forbidden, HttpError, notFound, renderError, unauthorized } from "./http-error.js";
+import type { UserDataNotifier } from "./notifier.js";
 import {
   jellyfinAtLeast,
   type Personality,
@@ -66,6 +67,8 @@ export interface ServerDeps {
   requests: RequestLogEntry[];
   violations: string[];
   now: () => Date;
+  /** Jellyfin 12's user-data change notifier (notifier.ts), where modelled. */
+  notifier?: UserDataNotifier;
   baseUrl: () => string;
   /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
   tls?: { key: string | Buffer; cert: string | Buffer } | undefined;
@@ -276,6 +279,7 @@ export class SandboxServer {
         rawBody,
         contentType,
         now: deps.now,
+        ...(deps.notifier ? { notifier: deps.notifier } : {}),
       };
       const reply = await route.handler(context);
       if (reply.status === 204) reply.status = deps.validator.voidStatus(operation);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { applyPlan } from "../../src/executor/apply.js";
 import { type RollbackOptions, rollback } from "../../src/executor/rollback.js";
+import { USER_DATA_QUIET_MS } from "../../src/executor/context.js";
 import { SILENT_PROGRESS } from "../../src/progress.js";
 import { applyOptions, tempDir } from "./helpers.js";
 import { scenario } from "./scenario.js";
@@ -46,6 +47,18 @@ describe("rollback", () => {
     const later = await rollback(journal, fake, opts({ includeUsers: true }));
     expect(later.restored).toBe(1);
     expect(fake.state()).toEqual(before);
+  });
+
+  it("deletes a created user only once the server had USER_DATA_QUIET_MS without a user-data write (Jellyfin 12 exits otherwise)", async () => {
+    const { fake, before, journal } = await applied();
+    fake.writeLog = [];
+    const result = await rollback(journal, fake, opts());
+    expect(result).toMatchObject({ conflicted: 0, failed: 0 });
+    expect(fake.state()).toEqual(before);
+    const deletion = fake.writeLog.find((write) => write.op === "deleteUser")!;
+    const lastData = fake.writeLog.filter((write) => write.op === "setUserData" && write.at <= deletion.at).at(-1)!;
+    expect(lastData).toBeDefined();
+    expect(deletion.at - lastData.at).toBeGreaterThanOrEqual(USER_DATA_QUIET_MS - 1);
   });
 
   it("leaves a value the user changed since the migration and reports a conflict", async () => {

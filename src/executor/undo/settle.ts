@@ -46,7 +46,9 @@ export async function settleRestored(
       });
       continue;
     }
-    await ctx.undoWrite(() => ctx.adapter.setUserData(row.userId!, row.itemId!, toChange(prior(row))));
+    await ctx.undoUserDataWrite(() =>
+      ctx.adapter.setUserData(row.userId!, row.itemId!, toChange(prior(row))),
+    );
     again.push(row);
   }
   for (const { row } of await misses(again, ctx)) {

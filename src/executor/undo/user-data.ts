@@ -28,7 +28,7 @@ export async function restoreUserData(row: JournalRow, ctx: RunContext): Promise
   }
   const prior: PlanUserDataPart = pick(original, fields);
   const after = toPlanForm(
-    await ctx.undoWrite(() => ctx.adapter.setUserData(userId, itemId, toChange(prior))),
+    await ctx.undoUserDataWrite(() => ctx.adapter.setUserData(userId, itemId, toChange(prior))),
   );
   if (!holds(after, prior)) throw new PlexodusError("failed", "the target did not take the prior value back");
   return { kind: "restored" };

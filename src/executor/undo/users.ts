@@ -12,6 +12,8 @@ export async function deleteUser(row: JournalRow, ctx: RunContext): Promise<Undo
       ? users.find((u) => sameName(u.name, row.userName!))
       : undefined);
   if (user === undefined) return { kind: "already" };
+  // Not while the server may still be sending the user's data changes (context.ts).
+  await ctx.quietAfterUserData();
   await ctx.undoWrite(() => ctx.adapter.deleteUser(user.id));
   return { kind: "restored" };
 }

@@ -52,6 +52,9 @@ function apply(
   }
   const next = change(context.store.getData(user.id, item), context);
   context.store.setData(user.id, item, next);
+  // Jellyfin logs the caller's session as the user these two routes name (notifier.ts).
+  if (change === played || change === unplayed) context.notifier?.bind(context.authClient, user.id);
+  context.notifier?.saved(user.id);
   if (emptyBody) return { status: 200 };
   const shown = shownData(p, context.store, user.id, item);
   return ok(userDataDto(p, item, shown, context.store.dataKey(item, context.store)));

@@ -147,6 +147,7 @@ function setPassword(context: RouteContext, user: StoredUser) {
 }
 
 function deleteUser(context: RouteContext, user: StoredUser) {
+  context.notifier?.deleting(user.id, user.name);
   context.store.deleteUser(user);
   return noContent();
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { DEBOUNCE_MS, UserDataNotifier } from "../../src/sandbox/notifier.js";
+
+const PLEXODUS = { Client: "plexodus", DeviceId: "d1" };
+
+function notifier() {
+  let now = 1_000;
+  const violations: string[] = [];
+  const model = new UserDataNotifier(violations, () => now);
+  return { model, violations, advance: (ms: number) => (now += ms) };
+}
+
+describe("the sandbox's model of Jellyfin 12's user-data change notifier", () => {
+  it("a user deleted while their saved changes wait and a session is bound to them is what crashes the server", () => {
+    const { model, violations } = notifier();
+    model.bind(PLEXODUS, "u1");
+    model.saved("u1");
+    model.deleting("u1", "sam");
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatch(/DELETE user sam: .*UserDataChangeNotifier/);
+  });
+
+  it("is safe once saves paused for the debounce, or with no session bound to the user", () => {
+    const quiet = notifier();
+    quiet.model.bind(PLEXODUS, "u1");
+    quiet.model.saved("u1");
+    quiet.advance(DEBOUNCE_MS);
+    quiet.model.deleting("u1", "sam");
+    expect(quiet.violations).toEqual([]);
+
+    const unbound = notifier();
+    unbound.model.saved("u1");
+    unbound.model.deleting("u1", "sam");
+    expect(unbound.violations).toEqual([]);
+  });
+
+  it("any user's save restarts the timer, and binding follows the latest user a session named", () => {
+    const { model, violations, advance } = notifier();
+    model.bind(PLEXODUS, "u1");
+    model.saved("u1");
+    for (let i = 0; i < 5; i++) {
+      advance(DEBOUNCE_MS - 100);
+      model.saved("u2");
+    }
+    // u1's changes still wait: saves never paused for the debounce.
+    model.deleting("u1", "sam");
+    expect(violations).toHaveLength(1);
+    // The session now stands for u2: deleting u1 is safe, deleting u2 is not.
+    model.bind({ client: "plexodus", deviceid: "d1" }, "u2");
+    model.saved("u1");
+    model.deleting("u1", "sam");
+    expect(violations).toHaveLength(1);
+    model.deleting("u2", "kim");
+    expect(violations).toHaveLength(2);
+  });
+});
