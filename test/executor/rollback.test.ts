@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { applyPlan } from "../../src/executor/apply.js";
-import { type RollbackOptions, rollback } from "../../src/executor/rollback.js";
 import { USER_DATA_QUIET_MS } from "../../src/executor/context.js";
+import { type RollbackOptions, rollback } from "../../src/executor/rollback.js";
 import { SILENT_PROGRESS } from "../../src/progress.js";
 import { applyOptions, tempDir } from "./helpers.js";
 import { scenario } from "./scenario.js";
@@ -56,7 +56,9 @@ describe("rollback", () => {
     expect(result).toMatchObject({ conflicted: 0, failed: 0 });
     expect(fake.state()).toEqual(before);
     const deletion = fake.writeLog.find((write) => write.op === "deleteUser")!;
-    const lastData = fake.writeLog.filter((write) => write.op === "setUserData" && write.at <= deletion.at).at(-1)!;
+    const lastData = fake.writeLog
+      .filter((write) => write.op === "setUserData" && write.at <= deletion.at)
+      .at(-1)!;
     expect(lastData).toBeDefined();
     expect(deletion.at - lastData.at).toBeGreaterThanOrEqual(USER_DATA_QUIET_MS - 1);
   });

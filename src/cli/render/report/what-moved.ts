@@ -1,5 +1,5 @@
 import type { ApplyResult } from "../../../executor/index.js";
-import type { Plan } from "../../../planner/index.js";
+import { type Plan, typeAt } from "../../../planner/index.js";
 import { OUTCOME_WORDS } from "./changes.js";
 import { isConfirmed, movedByUser, outcomeAt } from "./moved.js";
 import { movedPhrase } from "./words.js";
@@ -13,9 +13,10 @@ export function whatMoved(plan: Plan, result?: ApplyResult | null): string {
   const outcome = outcomeAt(result);
   const open = new Map<string, Map<string, number>>();
   for (let place = 0; place < plan.actions.length; place++) {
-    const action = plan.actions[place]!;
     const how = outcome(place);
-    if (how === "planned" || isConfirmed(how) || !("user" in action)) continue;
+    if (how === "planned" || isConfirmed(how)) continue;
+    const action = plan.actions[place]!;
+    if (!("user" in action)) continue;
     const counts = open.get(action.user.name) ?? new Map<string, number>();
     counts.set(how, (counts.get(how) ?? 0) + 1);
     open.set(action.user.name, counts);
@@ -26,16 +27,20 @@ export function whatMoved(plan: Plan, result?: ApplyResult | null): string {
     return `  ${name}: ${movedPhrase(moved)}${left.length > 0 ? `; not moved: ${left.join(", ")}` : ""}`;
   });
   if (perUser.size === 0) lines.push("  nobody's history needed a change");
-  const landed = plan.actions.filter((_, place) => {
+  // By type first: a big plan's user-data writes are packed, and are neither of these.
+  const created: string[] = [];
+  let collections = 0;
+  for (let place = 0; place < plan.actions.length; place++) {
+    const type = typeAt(plan.actions, place);
+    if (type === "set-user-data") continue;
     const how = outcome(place);
-    return how === "planned" || isConfirmed(how);
-  });
-  const created = landed.flatMap((action) => (action.type === "create-user" ? [action.user.name] : []));
+    if (how !== "planned" && !isConfirmed(how)) continue;
+    const action = plan.actions[place]!;
+    if (action.type === "create-user") created.push(action.user.name);
+    else if (type === "create-collection" || type === "add-collection-members") collections += 1;
+  }
   if (created.length > 0)
     lines.push(`  users created: ${created.join(", ")} (passwords in a 0600 credentials file)`);
-  const collections = landed.filter(
-    (action) => action.type === "create-collection" || action.type === "add-collection-members",
-  ).length;
   lines.push(`  collections created or extended: ${collections}`);
   lines.push(
     `  source items without a target item: ${plan.unmatched.length} (listed in the plan with reasons)`,
