@@ -1,6 +1,6 @@
 import type { Action, Plan } from "../../src/planner/plan.js";
 import { FakeTarget } from "../helpers/fake-target.js";
-import { EMPTY } from "./scenario.js";
+import { EMPTY, planOf } from "./scenario.js";
 
 export const ITEMS = 250;
 
@@ -38,24 +38,11 @@ export function bigPlan(): { fake: FakeTarget; plan: Plan; reads: string[][]; re
       }),
     ),
   );
-  const plan: Plan = {
-    version: 1,
+  const plan = planOf(fake, actions, {
     createdAt: "2024-01-01T00:00:00.000Z",
     source: { kind: "plex-db", serverName: null, serverId: null, schemaFingerprint: "test" },
-    target: {
-      kind: "jellyfin",
-      version: "10.10.7",
-      serverId: fake.info.serverId,
-      serverName: "Fake",
-      url: fake.info.url,
-    },
     options: { mode: "merge", kinds: ["watched"], favoriteMinRating: null },
-    users: [],
-    actions,
-    skipped: [],
-    unmatched: [],
-    limitations: [],
     counts: { users: 0, watched: actions.length, progress: 0, ratings: 0, playlists: 0, collections: 0 },
-  };
+  });
   return { fake, plan, reads, readBacks };
 }

@@ -6,7 +6,7 @@ import { Journal as JournalFile } from "../../src/executor/journal/index.js";
 import { READ_BACK_BATCH, ReadBacks } from "../../src/executor/readback.js";
 import { RECHECK_BATCH } from "../../src/executor/recheck.js";
 import { ServiceError } from "../../src/http/errors.js";
-import type { TargetUserData } from "../../src/model/index.js";
+import { EMPTY_USER_DATA, type TargetUserData } from "../../src/model/index.js";
 import { FakeTarget } from "../helpers/fake-target.js";
 import { bigPlan, ITEMS } from "./big-plan.js";
 import { applyOptions, tempDir } from "./helpers.js";
@@ -129,22 +129,13 @@ describe("ReadBacks: user-data writes read back in batches", () => {
     const failed = [backs.read(alice, "i1"), backs.read(alice, "i2")];
     for (const value of failed) await expect(value).rejects.toBe(busy);
     fake.readUserData = async (_user, itemIds) =>
-      new Map<string, TargetUserData>(itemIds.slice(1).map((id) => [id, { ...empty }]));
+      new Map<string, TargetUserData>(itemIds.slice(1).map((id) => [id, { ...EMPTY_USER_DATA }]));
     const partial = [backs.read(alice, "i3"), backs.read(alice, "i4")];
     await expect(partial[0]).rejects.toThrow(/did not answer item i3/);
     await expect(partial[1]).resolves.toMatchObject({ playCount: 0 });
     backs.close();
   });
 });
-
-const empty: TargetUserData = {
-  played: false,
-  playCount: 0,
-  lastPlayedAt: null,
-  positionMs: 0,
-  rating: null,
-  isFavorite: false,
-};
 
 describe("apply where writes are read back (Emby)", () => {
   it("one write per change, and reads in batches: re-checks and read-backs each about ⌈items / batch⌉ per user", async () => {

@@ -90,7 +90,19 @@ export async function scenario(): Promise<{ fake: FakeTarget; plan: Plan }> {
     },
   ];
 
-  const plan: Plan = {
+  const plan = planOf(fake, actions, {
+    counts: { users: 1, watched: 9, progress: 1, ratings: 1, playlists: 3, collections: 2 },
+  });
+  fake.writes = 0;
+  fake.writeLog = [];
+  fake.appliedWrites = 0;
+  fake.requests = 0;
+  return { fake, plan };
+}
+
+/** A plan of these actions for the fake target; `extra` replaces any of its fields. */
+export function planOf(fake: FakeTarget, actions: Action[], extra: Partial<Plan> = {}): Plan {
+  return {
     version: 1,
     createdAt: "2024-06-01T12:00:00.000Z",
     source: { kind: "plex-db", serverName: "Plex", serverId: "plex-1", schemaFingerprint: "x" },
@@ -111,11 +123,7 @@ export async function scenario(): Promise<{ fake: FakeTarget; plan: Plan }> {
     skipped: [],
     unmatched: [],
     limitations: [],
-    counts: { users: 1, watched: 9, progress: 1, ratings: 1, playlists: 3, collections: 2 },
+    counts: { users: 0, watched: 0, progress: 0, ratings: 0, playlists: 0, collections: 0 },
+    ...extra,
   };
-  fake.writes = 0;
-  fake.writeLog = [];
-  fake.appliedWrites = 0;
-  fake.requests = 0;
-  return { fake, plan };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient } from "../../src/http/client.js";
-import type { TargetServerInfo } from "../../src/model/index.js";
+import { EMPTY_USER_DATA, type TargetServerInfo } from "../../src/model/index.js";
 import { embyDialect } from "../../src/targets/emby/dialect.js";
 import { familyOf } from "../../src/targets/families.js";
 import { jellyfinDialect } from "../../src/targets/jellyfin/dialect.js";
@@ -204,14 +204,7 @@ describe("setUserData", () => {
 });
 
 describe("sendUserData", () => {
-  const current = {
-    played: false,
-    playCount: 0,
-    lastPlayedAt: null,
-    positionMs: 0,
-    rating: null,
-    isFavorite: false,
-  };
+  const current = EMPTY_USER_DATA;
 
   it("Emby: sends the write alone and leaves the read-back to the caller, who confirms with it", async () => {
     let stored: Record<string, unknown> = { Played: false, PlayCount: 0 };

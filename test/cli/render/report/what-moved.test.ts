@@ -2,15 +2,8 @@ import { describe, expect, it } from "vitest";
 import { whatMoved } from "../../../../src/cli/render/report/index.js";
 import type { ApplyResult } from "../../../../src/executor/index.js";
 import type { Action, Plan } from "../../../../src/planner/index.js";
+import { EMPTY } from "../../../executor/scenario.js";
 
-const EMPTY = {
-  played: false,
-  playCount: 0,
-  lastPlayedAt: null,
-  positionMs: 0,
-  rating: null,
-  isFavorite: false,
-};
 const SAM = { name: "sam", id: null };
 
 const actions: Action[] = [
