@@ -40,13 +40,13 @@ export type Undo =
   | { kind: "kept" }
   | { kind: "conflict"; reason: string };
 
+/** How long a user is not deleted after a user-data write: four times Jellyfin's 500 ms. */
+export const USER_DATA_QUIET_MS = 2_000;
+
 /**
  * What one run shares between its actions: the adapter behind two bounded queues (lookups
  * and writes, like rclone's checkers and transfers), the journal, and the stop switch.
  */
-/** How long a user is not deleted after a user-data write: four times Jellyfin's 500 ms. */
-export const USER_DATA_QUIET_MS = 2_000;
-
 export class RunContext {
   writesSent = 0;
   private userDataWrittenAt = Number.NEGATIVE_INFINITY;
