@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEBOUNCE_MS, UserDataNotifier } from "../../src/sandbox/notifier.js";
+import { call, sandbox, userId } from "./helpers.js";
 
 const PLEXODUS = { Client: "plexodus", DeviceId: "d1" };
 
@@ -52,5 +53,24 @@ describe("the sandbox's model of Jellyfin 12's user-data change notifier", () =>
     expect(violations).toHaveLength(1);
     model.deleting("u2", "kim");
     expect(violations).toHaveLength(2);
+  });
+});
+
+describe("the Jellyfin 12 sandbox, deleting a user right after their data changed", () => {
+  it("records the crash when a played route bound the session; not after a plain write or a read", async () => {
+    const box = await sandbox({ kind: "jellyfin", version: "12.0" });
+    const bob = await userId(box, "bob");
+    const heat = box.idOf("heat");
+    // A read and a body write: nothing binds the caller's session to bob.
+    await call(box, "GET", `/UserItems/${heat}/UserData?userId=${bob}`);
+    await call(box, "POST", `/UserItems/${heat}/UserData?userId=${bob}`, { body: { PlayCount: 2 } });
+    const alice = await userId(box, "alice");
+    await call(box, "POST", `/UserPlayedItems/${heat}?userId=${alice}`);
+    expect((await call(box, "DELETE", `/Users/${bob}`)).status).toBeLessThan(300);
+    expect(box.violations).toEqual([]);
+    // Marking unplayed binds the session to alice; deleting her at once is what crashes 12.0.
+    await call(box, "DELETE", `/UserPlayedItems/${heat}?userId=${alice}`);
+    expect((await call(box, "DELETE", `/Users/${alice}`)).status).toBeLessThan(300);
+    expect(box.violations).toEqual([expect.stringMatching(/DELETE user alice: .*UserDataChangeNotifier/)]);
   });
 });

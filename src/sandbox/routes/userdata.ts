@@ -50,11 +50,13 @@ function apply(
       context.store.setData(user.id, leaf, change(context.store.getData(user.id, leaf), context));
     }
   }
-  const next = change(context.store.getData(user.id, item), context);
+  const current = context.store.getData(user.id, item);
+  const next = change(current, context);
   context.store.setData(user.id, item, next);
   // Jellyfin logs the caller's session as the user these two routes name (notifier.ts).
   if (change === played || change === unplayed) context.notifier?.bind(context.authClient, user.id);
-  context.notifier?.saved(user.id);
+  // A read (the GET routes give the value back as it is) saves nothing.
+  if (next !== current) context.notifier?.saved(user.id);
   if (emptyBody) return { status: 200 };
   const shown = shownData(p, context.store, user.id, item);
   return ok(userDataDto(p, item, shown, context.store.dataKey(item, context.store)));
