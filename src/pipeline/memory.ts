@@ -45,3 +45,13 @@ export function collectSooner(): () => void {
     if (holders === 0) setFlagsFromString("--heap-growing-percent=0");
   };
 }
+
+/** Runs `work` with the collector sooner (collectSooner), put back however it ends. */
+export async function whileCollectingSooner<T>(work: () => Promise<T>): Promise<T> {
+  const restore = collectSooner();
+  try {
+    return await work();
+  } finally {
+    restore();
+  }
+}

@@ -3,7 +3,7 @@ import type { ApplyResult } from "../executor/index.js";
 import type { Plan } from "../planner/index.js";
 import { type ApplyEvents, executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
-import { collectSooner } from "./memory.js";
+import { whileCollectingSooner } from "./memory.js";
 import { makePlan } from "./plan.js";
 import type { Prepared } from "./prepare.js";
 
@@ -33,15 +33,12 @@ export async function migrate(
 ): Promise<Migration> {
   // From the big reads through the plan's digests and journal at the start of the apply, a
   // big migration turns over much more than it keeps (memory.ts).
-  const restoreCollector = collectSooner();
-  try {
+  return whileCollectingSooner(async () => {
     const made = await planned(config, interaction, options);
     if (!("kept" in made)) return made;
     const result = await executePlan(made.plan, config, interaction, options.cwd, options.events);
     return { plan: made.plan, prepared: made.kept, applied: true, result };
-  } finally {
-    restoreCollector();
-  }
+  });
 }
 
 /**

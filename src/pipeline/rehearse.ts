@@ -16,7 +16,7 @@ import {
 } from "../sandbox/index.js";
 import { executePlan } from "./apply.js";
 import type { Interaction } from "./interaction.js";
-import { collectSooner } from "./memory.js";
+import { whileCollectingSooner } from "./memory.js";
 import { type Prepared, preparePlan } from "./prepare.js";
 import { type RehearsalOutcome, rehearsalOutcome } from "./rehearsal-outcome.js";
 import {
@@ -85,12 +85,7 @@ export async function rehearse(
   interaction: Interaction,
   report: (event: RehearsalEvent) => void,
 ): Promise<Rehearsal> {
-  const restoreCollector = collectSooner();
-  try {
-    return await rehearseIn(config, interaction, report);
-  } finally {
-    restoreCollector();
-  }
+  return whileCollectingSooner(() => rehearseIn(config, interaction, report));
 }
 
 async function rehearseIn(

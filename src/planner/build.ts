@@ -53,27 +53,29 @@ const FIELD_WORDS: Record<string, string> = {
 };
 
 /** The category each action type but the user-data write counts in. */
-const TYPE_CATEGORY: Record<Exclude<Action["type"], "set-user-data">, Category> = {
-  "create-user": "users",
-  "create-playlist": "playlists",
-  "add-playlist-entries": "playlists",
-  "create-collection": "collections",
-  "add-collection-members": "collections",
+const TYPE_CATEGORIES: Record<Exclude<Action["type"], "set-user-data">, readonly Category[]> = {
+  "create-user": ["users"],
+  "create-playlist": ["playlists"],
+  "add-playlist-entries": ["playlists"],
+  "create-collection": ["collections"],
+  "add-collection-members": ["collections"],
 };
 
 /** Categories an action counts in: a user-data write counts once in each it touches. */
 export function actionCategories(action: Action): readonly Category[] {
-  return action.type === "set-user-data" ? action.categories : [TYPE_CATEGORY[action.type]];
+  return action.type === "set-user-data" ? action.categories : TYPE_CATEGORIES[action.type];
+}
+
+/** The categories of the action at `place`, without making it when it is packed. */
+export function categoriesAt(actions: readonly Action[], place: number): readonly Category[] {
+  const type = typeAt(actions, place);
+  return type === "set-user-data" ? userDataCategoriesAt(actions, place) : TYPE_CATEGORIES[type];
 }
 
 export function countActions(actions: readonly Action[]): Record<Category, number> {
   const counts = Object.fromEntries(CATEGORIES.map((category) => [category, 0])) as Record<Category, number>;
-  // Without making packed actions: only their type and categories are read.
-  for (let i = 0; i < actions.length; i++) {
-    const type = typeAt(actions, i);
-    if (type !== "set-user-data") counts[TYPE_CATEGORY[type]] += 1;
-    else for (const category of userDataCategoriesAt(actions, i)) counts[category] += 1;
-  }
+  for (let i = 0; i < actions.length; i++)
+    for (const category of categoriesAt(actions, i)) counts[category] += 1;
   return counts;
 }
 

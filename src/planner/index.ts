@@ -1,4 +1,11 @@
-export { actionCategories, buildPlan, countActions, type PlanInput, type PlanOptions } from "./build.js";
+export {
+  actionCategories,
+  buildPlan,
+  categoriesAt,
+  countActions,
+  type PlanInput,
+  type PlanOptions,
+} from "./build.js";
 export {
   displayTitle,
   indexSnapshot,

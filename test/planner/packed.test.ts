@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { actionCategories, categoriesAt } from "../../src/planner/build.js";
 import { canonicalJson } from "../../src/planner/digest.js";
 import { userDataKey } from "../../src/planner/keys.js";
 import {
@@ -135,6 +136,7 @@ describe("packed user-data actions", () => {
     expect(plain.map((_, i) => userDataTargetAt(actions, i))).toEqual(plain.map(targetOf));
     expect(plain.map((_, i) => userDataTargetAt(plain, i))).toEqual(plain.map(targetOf));
     expect(userDataTargetAt(actions, 1)!.user).toBe(varied[0]!.user);
+    expect(plain.map((_, i) => categoriesAt(actions, i))).toEqual(plain.map(actionCategories));
     expect(canonicalJson(actions)).toBe(canonicalJson(plain));
     expect(actions).toEqual(plain);
     expect(() => {

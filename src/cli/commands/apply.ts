@@ -22,7 +22,7 @@ export const registerApply: RegisterCommand = (program, registration) => {
       { NOTHING_TO_APPLY },
       { applyEvents, reportApply },
       { checkOutputFiles, writeRunOutputs },
-      { collectSooner },
+      { whileCollectingSooner },
     ] = await Promise.all([
       import("../../pipeline/apply.js"),
       import("../../pipeline/plan-file.js"),
@@ -34,8 +34,7 @@ export const registerApply: RegisterCommand = (program, registration) => {
     ]);
     // A big plan is shown and summed up by making its packed actions one by one: the
     // collector keeps up with that garbage as it does while reading (pipeline/memory.ts).
-    const restoreCollector = collectSooner();
-    try {
+    await whileCollectingSooner(async () => {
       const ctx = registration.context();
       // The plan file is this command's input, read (and refused when bad) before the options.
       const plan = readPlanFile(resolve(ctx.io.cwd, flags.plan));
@@ -59,8 +58,6 @@ export const registerApply: RegisterCommand = (program, registration) => {
       );
       registration.setExitCode(reportApply(ctx, plan, result, { command: "apply" }));
       writeRunOutputs(ctx, config, { command: "apply", stage: result ? "apply" : "plan", plan, result });
-    } finally {
-      restoreCollector();
-    }
+    });
   });
 };

@@ -19,7 +19,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
       { planDocument, renderPlan },
       { applyEvents, reportApply },
       { checkOutputFiles, writeRunOutputs },
-      { collectSooner },
+      { whileCollectingSooner },
     ] = await Promise.all([
       import("../../pipeline/migrate.js"),
       import("../interaction.js"),
@@ -31,8 +31,7 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
     ]);
     // A big plan is shown and summed up by making its packed actions one by one: the
     // collector keeps up with that garbage as it does while reading (pipeline/memory.ts).
-    const restoreCollector = collectSooner();
-    try {
+    await whileCollectingSooner(async () => {
       const ctx = registration.context();
       const config = ctx.config(flags);
       checkOutputFiles(config, ctx.io.cwd);
@@ -72,8 +71,6 @@ export const registerMigrate: RegisterCommand = (program, registration) => {
         { command: "migrate", stage, plan, result },
         migration.prepared ?? undefined,
       );
-    } finally {
-      restoreCollector();
-    }
+    });
   });
 };

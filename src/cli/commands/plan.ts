@@ -23,7 +23,7 @@ export const registerPlan: RegisterCommand = (program, registration) => {
       { interactionFor },
       { planDocument, planSavedLine, renderPlan },
       { checkOutputFiles, writeRunOutputs },
-      { collectSooner },
+      { whileCollectingSooner },
     ] = await Promise.all([
       import("../../pipeline/plan.js"),
       import("../interaction.js"),
@@ -33,8 +33,7 @@ export const registerPlan: RegisterCommand = (program, registration) => {
     ]);
     // A big plan is shown and summed up by making its packed actions one by one: the
     // collector keeps up with that garbage as it does while reading (pipeline/memory.ts).
-    const restoreCollector = collectSooner();
-    try {
+    await whileCollectingSooner(async () => {
       const ctx = registration.context();
       const config = ctx.config(flags);
       checkOutputFiles(config, ctx.io.cwd);
@@ -49,8 +48,6 @@ export const registerPlan: RegisterCommand = (program, registration) => {
       writeRunOutputs(ctx, config, { command: "plan", stage: "plan", plan: prepared.plan }, prepared);
       const pending = prepared.plan.actions.length > 0;
       registration.setExitCode(config.detailedExitcode && pending ? EXIT_CHANGES : EXIT_OK);
-    } finally {
-      restoreCollector();
-    }
+    });
   });
 };

@@ -1,13 +1,6 @@
 import type { ApplyResult, ResumeState } from "../../executor/index.js";
 import type { TargetServerInfo } from "../../model/index.js";
-import {
-  actionCategories,
-  CATEGORIES,
-  type Category,
-  type Plan,
-  typeAt,
-  userDataCategoriesAt,
-} from "../../planner/index.js";
+import { CATEGORIES, type Category, categoriesAt, type Plan } from "../../planner/index.js";
 import { planTotalsLine } from "./plan.js";
 
 type Row = {
@@ -31,12 +24,7 @@ export function applyTable(plan: Plan, result: ApplyResult): Record<Category, Ro
   // By type and categories alone: a packed action is not made just to be counted.
   for (let place = 0; place < plan.actions.length; place++) {
     const column = COLUMN_OF[result.outcomes.at(place)];
-    const type = typeAt(plan.actions, place);
-    const categories =
-      type === "set-user-data"
-        ? userDataCategoriesAt(plan.actions, place)
-        : actionCategories(plan.actions[place]!);
-    for (const category of categories) {
+    for (const category of categoriesAt(plan.actions, place)) {
       table[category].planned += 1;
       table[category][column] += 1;
     }
