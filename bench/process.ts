@@ -101,3 +101,35 @@ export function describe({ wallMs, cpuMs, maxRssBytes }: ProcessFigures): string
 export function load(): string {
   return loadavg()[0]!.toFixed(1);
 }
+
+/** The machine's CPU time counters (Linux /proc/stat, all CPUs), in clock ticks. */
+export interface MachineCpu {
+  /** Time the hypervisor gave this virtual machine's CPUs to others while they had work. */
+  steal: number;
+  total: number;
+}
+
+export function machineCpu(): MachineCpu | null {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/);
+    // cpu user nice system idle iowait irq softirq steal (guest time is inside user already).
+    const ticks = fields.slice(1, 9).map(Number);
+    if (fields[0] !== "cpu" || ticks.length < 8 || ticks.some((n) => !Number.isFinite(n))) return null;
+    return { steal: ticks[7]!, total: ticks.reduce((sum, n) => sum + n, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The share of the machine's CPU time stolen by the hypervisor since `start`. On this shared
+ * virtual machine the same code used 35–60 % more CPU per request in some hours than in
+ * others (docs/performance.md): a high steal share names one cause of such an hour; a low one
+ * does not rule out others (caches and memory shared with neighbours), which the CPU per
+ * request beside it shows.
+ */
+export function stealSince(start: MachineCpu | null): string {
+  const now = machineCpu();
+  if (start === null || now === null || now.total <= start.total) return "CPU steal unknown";
+  return `CPU steal ${((100 * (now.steal - start.steal)) / (now.total - start.total)).toFixed(1)} %`;
+}

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { TargetAdapter } from "../../src/targets/types.js";
 import type { BenchGoal, GoalRow } from "../goal.js";
-import { load } from "../process.js";
+import { load, machineCpu, stealSince } from "../process.js";
 import {
   adapterFor,
   applyFresh,
@@ -32,7 +32,9 @@ export const goal: BenchGoal = {
     const rows: GoalRow[] = [];
     for (const { kind, concurrency, movies } of CASES) {
       let best: ApplyRun | undefined;
+      let worst: ApplyRun | undefined;
       let bare = 0;
+      const machine = machineCpu();
       for (let run = 1; run <= context.runs; run++) {
         const box = await sandboxProcess(
           context.root,
@@ -48,6 +50,7 @@ export const goal: BenchGoal = {
             `  ${kind}, concurrency ${concurrency}, run ${run}/${context.runs}: ${measured.perSecond.toFixed(0)} writes/s (bare client ${bare.toFixed(0)})`,
           );
           if (best === undefined || measured.perSecond > best.perSecond) best = measured;
+          if (worst === undefined || measured.perSecond < worst.perSecond) worst = measured;
         } finally {
           await box.stop();
         }
@@ -63,7 +66,8 @@ export const goal: BenchGoal = {
           `of which ${b.startMs.toFixed(0)} ms before the first write and ${b.phasePerSecond.toFixed(0)} writes/s ` +
           `(${Math.round((b.phasePerSecond / ((concurrency / LATENCY_MS) * 1000)) * 100)} % of the ideal) from the first write on; ` +
           `CPU per write ${b.clientCpuMs.toFixed(2)} ms plexodus, ${b.sandboxCpuMs === null ? "?" : b.sandboxCpuMs.toFixed(2)} ms sandbox; ` +
-          `a bare client sending only the same POSTs reached ${bare.toFixed(0)} writes/s; best of ${context.runs}; load ${load()}`,
+          `a bare client sending only the same POSTs reached ${bare.toFixed(0)} writes/s; ` +
+          `best of ${context.runs} (the slowest run ${worst!.perSecond.toFixed(0)} writes/s); ${stealSince(machine)}; load ${load()}`,
       });
     }
     return rows;
