@@ -129,8 +129,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     auth,
     requests,
     violations,
-    // Observed crashing 12.0.0; older releases are not modelled [UNCERTAIN whether they share it].
-    ...(kind === "jellyfin" && p.atLeast("12.0") ? { notifier: new UserDataNotifier(violations) } : {}),
+    // Observed crashing 12.0.0; 10.9-10.11 run the same notifier, session binding and user
+    // lookup (read in their sources, docs/targets.md); 10.8 binds no session to the user named.
+    ...(kind === "jellyfin" && p.atLeast("10.9") ? { notifier: new UserDataNotifier(violations) } : {}),
     now: options.now ?? (() => new Date()),
     baseUrl: () => url,
     tls: options.tls,

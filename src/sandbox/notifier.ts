@@ -1,12 +1,14 @@
 /**
  * Jellyfin's user-data change notifier, as far as it can bring the server down (observed on
- * 12.0.0, docs/live-jellyfin.md): every user-data save (but playback progress) is gathered per
- * user and sent to that user's sessions DEBOUNCE_MS after the last save of any user, the timer
- * starting again with each save. If the user was deleted meanwhile while a session is still
- * bound to them, building the message throws inside a fire-and-forget callback, and the
+ * 12.0.0, docs/targets.md; 10.9.11, 10.10.7 and 10.11.11 run the same code, read in
+ * their sources): every user-data save (but playback progress) is gathered
+ * per user and sent to that user's sessions DEBOUNCE_MS after the last save of any user, the
+ * timer starting again with each save. If the user was deleted meanwhile while a session is
+ * still bound to them, building the message throws inside a fire-and-forget callback, and the
  * process exits. A session is bound to a user by the played/unplayed routes, which log the
  * caller's device session as the user they name: an API-key client marking a user's item
- * unplayed is that user's session from then on.
+ * unplayed is that user's session from then on. (10.8 logs the session as the authenticated
+ * user instead, so its played routes bind nothing to the user they name: not modelled there.)
  *
  * The sandbox keeps answering, and records such a deletion as a violation: what would have
  * crashed a real server.
@@ -44,7 +46,7 @@ export class UserDataNotifier {
     if (![...this.sessions.values()].includes(userId)) return;
     this.violations.push(
       `DELETE user ${userName}: deleted within ${DEBOUNCE_MS} ms of the last user-data save while a ` +
-        "session is bound to them and their changes are not yet sent (Jellyfin 12.0 exits: " +
+        "session is bound to them and their changes are not yet sent (Jellyfin 10.9 and later exit: " +
         "UserDataChangeNotifier 'Invalid user ID')",
     );
   }

@@ -40,7 +40,7 @@ export interface RouteContext {
   rawBody: string;
   contentType: string;
   now(): Date;
-  /** Jellyfin 12's user-data change notifier, where the sandbox models it (notifier.ts). */
+  /** Jellyfin's user-data change notifier (10.9 and later), where the sandbox models it (notifier.ts). */
   notifier?: UserDataNotifier;
 }
 

@@ -67,7 +67,7 @@ export interface ServerDeps {
   requests: RequestLogEntry[];
   violations: string[];
   now: () => Date;
-  /** Jellyfin 12's user-data change notifier (notifier.ts), where modelled. */
+  /** Jellyfin's user-data change notifier (notifier.ts), where modelled (10.9 and later). */
   notifier?: UserDataNotifier;
   baseUrl: () => string;
   /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
