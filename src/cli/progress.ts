@@ -1,4 +1,5 @@
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type cliProgress from "cli-progress";
 import type { Progress, ProgressTask } from "../progress.js";
 import { guardTerminal } from "./terminal.js";
 
@@ -44,7 +45,9 @@ const MIN_BAR = 6;
 const LABEL_WIDTH = 12;
 
 function barProgress(stream: NodeJS.WritableStream, now: () => number): LiveProgress {
-  const multibar = new cliProgress.MultiBar({
+  // Loaded only to draw bars on a terminal; plain lines (CI logs, pipes) need none of it.
+  const bars = createRequire(import.meta.url)("cli-progress") as typeof cliProgress;
+  const multibar = new bars.MultiBar({
     stream,
     format: (_options, params, payload: { state: BarState }) =>
       barLine(payload.state, params.maxWidth, now()),

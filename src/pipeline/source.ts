@@ -3,9 +3,8 @@ import { ConfigError } from "../errors.js";
 import type { ResponseEvent } from "../http/client.js";
 import { emptyRows, type Item, type Snapshot, type SourceRows, type WatchState } from "../model/index.js";
 import type { Progress } from "../progress.js";
-import { addSmartMembership, openPlexApi, type PlexApiOptions } from "../readers/plex-api/index.js";
+import type { PlexApiOptions } from "../readers/plex-api/index.js";
 import { openPlexDatabase, type SnapshotSink, type StreamedSnapshot } from "../readers/plex-db/index.js";
-import { addTautulliHistory, readTautulliHistory } from "../readers/tautulli/index.js";
 
 /**
  * Reads the configured Plex source into the model (SEMANTICS §8):
@@ -32,6 +31,9 @@ export async function readSource(
   if (config.plexDb !== undefined && api !== undefined)
     snapshot = await withSmartMembership(snapshot, api, progress);
   if (config.tautulliUrl !== undefined && config.tautulliApiKey !== undefined) {
+    // The HTTP readers (and axios under them) load only when asked for: a database alone is
+    // read without them (issue 14: a command loads only what it uses).
+    const { addTautulliHistory, readTautulliHistory } = await import("../readers/tautulli/index.js");
     const { plays } = await readTautulliHistory(
       {
         url: config.tautulliUrl,
@@ -126,6 +128,7 @@ async function readDatabase(config: Config, progress: Progress): Promise<Snapsho
 }
 
 async function readApi(options: PlexApiOptions, progress: Progress): Promise<Snapshot> {
+  const { openPlexApi } = await import("../readers/plex-api/index.js");
   const reader = openPlexApi(options);
   try {
     return await reader.read(progress);
@@ -139,6 +142,7 @@ async function withSmartMembership(
   options: PlexApiOptions,
   progress: Progress,
 ): Promise<Snapshot> {
+  const { addSmartMembership, openPlexApi } = await import("../readers/plex-api/index.js");
   const reader = openPlexApi(options);
   try {
     const server = await reader.check();

@@ -1,9 +1,9 @@
 import { appendFileSync } from "node:fs";
 
 /**
- * Module hooks for test/cli/start.test.ts: every module the process resolves (ESM imports and
- * the packages they pull in, CommonJS ones included) is appended as a URL, one a line, to the
- * file named by PLEXODUS_LOADED_MODULES. Registered with `node --import` before the CLI loads.
+ * Module hooks for test/cli/start.test.ts: every module the process resolves through `import`
+ * (a CommonJS package imported included) is appended as a URL, one a line, to the file named
+ * by PLEXODUS_LOADED_MODULES. Registered by start-register.mjs, which lists require() loads.
  */
 const log = process.env.PLEXODUS_LOADED_MODULES;
 

@@ -1,15 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeSampleDatabase } from "../../fixtures/plex/write.js";
 import { BIN, ensureBuilt, ROOT } from "../helpers/dist.js";
 
 /**
  * Issue 14, start: `--version` and `--help` load commander, the option table and the command
  * registrations, nothing a command runs with. The compiled CLI runs with module hooks
- * (start-hooks.mjs) that list every module it resolves; a static import of the sandbox, ajv,
+ * (start-register.mjs) that list every module it loads; a static import of the sandbox, ajv,
  * better-sqlite3, axios, zod or a pipeline on the start path shows up here. How fast the start
  * is, is measured in `npm run bench` (bench/goals/start.goal.ts), never in a test.
  */
@@ -37,8 +38,8 @@ const HEAVY = [
   "luxon",
 ];
 
-const HOOKS = pathToFileURL(join(import.meta.dirname, "start-hooks.mjs")).href;
-const REGISTER = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(HOOKS)})`;
+/** Registers the module hooks (start-hooks.mjs) and lists require() loads too. */
+const REGISTER = pathToFileURL(join(import.meta.dirname, "start-register.mjs")).href;
 
 let skipReason: string | null = null;
 let dir: string;
@@ -139,6 +140,45 @@ describe("commands load what they use when they run (issue 14)", () => {
       "src/sandbox/personality.js",
     ]);
     expect([...loaded.packages].filter((name) => name.startsWith("ajv"))).toEqual([]);
+  });
+
+  it("inspect of a database alone reads it without the HTTP client or the YAML parser", () => {
+    if (skipReason) return expect(skipReason).toBeTruthy();
+    const db = join(dir, "sample.db");
+    writeSampleDatabase(db);
+    const loaded = load(["inspect", "--json", "--plex-db", db]);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(JSON.parse(loaded.stdout)).toMatchObject({ source: { kind: "plex-db" } });
+    expect(loaded.packages).toContain("better-sqlite3");
+    // axios comes with the Plex API and Tautulli readers, yaml with a YAML config file, luxon
+    // with local-time text dates, cli-progress with bars on a terminal (stderr is a pipe here).
+    const lazy = ["axios", "yaml", "luxon", "cli-progress"];
+    expect([...loaded.packages].filter((name) => lazy.includes(name))).toEqual([]);
+    expect(
+      loaded.sources.filter((path) =>
+        /^src\/(readers\/(plex-api|tautulli)\/|http\/(client|send)\.js)/.test(path),
+      ),
+    ).toEqual([]);
+  });
+
+  it("a database with local-time text dates loads luxon to read them", () => {
+    if (skipReason) return expect(skipReason).toBeTruthy();
+    const db = join(dir, "legacy.db");
+    writeSampleDatabase(db, { variant: "legacy", timeZone: "Europe/Berlin" });
+    const loaded = load(["inspect", "--json", "--plex-db", db, "--plex-timezone", "Europe/Berlin"]);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(loaded.packages).toContain("luxon");
+  });
+
+  it("a YAML config file loads the YAML parser, and only then", () => {
+    if (skipReason) return expect(skipReason).toBeTruthy();
+    const config = join(dir, "plexodus.yaml");
+    writeFileSync(config, `plex-db: ${join(dir, "missing.db")}\n`);
+    const loaded = load(["inspect", "--config", config]);
+    // The database named in the file is missing: the file was read.
+    expect(loaded.code, loaded.stderr).toBe(5);
+    expect(loaded.stderr).toContain("missing.db");
+    expect(loaded.packages).toContain("yaml");
   });
 
   it("sandbox loads the sandbox when it starts one", () => {

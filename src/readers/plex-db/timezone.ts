@@ -1,5 +1,15 @@
-import { IANAZone } from "luxon";
+import { createRequire } from "node:module";
+import type { IANAZone } from "luxon";
 import { ConfigError } from "../../errors.js";
+
+/**
+ * Luxon, loaded when a zone is first needed: only databases with local-time text dates (or a
+ * zone given to check) need it, and every read would otherwise pay its load (issue 14, start).
+ * Synchronous like its callers: its CommonJS build, through require.
+ */
+function luxon(): typeof import("luxon") {
+  return createRequire(import.meta.url)("luxon") as typeof import("luxon");
+}
 
 /**
  * Local wall-clock text ↔ instants in an IANA zone. Old Plex databases store
@@ -38,7 +48,7 @@ export class ZoneClock {
 
   /** Throws ConfigError for a name that is not an IANA zone this system knows. */
   constructor(zone: string) {
-    const luxonZone = IANAZone.create(zone);
+    const luxonZone = luxon().IANAZone.create(zone);
     if (!luxonZone.isValid) {
       throw new ConfigError(
         `"${zone}" is not a time zone: it must be an IANA time zone such as Europe/Berlin or UTC`,
@@ -126,7 +136,7 @@ export function machineTimeZone(): string {
 }
 
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  return luxon().IANAZone.isValidZone(zone);
 }
 
 // For the one-off helpers below (fixtures, tests); the reader keeps its own clock per read.
