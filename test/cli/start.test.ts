@@ -142,7 +142,7 @@ describe("commands load what they use when they run (issue 14)", () => {
     expect([...loaded.packages].filter((name) => name.startsWith("ajv"))).toEqual([]);
   });
 
-  it("inspect of a database alone reads it without the HTTP client or the YAML parser", () => {
+  it("inspect of a database alone reads it without the HTTP client, yaml, luxon or the progress bars", () => {
     if (skipReason) return expect(skipReason).toBeTruthy();
     const db = join(dir, "sample.db");
     writeSampleDatabase(db);
